@@ -1,0 +1,269 @@
+//! What a rule is: metadata (id, category, severity, docs) and a check over syntax nodes that
+//! produces [`Finding`]s, each optionally with [`Fix`]es expressed as byte-range text edits.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use tree_sitter::Node;
+
+use crate::config::Config;
+use crate::language::Language;
+use crate::resolve::Imports;
+
+/// How bad a finding is. Ordered from least to most severe; the names follow
+/// `../shared/taxonomy.toml` (`severity = "blocker" | "major" | "minor" | "nit"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Style or hygiene; worth fixing when nearby.
+    Nit,
+    /// Degrades availability under unusual conditions.
+    Minor,
+    /// Causes an outage, data loss or inconsistency under plausible conditions.
+    Major,
+    /// Silently corrupts or loses data; fix before merging.
+    Blocker,
+}
+
+impl Severity {
+    /// Lower-case name as in the taxonomy and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Nit => "nit",
+            Severity::Minor => "minor",
+            Severity::Major => "major",
+            Severity::Blocker => "blocker",
+        }
+    }
+
+    /// Parses `"nit" | "minor" | "major" | "blocker"`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "nit" => Some(Severity::Nit),
+            "minor" => Some(Severity::Minor),
+            "major" => Some(Severity::Major),
+            "blocker" => Some(Severity::Blocker),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a fix may be applied without a human reading it (ruff's fix safety).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps the code compiling and changes behaviour only as the title says; applied by fix-all
+    /// and `check --fix`.
+    Safe,
+    /// Correct in the common case but may need a human look (changes runtime behaviour, e.g.
+    /// adds back-pressure); offered as a quick fix, applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Offered only on explicit request (e.g. inserting a suppression comment).
+    Manual,
+}
+
+/// Replace the bytes `range` of the source with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TextEdit {
+    /// Byte range (UTF-8 offsets into the analysed text, end exclusive).
+    pub range: Range<usize>,
+    /// The new text.
+    pub replacement: String,
+}
+
+impl TextEdit {
+    /// Replaces `range` with `replacement`.
+    pub fn replace(range: Range<usize>, replacement: impl Into<String>) -> Self {
+        Self {
+            range,
+            replacement: replacement.into(),
+        }
+    }
+
+    /// Inserts `text` at byte `offset`.
+    pub fn insert(offset: usize, text: impl Into<String>) -> Self {
+        Self {
+            range: offset..offset,
+            replacement: text.into(),
+        }
+    }
+}
+
+/// A code change that resolves a finding. Edits do not overlap and are sorted by start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// Imperative title shown in the editor ("Bound this channel (capacity 1024)").
+    pub title: String,
+    /// The edits, in byte offsets of the analysed text.
+    pub edits: Vec<TextEdit>,
+    /// Whether fix-all may apply it.
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix with the given title, safety and edits (sorted here by start offset).
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        mut edits: Vec<TextEdit>,
+    ) -> Self {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        Self {
+            title: title.into(),
+            edits,
+            applicability,
+        }
+    }
+}
+
+/// One problem found by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule's stable id (kebab-case), e.g. `unbounded-channel`.
+    pub rule: &'static str,
+    /// Byte range of the construct a reviewer would point at (UTF-8 offsets, end exclusive).
+    pub range: Range<usize>,
+    /// One line naming the failure.
+    pub message: String,
+    /// Effective severity (the rule's default unless configuration overrides it).
+    pub severity: Severity,
+    /// Fixes, most preferred first. May be empty.
+    pub fixes: Vec<Fix>,
+}
+
+impl Finding {
+    /// A finding for `meta`'s rule at `range` with the rule's default severity.
+    pub fn new(meta: &RuleMeta, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            rule: meta.id,
+            range,
+            message: message.into(),
+            severity: meta.severity,
+            fixes: Vec::new(),
+        }
+    }
+
+    /// Adds a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+/// Documentation in clippy's sections. Each field is Markdown; `example` and `use_instead` are
+/// code in the rule's language (without fences).
+#[derive(Debug, Clone, Copy)]
+pub struct RuleDocs {
+    /// What it finds.
+    pub what: &'static str,
+    /// Why it is bad: the failure scenario, step by step.
+    pub why: &'static str,
+    /// Known problems: false positives and negatives, honestly.
+    pub known_problems: &'static str,
+    /// Code that triggers the rule.
+    pub example: &'static str,
+    /// The corrected code.
+    pub use_instead: &'static str,
+    /// Which fix the rule offers and whether it is safe; `""` when it only offers a suppression.
+    pub fix: &'static str,
+}
+
+/// Where a rule's check is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Once per analysis unit (top-level item: function, method inside an impl, Go func/method,
+    /// file-level declaration). Preferred: lets the engine re-run only the units an edit touched.
+    Unit,
+    /// Once per file, with the root node. For rules that relate several items (a struct and its impl).
+    File,
+}
+
+/// A rule's static description.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Stable kebab-case id. Public contract: never renamed.
+    pub id: &'static str,
+    /// The language the rule analyses.
+    pub language: Language,
+    /// A category slug from `taxonomy.toml` (e.g. `unbounded-queue`). Public contract.
+    pub category: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Short title ("Unbounded channel").
+    pub title: &'static str,
+    /// Documentation shown by hover and `distlint explain`.
+    pub docs: RuleDocs,
+    /// Where the check runs.
+    pub scope: Scope,
+    /// `false` for experimental rules that are off unless selected in configuration.
+    pub default_enabled: bool,
+}
+
+impl RuleMeta {
+    /// The rule's documentation as one Markdown document (used by `explain` and hover).
+    pub fn markdown(&self) -> String {
+        let lang = self.language.name();
+        let mut s = format!(
+            "# {} (`{}`)\n\ncategory: `{}` · default severity: {} · language: {}{}\n\n## What it does\n{}\n\n## Why is this bad\n{}\n\n## Known problems\n{}\n\n## Example\n```{lang}\n{}\n```\n\n## Use instead\n```{lang}\n{}\n```\n",
+            self.title,
+            self.id,
+            self.category,
+            self.severity,
+            lang,
+            if self.default_enabled { "" } else { " · experimental (off by default)" },
+            self.docs.what.trim(),
+            self.docs.why.trim(),
+            self.docs.known_problems.trim(),
+            self.docs.example.trim_matches('\n'),
+            self.docs.use_instead.trim_matches('\n'),
+        );
+        s.push_str("\n## Fix\n");
+        if self.docs.fix.trim().is_empty() {
+            s.push_str("No automatic rewrite; a suppression comment (`// distlint:ignore ");
+            s.push_str(self.id);
+            s.push_str(" <reason>`) is offered.\n");
+        } else {
+            s.push_str(self.docs.fix.trim());
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// What a check sees: the whole file, its resolved imports and the configuration.
+pub struct Context<'a> {
+    /// The full source text.
+    pub source: &'a str,
+    /// The file's language.
+    pub language: Language,
+    /// The root node of the file.
+    pub root: Node<'a>,
+    /// Names the file brings into scope (`use` declarations / Go imports).
+    pub imports: &'a Imports,
+    /// Effective configuration.
+    pub config: &'a Config,
+    /// The file path, when known.
+    pub path: Option<&'a std::path::Path>,
+}
+
+impl<'a> Context<'a> {
+    /// The source text of `node`.
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        &self.source[node.byte_range()]
+    }
+}
+
+/// A distlint rule. Implementations are stateless and shared across threads.
+pub trait Rule: Send + Sync + 'static {
+    /// Static metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Appends the findings in `node` (an analysis unit, or the root for [`Scope::File`]) to `out`.
+    /// Must not recurse on the syntax tree (use [`crate::syntax::Walk`]): input can nest thousands deep.
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>);
+}

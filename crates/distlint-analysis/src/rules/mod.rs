@@ -1,0 +1,25 @@
+//! The rule registry. One file per rule under `rust/` or `go/`, holding its metadata and docs, its
+//! check, its fixes, and its fixture tests (rust-analyzer's `ide-diagnostics/src/handlers` layout).
+//!
+//! To add a rule: write `rules/<lang>/<rule_id>.rs` exporting `pub static RULE`, declare the module
+//! in `rules/<lang>/mod.rs`, and add `&<lang>::<module>::RULE` to [`all`].
+
+use crate::rule::Rule;
+
+pub mod go;
+pub mod rust;
+
+/// Every rule distlint knows, Rust first, each group in id order.
+pub fn all() -> &'static [&'static dyn Rule] {
+    static ALL: &[&dyn Rule] = &[
+        // Rust
+        &rust::unbounded_channel::RULE,
+        // Go
+    ];
+    ALL
+}
+
+/// The rule with `id`, if any.
+pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    all().iter().copied().find(|r| r.meta().id == id)
+}

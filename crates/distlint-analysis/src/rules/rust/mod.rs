@@ -1,0 +1,3 @@
+//! Rules for Rust code.
+
+pub mod unbounded_channel;

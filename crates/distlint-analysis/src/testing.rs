@@ -1,0 +1,257 @@
+//! Fixture harness for rule tests, in the style of rust-analyzer's `ide-diagnostics` handler tests.
+//!
+//! A fixture is source code in which a finding is marked on the line *below* the offending line
+//! by a comment whose carets sit under the finding's span, followed by the rule id:
+//!
+//! ```text
+//!     let (tx, rx) = mpsc::unbounded_channel::<u8>();
+//!                  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+//! ```
+//!
+//! Marker lines are removed before analysis. Every finding must be marked and every marker must
+//! be found (exact line, start column and end column, columns in characters; a span that runs
+//! past its first line is marked to the end of that line).
+
+use crate::config::{Config, RuleLevel};
+use crate::document::Document;
+use crate::engine::{analysis_units, Analyzer};
+use crate::resolve::Imports;
+use crate::rule::{Context, Finding, Fix};
+use crate::rules;
+use crate::syntax::Walk;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mark {
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+    pub rule: String,
+}
+
+/// Splits a fixture into the clean source and the expected marks.
+pub fn parse_fixture(fixture: &str) -> (String, Vec<Mark>) {
+    let mut clean = Vec::new();
+    let mut marks = Vec::new();
+    for line in fixture.lines() {
+        let t = line.trim_start();
+        if let Some(after) = t.strip_prefix("//") {
+            let after_trim = after.trim_start();
+            if after_trim.starts_with('^') {
+                let col = line.chars().take_while(|&c| c != '^').count();
+                let carets = after_trim.chars().take_while(|&c| c == '^').count();
+                let rule = after_trim[carets..]
+                    .trim()
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                assert!(!clean.is_empty(), "marker before any source line");
+                marks.push(Mark {
+                    line: clean.len() - 1,
+                    start: col,
+                    end: col + carets,
+                    rule,
+                });
+                continue;
+            }
+        }
+        clean.push(line);
+    }
+    let mut src = clean.join("\n");
+    src.push('\n');
+    marks.sort();
+    (src, marks)
+}
+
+fn config_only(rule_id: &str, base: &Config) -> Config {
+    let mut config = base.clone();
+    for r in rules::all() {
+        config.rules.insert(r.meta().id.to_string(), RuleLevel::Off);
+    }
+    config.rules.insert(rule_id.to_string(), RuleLevel::Enabled);
+    config
+}
+
+/// Runs only `rule_id` over `source` (with suppressions applied), as the engine would.
+pub fn run(rule_id: &str, source: &str, config: &Config, path: Option<&str>) -> Vec<Finding> {
+    let rule = rules::by_id(rule_id).unwrap_or_else(|| panic!("no rule {rule_id}"));
+    let lang = rule.meta().language;
+    let mut doc = Document::new(lang, source, 0);
+    if let Some(p) = path {
+        doc = doc.with_path(p);
+    }
+    Analyzer::new(config_only(rule_id, config)).analyze(&doc)
+}
+
+fn marks_of(source: &str, findings: &[Finding]) -> Vec<Mark> {
+    let index = crate::text::LineIndex::new(source);
+    let mut out: Vec<Mark> = findings
+        .iter()
+        .map(|f| {
+            let line = index.line_of(f.range.start);
+            let ls = index.line_start(line).unwrap();
+            let lr = index.line_range(line, source).unwrap();
+            let end = f.range.end.min(lr.end);
+            Mark {
+                line: line as usize,
+                start: source[ls..f.range.start].chars().count(),
+                end: source[ls..end.max(f.range.start)].chars().count(),
+                rule: f.rule.to_string(),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn render(source: &str, marks: &[Mark]) -> String {
+    let mut out = String::new();
+    for (i, line) in source.lines().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        for m in marks.iter().filter(|m| m.line == i) {
+            let pad = m.start.saturating_sub(2);
+            out.push_str(&" ".repeat(pad));
+            out.push_str("//");
+            out.push_str(&"^".repeat(m.end - m.start));
+            out.push(' ');
+            out.push_str(&m.rule);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Asserts that `rule_id` finds exactly the marked spans in `fixture`.
+pub fn check(rule_id: &str, fixture: &str) {
+    check_with(rule_id, fixture, &Config::default(), None)
+}
+
+/// [`check`] with a configuration and a file path.
+pub fn check_with(rule_id: &str, fixture: &str, config: &Config, path: Option<&str>) {
+    let (source, expected) = parse_fixture(fixture);
+    let findings = run(rule_id, &source, config, path);
+    let actual = marks_of(&source, &findings);
+    if actual != expected {
+        panic!(
+            "findings differ from the fixture's marks.\n--- expected ---\n{}\n--- actual ---\n{}\nmessages: {:#?}",
+            render(&source, &expected),
+            render(&source, &actual),
+            findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// Applies non-overlapping byte edits to `source`.
+pub fn apply_fix(source: &str, fix: &Fix) -> String {
+    let mut out = source.to_string();
+    let mut edits = fix.edits.clone();
+    edits.sort_by_key(|e| std::cmp::Reverse((e.range.start, e.range.end)));
+    let mut last_start = usize::MAX;
+    for e in edits {
+        assert!(
+            e.range.end <= last_start,
+            "fix {:?} has overlapping edits",
+            fix.title
+        );
+        last_start = e.range.start;
+        out.replace_range(e.range.clone(), &e.replacement);
+    }
+    out
+}
+
+fn error_count(doc: &Document) -> usize {
+    Walk::new(doc.tree().root_node())
+        .filter(|n| n.is_error() || n.is_missing())
+        .count()
+}
+
+/// Applies the fix titled `title_contains` of the first finding of `rule_id` in `before`, and
+/// asserts: the result equals `after`; it parses with no more syntax errors than before; the
+/// finding is gone and no new finding of any enabled rule starts inside the edited region;
+/// analysing the result offers the same fix nowhere (applying again changes nothing).
+pub fn check_fix(rule_id: &str, title_contains: &str, before: &str, after: &str) {
+    check_fix_with(rule_id, title_contains, before, after, &Config::default())
+}
+
+/// [`check_fix`] with a configuration.
+pub fn check_fix_with(
+    rule_id: &str,
+    title_contains: &str,
+    before: &str,
+    after: &str,
+    config: &Config,
+) {
+    let (before, _) = parse_fixture(before);
+    let lang = rules::by_id(rule_id).unwrap().meta().language;
+    let findings = run(rule_id, &before, config, None);
+    let (finding, fix) = findings
+        .iter()
+        .find_map(|f| {
+            f.fixes
+                .iter()
+                .find(|x| x.title.contains(title_contains))
+                .map(|x| (f, x))
+        })
+        .unwrap_or_else(|| panic!("no fix containing {title_contains:?} among {findings:#?}"));
+    let fixed = apply_fix(&before, fix);
+    assert_eq!(fixed.trim_end(), after.trim_end(), "fixed text differs");
+    let b = Document::new(lang, before.as_str(), 0);
+    let a = Document::new(lang, fixed.as_str(), 0);
+    assert!(
+        error_count(&a) <= error_count(&b),
+        "fix introduced syntax errors:\n{fixed}"
+    );
+    let again = run(rule_id, &fixed, config, None);
+    assert!(
+        again.len() < findings.len(),
+        "finding {:?} still reported after the fix:\n{fixed}\n{again:#?}",
+        finding.message
+    );
+    assert!(
+        !again.iter().any(|f| f
+            .fixes
+            .iter()
+            .any(|x| x.title == fix.title && x.edits == fix.edits)),
+        "applying the fix again would change the text"
+    );
+    let all_after = Analyzer::new(config.clone()).analyze(&a);
+    let lo = fix.edits.first().map(|e| e.range.start).unwrap_or(0);
+    let hi = fix
+        .edits
+        .iter()
+        .map(|e| e.range.start + e.replacement.len())
+        .max()
+        .unwrap_or(0);
+    let all_before = Analyzer::new(config.clone()).analyze(&b);
+    let new_here: Vec<_> = all_after
+        .iter()
+        .filter(|f| f.range.start >= lo && f.range.start < hi && f.rule != rule_id)
+        .filter(|f| !all_before.iter().any(|g| g.rule == f.rule))
+        .collect();
+    assert!(
+        new_here.is_empty(),
+        "the fix introduced new findings: {new_here:#?}"
+    );
+}
+
+/// Runs one rule's check directly on every unit, without the engine (for unit tests of helpers).
+#[allow(dead_code)]
+pub fn raw(rule_id: &str, source: &str) -> Vec<Finding> {
+    let rule = rules::by_id(rule_id).unwrap();
+    let lang = rule.meta().language;
+    let doc = Document::new(lang, source, 0);
+    let root = doc.tree().root_node();
+    let imports = Imports::collect(lang, source, root);
+    let config = Config::default();
+    let ctx = Context {
+        source,
+        language: lang,
+        root,
+        imports: &imports,
+        config: &config,
+        path: None,
+    };
+    let units = analysis_units(lang, source, root, true);
+    Analyzer::default().run_rule(rule, &ctx, &units)
+}

@@ -1,0 +1,1 @@
+//! distlint's language server. (Being built: see issue 2.)

@@ -1,0 +1,2 @@
+//! The `distlint` command line. (Being built: see issue 2.)
+fn main() {}
