@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
+use crate::input::{InputLimits, SkipReason};
 use crate::language::Language;
 use crate::text::{LineIndex, PositionEncoding, PositionError, TextPosition};
 
@@ -18,11 +19,20 @@ thread_local! {
     static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Parses `text` as `language`, reusing `old` (already `edit`ed) when given.
+/// Parses `text` as `language`, reusing `old` (already `edit`ed) when given, with no time limit.
 ///
-/// Returns `None` only if tree-sitter gives up (it does not without a timeout or cancellation);
-/// syntax errors yield a tree with `ERROR`/`MISSING` nodes, never `None`.
+/// Syntax errors yield a tree with `ERROR`/`MISSING` nodes, never `None`.
 pub fn parse(language: Language, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    parse_within(language, text, old, None)
+}
+
+/// Like [`parse`], but cancels the parse once `budget` has elapsed and returns `None`.
+pub fn parse_within(
+    language: Language,
+    text: &str,
+    old: Option<&Tree>,
+    budget: Option<std::time::Duration>,
+) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let idx = match parsers.iter().position(|(l, _)| *l == language) {
@@ -35,8 +45,28 @@ pub fn parse(language: Language, text: &str, old: Option<&Tree>) -> Option<Tree>
                 parsers.len() - 1
             }
         };
-        parsers[idx].1.parse(text, old)
+        let parser = &mut parsers[idx].1;
+        let bytes = text.as_bytes();
+        let mut read = |offset: usize, _: Point| -> &[u8] { bytes.get(offset..).unwrap_or(&[]) };
+        let tree = match budget {
+            None => parser.parse_with_options(&mut read, old, None),
+            Some(budget) => {
+                let start = std::time::Instant::now();
+                let mut cancel = |_: &tree_sitter::ParseState| start.elapsed() > budget;
+                let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
+                parser.parse_with_options(&mut read, old, Some(options))
+            }
+        };
+        if tree.is_none() {
+            // A cancelled parse would otherwise resume on the next call.
+            parser.reset();
+        }
+        tree
     })
+}
+
+fn empty_tree(language: Language) -> Tree {
+    parse(language, "", None).expect("the empty document parses")
 }
 
 /// One text change, as an editor sends it (LSP `TextDocumentContentChangeEvent`): replace `range`
@@ -83,6 +113,8 @@ pub struct Document {
     tree: Tree,
     line_index: LineIndex,
     path: Option<PathBuf>,
+    limits: InputLimits,
+    skipped: Option<SkipReason>,
 }
 
 /// A byte-level edit that was applied: `old_range` (bytes, before) became `new_len` bytes.
@@ -95,18 +127,83 @@ pub struct AppliedEdit {
 }
 
 impl Document {
-    /// Parses `text` as a new document at `version`.
+    /// Parses `text` as a new document at `version`, with the default [`InputLimits`].
     pub fn new(language: Language, text: impl Into<String>, version: i32) -> Self {
+        Self::with_limits(language, text, version, InputLimits::default())
+    }
+
+    /// Parses `text` as a new document at `version` within `limits`. A text over the size limit,
+    /// or whose parse exceeds the budget, is kept (so edits stay in sync) but not parsed: its tree
+    /// is empty and [`Document::skipped`] says why.
+    pub fn with_limits(
+        language: Language,
+        text: impl Into<String>,
+        version: i32,
+        limits: InputLimits,
+    ) -> Self {
         let text = text.into();
-        let tree = parse(language, &text, None).expect("tree-sitter parse without timeout");
         let line_index = LineIndex::new(&text);
-        Self {
+        let mut doc = Self {
             language,
             version,
+            tree: empty_tree(language),
             text,
-            tree,
             line_index,
             path: None,
+            limits,
+            skipped: None,
+        };
+        doc.reparse(false);
+        doc
+    }
+
+    /// Why this version is not analysed (too large, parse over budget), or `None` when it is.
+    pub fn skipped(&self) -> Option<&SkipReason> {
+        self.skipped.as_ref()
+    }
+
+    /// The limits this document was opened with.
+    pub fn limits(&self) -> &InputLimits {
+        &self.limits
+    }
+
+    /// Parses the current text: incrementally from `self.tree` when `incremental` (the tree must
+    /// already be `edit`ed), from scratch otherwise; applies the size limit and parse budget.
+    fn reparse(&mut self, incremental: bool) {
+        if self.text.len() > self.limits.max_file_bytes {
+            self.skipped = Some(SkipReason::TooLarge {
+                bytes: self.text.len(),
+                limit: self.limits.max_file_bytes,
+            });
+            self.tree = empty_tree(self.language);
+            return;
+        }
+        let old = if incremental && self.skipped.is_none() {
+            Some(&self.tree)
+        } else {
+            None
+        };
+        match parse_within(
+            self.language,
+            &self.text,
+            old,
+            Some(self.limits.parse_budget()),
+        ) {
+            Some(tree) => {
+                self.tree = tree;
+                self.skipped = None;
+            }
+            None => {
+                tracing::warn!(
+                    budget_ms = self.limits.parse_budget_ms,
+                    bytes = self.text.len(),
+                    "parse exceeded its budget; document not analysed"
+                );
+                self.skipped = Some(SkipReason::ParseBudgetExceeded {
+                    budget_ms: self.limits.parse_budget_ms,
+                });
+                self.tree = empty_tree(self.language);
+            }
         }
     }
 
@@ -159,6 +256,7 @@ impl Document {
         let mut text = self.text.clone();
         let mut index = self.line_index.clone();
         let mut tree = self.tree.clone();
+        let parsed = self.skipped.is_none();
         let mut applied = Vec::with_capacity(changes.len());
         let mut full_replace = false;
         for change in changes {
@@ -188,7 +286,7 @@ impl Document {
                     index.apply_edit(&text, s..e, &change.text);
                     let new_end = s + change.text.len();
                     let new_end_position = point(&index, &text, new_end);
-                    if !full_replace {
+                    if !full_replace && parsed {
                         tree.edit(&InputEdit {
                             start_byte: s,
                             old_end_byte: e,
@@ -205,22 +303,21 @@ impl Document {
                 }
             }
         }
-        let old = if full_replace { None } else { Some(&tree) };
-        let new_tree = parse(self.language, &text, old).expect("tree-sitter parse without timeout");
         self.text = text;
         self.line_index = index;
-        self.tree = new_tree;
+        self.tree = tree;
         self.version = version;
+        self.reparse(!full_replace);
         Ok(applied)
     }
 
     /// Replaces the whole text (a full-document sync) and reparses from scratch.
     pub fn replace_text(&mut self, text: impl Into<String>, version: i32) {
         let text = text.into();
-        self.tree = parse(self.language, &text, None).expect("tree-sitter parse without timeout");
         self.line_index = LineIndex::new(&text);
         self.text = text;
         self.version = version;
+        self.reparse(false);
     }
 }
 
@@ -276,6 +373,53 @@ mod tests {
         assert!(matches!(err, EditError::Position(_)));
         assert_eq!(doc.text(), "package main\n");
         assert_eq!(doc.version(), 1);
+    }
+
+    #[test]
+    fn oversized_document_is_kept_in_sync_but_not_parsed_until_it_shrinks() {
+        let limits = InputLimits {
+            max_file_bytes: 20,
+            parse_budget_ms: 1000,
+        };
+        let mut doc = Document::with_limits(
+            Language::Rust,
+            "fn a() {}\nfn b() {}\nfn c() {}\n",
+            1,
+            limits,
+        );
+        assert!(matches!(
+            doc.skipped(),
+            Some(SkipReason::TooLarge {
+                bytes: 30,
+                limit: 20
+            })
+        ));
+        assert_eq!(doc.tree().root_node().named_child_count(), 0);
+        // Delete the last two functions: back under the limit, parsed from scratch.
+        doc.apply_changes(&[change(1, 0, 3, 0, "")], 2, PositionEncoding::Utf16)
+            .unwrap();
+        assert_eq!(doc.text(), "fn a() {}\n");
+        assert_eq!(doc.skipped(), None);
+        assert_eq!(doc.tree().root_node().named_child_count(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_parses_and_walks_without_recursion() {
+        // 20 000 nested blocks: our code walks with cursors, never recursion.
+        let depth = 20_000;
+        let src = format!(
+            "fn f() {{ {} let (a, b) = std::sync::mpsc::channel::<u8>(); {} }}",
+            "{".repeat(depth),
+            "}".repeat(depth)
+        );
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let doc = Document::new(Language::Rust, src, 0);
+                crate::engine::Analyzer::default().analyze(&doc).len()
+            })
+            .unwrap();
+        assert_eq!(handle.join().expect("no stack overflow"), 1);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod document;
 pub mod engine;
 pub mod host;
+pub mod input;
 pub mod language;
 pub mod resolve;
 pub mod rule;
