@@ -64,8 +64,7 @@ pub struct LineIndex {
     len: usize,
 }
 
-fn line_breaks(text: &str, base: usize, out: &mut Vec<usize>) {
-    let bytes = text.as_bytes();
+fn line_breaks(bytes: &[u8], base: usize, out: &mut Vec<usize>) {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -86,7 +85,7 @@ impl LineIndex {
     /// Indexes `text` in O(len).
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_breaks(text, 0, &mut line_starts);
+        line_breaks(text.as_bytes(), 0, &mut line_starts);
         Self {
             line_starts,
             len: text.len(),
@@ -200,7 +199,7 @@ impl LineIndex {
         self.line_starts.truncate(first_line + 1);
         let scan_to = (new_end + 1).min(text.len());
         let mut fresh = Vec::new();
-        line_breaks(&text[scan_from..scan_to], scan_from, &mut fresh);
+        line_breaks(&text.as_bytes()[scan_from..scan_to], scan_from, &mut fresh);
         // A break found at the very end of the scan window may be a `\r` whose `\n` lies beyond it.
         for s in fresh {
             if s < scan_to
@@ -291,6 +290,9 @@ mod tests {
             ("a\r", 2..2, "\n"),
             ("", 0..0, "\n\n"),
             ("abc\ndef\n", 2..6, "Z\r\nQ"),
+            // Regression (found by proptest): the scan window used to end inside `😀` and panic.
+            ("a😀", 1..1, "x"),
+            ("\r😀\n", 1..1, ""),
         ];
         for (before, range, ins) in cases {
             let mut idx = LineIndex::new(before);
