@@ -14,6 +14,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static ALL: &[&dyn Rule] = &[
         // Rust
         &rust::unbounded_channel::RULE,
+        &rust::quorum_math::RULE,
+        &rust::graceful_shutdown::RULE,
+        &rust::observability::RULE,
         // Go
     ];
     ALL

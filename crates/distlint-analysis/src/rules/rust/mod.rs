@@ -1,3 +1,7 @@
 //! Rules for Rust code.
 
+pub mod common;
+pub mod graceful_shutdown;
+pub mod observability;
+pub mod quorum_math;
 pub mod unbounded_channel;
