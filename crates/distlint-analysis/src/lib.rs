@@ -5,7 +5,9 @@
 //! Units: every range in this crate is a **byte** range into UTF-8 text, end exclusive; lines are
 //! 0-based; conversion to editor columns goes through [`text::LineIndex`].
 
+pub mod catalog;
 pub mod config;
+pub mod config_file;
 pub mod document;
 pub mod engine;
 pub mod host;

@@ -1,2 +1,39 @@
-//! The `distlint` command line. (Being built: see issue 2.)
-fn main() {}
+//! The `distlint` command line: `check`, `rules`, `explain` (and `lsp`, served by
+//! `distlint_server`).
+//!
+//! Exit codes (ruff's convention): `0` no findings at or above `--fail-on`, `1` findings,
+//! `2` usage errors (bad flags, unknown rule, invalid `distlint.toml`) or I/O errors (a path that
+//! does not exist, a file that cannot be read). With `--exit-zero`, findings alone never give `1`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod check;
+mod cli;
+mod output;
+mod walk;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules(args) => cli::rules(args),
+        Command::Explain { rule } => cli::explain(&rule),
+    }
+}
+
+/// Logs go to stderr (never stdout: it carries the report), filtered by `DISTLINT_LOG`
+/// (`tracing_subscriber::EnvFilter` syntax), default `warn`.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DISTLINT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

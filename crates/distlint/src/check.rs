@@ -1,0 +1,169 @@
+//! `distlint check`: walk, analyse in parallel, report, pick the exit code.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use distlint_analysis::input::{classify, InputDecision, InputLimits};
+use distlint_analysis::{Analyzer, Document, Finding, Language, LineIndex, Severity};
+use rayon::prelude::*;
+
+use crate::cli::CheckArgs;
+use crate::output::{self, Report};
+use crate::walk;
+
+/// One analysed file: its text (as analysed; lossy-decoded when the bytes were not UTF-8) and its
+/// findings, sorted by position.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as printed: as given on the command line or joined onto it, `/`-separated.
+    pub path: String,
+    /// The language.
+    pub language: Language,
+    /// The analysed text.
+    pub source: Arc<str>,
+    /// Line starts of `source`.
+    pub index: LineIndex,
+    /// Findings sorted by position (the engine's order).
+    pub findings: Vec<Finding>,
+}
+
+/// What happened to one file.
+enum Outcome {
+    Analysed(FileReport, Option<String>),
+    Skipped(String),
+    Error(String),
+}
+
+/// Runs `check` and returns the process exit code.
+pub fn run(args: CheckArgs) -> ExitCode {
+    match run_inner(&args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let walked = walk::walk(&paths);
+    let mut errors = walked.errors;
+    for p in &walked.not_source {
+        if !args.quiet {
+            eprintln!(
+                "warning: {}: not a .rs or .go file; skipped",
+                walk::display(p)
+            );
+        }
+    }
+
+    let analyzer = Arc::new(Analyzer::default());
+    let limits = InputLimits::default();
+    let analyse = |p: &PathBuf| analyse_file(p, &analyzer, &limits);
+    let outcomes: Vec<Outcome> = match args.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| format!("cannot start {n} threads: {e}"))?
+            .install(|| walked.files.par_iter().map(analyse).collect()),
+        None => walked.files.par_iter().map(analyse).collect(),
+    };
+
+    let mut files = Vec::new();
+    let mut skipped = 0usize;
+    for o in outcomes {
+        match o {
+            Outcome::Analysed(r, warning) => {
+                if let (Some(w), false) = (warning, args.quiet) {
+                    eprintln!("warning: {}: {w}", r.path);
+                }
+                files.push(r);
+            }
+            Outcome::Skipped(msg) => {
+                skipped += 1;
+                if !args.quiet {
+                    eprintln!("warning: {msg}");
+                }
+            }
+            Outcome::Error(msg) => errors.push(msg),
+        }
+    }
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+
+    let report = Report {
+        files,
+        skipped,
+        errors: errors.len(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    // A closed pipe (`distlint check | head`) is not an error: the reader has what it wanted.
+    match output::write(&mut out, &report, args).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("writing the report: {e}"))
+        }
+        _ => {}
+    }
+
+    if !errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let threshold = args.fail_on.map(Severity::from).unwrap_or(Severity::Nit);
+    let failing = report.findings().any(|(_, f)| f.severity >= threshold);
+    Ok(if failing && !args.exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Reads, classifies (size, binary, UTF-8) and analyses one file.
+///
+/// Non-UTF-8 files are analysed lossily (invalid sequences become U+FFFD, so line numbers and the
+/// character columns of the rest of the file stay right) with a warning; binary files (NUL in the
+/// first 8 KiB) and files over the size limit are skipped with a warning; unreadable files are
+/// errors (exit 2) and the scan continues.
+fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits) -> Outcome {
+    let shown = walk::display(path);
+    let language = match Language::from_path(path) {
+        Some(l) => l,
+        None => return Outcome::Skipped(format!("{shown}: not a .rs or .go file")),
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Error(format!("{shown}: cannot read: {e}")),
+    };
+    let (text, decision) = classify(&bytes, limits);
+    let warning = match &decision {
+        InputDecision::Analyse => None,
+        InputDecision::AnalyseLossy { invalid_sequences } => Some(format!(
+            "not valid UTF-8 ({invalid_sequences} invalid sequence(s) replaced with U+FFFD); analysed the rest"
+        )),
+        InputDecision::Skip(reason) => return Outcome::Skipped(format!("{shown}: {reason}")),
+    };
+    let text = text.expect("analysed input has text").into_owned();
+    let doc = Document::with_limits(language, text, 0, *limits).with_path(path);
+    if let Some(reason) = doc.skipped() {
+        return Outcome::Skipped(format!("{shown}: {reason}"));
+    }
+    let findings = analyzer.analyze(&doc);
+    Outcome::Analysed(
+        FileReport {
+            path: shown,
+            language,
+            source: Arc::from(doc.text()),
+            index: doc.line_index().clone(),
+            findings,
+        },
+        warning,
+    )
+}

@@ -1,0 +1,128 @@
+//! Report formats. Every format reads the same [`Report`]; positions are converted here from the
+//! engine's byte offsets to **1-based lines and 1-based columns counted in characters** (Unicode
+//! scalar values, i.e. LSP's UTF-32 encoding), with end positions exclusive: `end_column` is the
+//! column of the first character after the span (as SARIF's `endColumn`).
+
+use std::io::{self, Write};
+
+use distlint_analysis::rule::RuleMeta;
+use distlint_analysis::{Finding, PositionEncoding, Severity};
+
+use crate::check::FileReport;
+use crate::cli::{CheckArgs, Format};
+
+pub mod github;
+pub mod human;
+pub mod json;
+
+/// Everything a format needs.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Analysed files, sorted by path, each with findings sorted by position.
+    pub files: Vec<FileReport>,
+    /// Files skipped (binary, too large, parse over budget).
+    pub skipped: usize,
+    /// Files or paths that could not be read.
+    pub errors: usize,
+}
+
+impl Report {
+    /// Every finding with its file, in output order (path, then position).
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.findings.iter().map(move |x| (f, x)))
+    }
+
+    /// Counts per severity, most severe first: `[blocker, major, minor, nit]`.
+    pub fn counts(&self) -> [usize; 4] {
+        let mut c = [0; 4];
+        for (_, f) in self.findings() {
+            c[severity_rank(f.severity)] += 1;
+        }
+        c
+    }
+
+    /// Number of findings.
+    pub fn total(&self) -> usize {
+        self.files.iter().map(|f| f.findings.len()).sum()
+    }
+}
+
+/// Index into [`Report::counts`]: blocker 0, major 1, minor 2, nit 3.
+pub fn severity_rank(s: Severity) -> usize {
+    match s {
+        Severity::Blocker => 0,
+        Severity::Major => 1,
+        Severity::Minor => 2,
+        Severity::Nit => 3,
+    }
+}
+
+/// A 1-based line and 1-based character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column in characters (Unicode scalar values).
+    pub column: u32,
+}
+
+/// The 1-based line/character-column of byte `offset` in `file`.
+pub fn line_col(file: &FileReport, offset: usize) -> LineCol {
+    let p = file
+        .index
+        .position(&file.source, offset, PositionEncoding::Utf32);
+    LineCol {
+        line: p.line + 1,
+        column: p.character + 1,
+    }
+}
+
+/// The rule metadata of a finding (every finding's rule is in the catalog).
+pub fn meta(f: &Finding) -> Option<&'static RuleMeta> {
+    distlint_analysis::catalog::meta_by_id(f.rule)
+}
+
+/// The failure scenario in one line: the first paragraph of the rule's "why" section, with
+/// whitespace collapsed and a trailing colon dropped.
+pub fn scenario_line(meta: &RuleMeta) -> String {
+    let first = meta.docs.why.trim().split("\n\n").next().unwrap_or("");
+    let s = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    s.trim_end_matches(':').to_string()
+}
+
+/// Writes the report in the format `args` asks for.
+pub fn write(out: &mut dyn Write, report: &Report, args: &CheckArgs) -> io::Result<()> {
+    match args.format {
+        Format::Human => human::write(out, report, args),
+        Format::Json => json::write(out, report),
+        Format::Github => github::write(out, report),
+        Format::Sarif | Format::Markdown => Err(io::Error::other("format not implemented yet")),
+    }?;
+    if args.statistics {
+        write_statistics(out, report, args.format)?;
+    }
+    Ok(())
+}
+
+/// `--statistics`: findings per rule, most frequent first (to stderr for machine formats, so
+/// their stdout stays one parseable document).
+fn write_statistics(out: &mut dyn Write, report: &Report, format: Format) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, Severity)> = Default::default();
+    for (_, f) in report.findings() {
+        let e = counts.entry(f.rule).or_insert((0, f.severity));
+        e.0 += 1;
+        e.1 = e.1.max(f.severity);
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    let mut text = String::new();
+    for (rule, (n, sev)) in rows {
+        text.push_str(&format!("{n:>6}  {rule:<32} {sev}\n"));
+    }
+    match format {
+        Format::Human | Format::Markdown => out.write_all(text.as_bytes()),
+        _ => io::stderr().write_all(text.as_bytes()),
+    }
+}

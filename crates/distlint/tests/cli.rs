@@ -1,0 +1,260 @@
+//! End-to-end tests of the `distlint` binary: JSON output, exit codes, walking, hostile files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn distlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_distlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run distlint")
+}
+
+fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const UNBOUNDED: &str = "use tokio::sync::mpsc;\n\nfn main() {\n    let (tx, rx) = mpsc::unbounded_channel::<u32>();\n}\n";
+const BOUNDED: &str =
+    "use tokio::sync::mpsc;\n\nfn main() {\n    let (tx, rx) = mpsc::channel::<u32>(8);\n}\n";
+
+fn project() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "src/a.rs", UNBOUNDED);
+    write(t.path(), "src/b.rs", BOUNDED);
+    // Non-ASCII before the finding on the same line: columns count characters.
+    write(
+        t.path(),
+        "src/c.rs",
+        "fn f() { let s = \"日本語🎉\"; let (a, b) = std::sync::mpsc::channel::<u8>(); }\n",
+    );
+    // Ignored by .gitignore (outside a git repo too): never analysed.
+    write(t.path(), ".gitignore", "generated/\n");
+    write(t.path(), "generated/g.rs", UNBOUNDED);
+    // Not Rust or Go: ignored by the walk.
+    write(t.path(), "notes.txt", "mpsc::unbounded_channel()");
+    t
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn json_output_and_exit_code_one_on_findings() {
+    let t = project();
+    let out = distlint(t.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = json(&out);
+    assert_eq!(v["version"], 1);
+    let findings = v["findings"].as_array().unwrap();
+    let got: Vec<(String, u64, u64, u64, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["end_line"].as_u64().unwrap(),
+                f["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // `mpsc::unbounded_channel::<u32>()` starts at character 20 of line 4 (1-based).
+    // In c.rs the call starts after `fn f() { let s = "日本語🎉"; let (a, b) = `: 38 characters
+    // (47 bytes, 39 UTF-16 code units), so at column 39.
+    assert_eq!(
+        got,
+        vec![
+            ("src/a.rs".into(), 4, 20, 4, 52),
+            ("src/c.rs".into(), 1, 39, 1, 71),
+        ]
+    );
+    for f in findings {
+        assert_eq!(f["rule"], "unbounded-channel");
+        assert_eq!(f["category"], "unbounded-queue");
+        assert_eq!(f["severity"], "major");
+        assert_eq!(f["impact"], "availability");
+        assert!(f["message"].as_str().unwrap().contains("unbounded"));
+    }
+    assert_eq!(v["summary"]["files"], 3);
+    assert_eq!(v["summary"]["findings"], 2);
+    assert_eq!(v["summary"]["major"], 2);
+}
+
+#[test]
+fn exit_zero_when_clean_and_paths_as_given() {
+    let t = project();
+    let out = distlint(t.path(), &["check", "--format", "json", "src/b.rs"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json(&out);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["summary"]["files"], 1);
+
+    // A file named explicitly is analysed even when .gitignore covers it.
+    let out = distlint(t.path(), &["check", "--format", "json", "generated/g.rs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["findings"][0]["path"], "generated/g.rs");
+}
+
+#[test]
+fn human_output_has_headline_frame_and_summary() {
+    let t = project();
+    let out = distlint(t.path(), &["check", "--color", "never", "src"]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("src/a.rs:4:20: major[unbounded-channel] "),
+        "{s}"
+    );
+    assert!(s.contains("mpsc::unbounded_channel::<u32>()"), "{s}");
+    assert!(s.contains("^^^^^"), "{s}");
+    assert!(!s.contains('\x1b'), "no colour with --color never: {s}");
+    assert!(
+        s.trim_end()
+            .ends_with("Found 2 findings (2 major) in 3 files."),
+        "{s}"
+    );
+    let out = distlint(t.path(), &["check", "--color", "always", "src/a.rs"]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains('\x1b'));
+}
+
+#[test]
+fn usage_and_io_errors_exit_two() {
+    let t = project();
+    let out = distlint(t.path(), &["check", "does-not-exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does-not-exist"));
+    let out = distlint(t.path(), &["check", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = distlint(t.path(), &["check", "--fail-on", "catastrophic"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn exit_zero_and_fail_on() {
+    let t = project();
+    let out = distlint(t.path(), &["check", "--exit-zero"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = distlint(t.path(), &["check", "--fail-on", "blocker"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "major findings do not fail --fail-on blocker"
+    );
+    let out = distlint(t.path(), &["check", "--fail-on", "major"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn hostile_files_are_reported_and_the_scan_continues() {
+    let t = project();
+    // Invalid UTF-8 in a comment: analysed lossily, finding still reported, warning on stderr.
+    let mut bytes = b"// caf\xe9\n".to_vec();
+    bytes.extend_from_slice(UNBOUNDED.as_bytes());
+    write(t.path(), "src/latin1.rs", bytes);
+    // Binary: skipped with a reason.
+    write(t.path(), "src/bin.rs", b"fn main() {\0}\n");
+    let out = distlint(t.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("src/latin1.rs") && err.contains("UTF-8"),
+        "{err}"
+    );
+    assert!(
+        err.contains("src/bin.rs") && err.contains("binary"),
+        "{err}"
+    );
+    let v = json(&out);
+    let lat: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "src/latin1.rs")
+        .collect();
+    assert_eq!(lat.len(), 1);
+    assert_eq!(lat[0]["line"], 5);
+    assert_eq!(v["summary"]["skipped"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_an_error_but_others_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = project();
+    write(t.path(), "src/secret.rs", UNBOUNDED);
+    let p = t.path().join("src/secret.rs");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&p).is_ok() {
+        // Running as root: permissions do not stop reads; nothing to test here.
+        return;
+    }
+    let out = distlint(t.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("src/secret.rs"));
+    assert_eq!(json(&out)["summary"]["findings"], 2);
+}
+
+#[test]
+fn output_order_does_not_depend_on_thread_count() {
+    let t = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        let body = if i % 3 == 0 { BOUNDED } else { UNBOUNDED };
+        write(t.path(), &format!("m{}/f{i}.rs", i % 7), body);
+    }
+    let one = distlint(t.path(), &["check", "--format", "json", "-j", "1"]);
+    let four = distlint(t.path(), &["check", "--format", "json", "-j", "4"]);
+    assert_eq!(one.stdout, four.stdout);
+    let v = json(&one);
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths.len(), 26);
+}
+
+#[test]
+fn rules_and_explain() {
+    let t = tempfile::tempdir().unwrap();
+    let out = distlint(t.path(), &["rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("unbounded-channel") && s.contains("unbounded-queue"),
+        "{s}"
+    );
+    assert!(s.contains("unused-suppression"), "{s}");
+
+    let out = distlint(t.path(), &["explain", "unbounded-channel"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("## Why is this bad") && s.contains("## Use instead"),
+        "{s}"
+    );
+
+    let out = distlint(t.path(), &["explain", "unbounded-chanel"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("did you mean `unbounded-channel`"),
+        "{out:?}"
+    );
+}
