@@ -91,14 +91,31 @@ impl Analyzer {
         };
         let units = analysis_units(language, source, root, self.config.include_tests);
         let mut findings = Vec::new();
+        let mut judge = suppress::Judge::default();
         for rule in self.rules_for(language) {
-            findings.extend(self.run_rule(rule, &ctx, &units));
+            if let Some(found) = self.run_rule_checked(rule, &ctx, &units) {
+                judge.ran.insert(rule.meta().id);
+                findings.extend(found);
+            }
         }
-        self.finish(source, root, index, findings)
+        if !self.config.include_tests && language == Language::Rust {
+            judge.skipped = skipped_test_units(language, source, root, &units);
+        }
+        self.finish_judged(source, root, index, findings, &judge)
     }
 
     /// Runs one rule over `units` (or the root, for file-scoped rules), catching panics.
     pub fn run_rule(&self, rule: &dyn Rule, ctx: &Context<'_>, units: &[Node<'_>]) -> Vec<Finding> {
+        self.run_rule_checked(rule, ctx, units).unwrap_or_default()
+    }
+
+    /// Like [`Analyzer::run_rule`], but `None` when the rule panicked (logged).
+    pub fn run_rule_checked(
+        &self,
+        rule: &dyn Rule,
+        ctx: &Context<'_>,
+        units: &[Node<'_>],
+    ) -> Option<Vec<Finding>> {
         let meta = rule.meta();
         let mut out = Vec::new();
         let result = catch_unwind(AssertUnwindSafe(|| match meta.scope {
@@ -111,31 +128,79 @@ impl Analyzer {
         }));
         if result.is_err() {
             tracing::error!(rule = meta.id, path = ?ctx.path, "rule panicked; its findings for this file are skipped");
-            return Vec::new();
+            return None;
         }
         let severity = self.config.severity(meta);
         for f in &mut out {
             f.severity = severity;
         }
-        out
+        Some(out)
     }
 
-    /// Applies suppressions and sorts: the common tail of every analysis.
+    /// Applies suppressions, reports suppression comments without a reason or that suppressed
+    /// nothing, and sorts: the common tail of every analysis.
+    ///
+    /// Without knowledge of which rules ran, every rule enabled for the tree's language is assumed
+    /// to have run; [`Analyzer::analyze_tree`] passes the exact set via
+    /// [`Analyzer::finish_judged`].
     pub fn finish(
         &self,
         source: &str,
         root: Node<'_>,
         index: &LineIndex,
+        findings: Vec<Finding>,
+    ) -> Vec<Finding> {
+        let language = match root.language().name() {
+            Some("go") => Language::Go,
+            _ => Language::Rust,
+        };
+        let judge = suppress::Judge {
+            ran: self.rules_for(language).map(|r| r.meta().id).collect(),
+            skipped: Vec::new(),
+        };
+        self.finish_judged(source, root, index, findings, &judge)
+    }
+
+    /// [`Analyzer::finish`] with an explicit [`suppress::Judge`] (rules that ran, skipped code).
+    pub fn finish_judged(
+        &self,
+        source: &str,
+        root: Node<'_>,
+        index: &LineIndex,
         mut findings: Vec<Finding>,
+        judge: &suppress::Judge<'_>,
     ) -> Vec<Finding> {
         let sups = suppress::collect(source, root, index);
-        suppress::apply(&mut findings, &sups, index);
+        let used = suppress::apply_tracked(&mut findings, &sups, index);
+        let mut meta_findings = suppress::report(source, index, &sups, &used, judge, &self.config);
+        // Pseudo-rule findings can themselves be suppressed, by naming the pseudo-rule.
+        suppress::apply_tracked(&mut meta_findings, &sups, index);
+        findings.extend(meta_findings);
         findings.sort_by(|a, b| {
             (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
         });
         findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
         findings
     }
+}
+
+/// Byte ranges of the analysis units that test-code skipping left out (the difference between
+/// the units with and without `include_tests`).
+fn skipped_test_units(
+    language: Language,
+    source: &str,
+    root: Node<'_>,
+    kept: &[Node<'_>],
+) -> Vec<std::ops::Range<usize>> {
+    let kept: std::collections::HashSet<(usize, usize)> = kept
+        .iter()
+        .map(|n| (n.start_byte(), n.end_byte()))
+        .collect();
+    analysis_units(language, source, root, true)
+        .into_iter()
+        .filter(|n| !kept.contains(&(n.start_byte(), n.end_byte())))
+        .map(|n| n.byte_range())
+        .collect()
 }
 
 /// True for Go test files (`*_test.go`).

@@ -65,8 +65,8 @@ pub fn parse_fixture(fixture: &str) -> (String, Vec<Mark>) {
 
 fn config_only(rule_id: &str, base: &Config) -> Config {
     let mut config = base.clone();
-    for r in rules::all() {
-        config.rules.insert(r.meta().id.to_string(), RuleLevel::Off);
+    for m in crate::catalog::all_metas() {
+        config.rules.insert(m.id.to_string(), RuleLevel::Off);
     }
     config.rules.insert(rule_id.to_string(), RuleLevel::Enabled);
     config
