@@ -18,6 +18,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::graceful_shutdown::RULE,
         &rust::observability::RULE,
         // Go
+        &go::quorum_math::RULE,
     ];
     ALL
 }

@@ -1,1 +1,4 @@
 //! Rules for Go code.
+
+pub mod quorum_math;
+pub mod shapes;
