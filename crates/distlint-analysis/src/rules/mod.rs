@@ -19,6 +19,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::observability::RULE,
         // Go
         &go::quorum_math::RULE,
+        &go::http_client_without_timeout::RULE,
+        &go::http_server_without_timeouts::RULE,
     ];
     ALL
 }

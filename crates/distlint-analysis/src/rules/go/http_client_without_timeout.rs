@@ -1,0 +1,556 @@
+//! `http-client-without-timeout` (category `timeouts-deadlines`): Go HTTP clients that can wait
+//! forever.
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+};
+use crate::rules::go::common::{
+    assigned_name, call_args, enclosing_func, field_assigned, function_scope, insert_field,
+    is_pkg_call, keyed_fields, literal_type, pkg_call, pkg_selector, timeout_expr,
+};
+use crate::syntax::{named_children, squash, Walk};
+
+/// The rule.
+pub struct HttpClientWithoutTimeout;
+
+/// Registered instance.
+pub static RULE: HttpClientWithoutTimeout = HttpClientWithoutTimeout;
+
+static META: RuleMeta = RuleMeta {
+    id: "http-client-without-timeout",
+    language: Language::Go,
+    category: "timeouts-deadlines",
+    severity: Severity::Major,
+    title: "HTTP client without a timeout",
+    scope: Scope::Unit,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds Go HTTP requests that have no overall deadline: `http.Client{...}` and \
+`&http.Client{...}` literals with no `Timeout` field (and no later `c.Timeout = ...` on the same \
+variable in the function), and the package-level helpers `http.Get`, `http.Post`, `http.Head`, \
+`http.PostForm` and `http.DefaultClient.Do`/`Get`/`Post`/`Head`/`PostForm`, which use \
+`http.DefaultClient` — a client with no timeout. The `net/http` import is resolved through the \
+file's imports, so `nethttp.Get` after `import nethttp \"net/http\"` is the same call and a local \
+package named `http` is not.",
+        why: "`http.Client`'s zero `Timeout` means \"wait forever\":\n\n\
+1. A dependency's load balancer accepts the TCP connection, but the backend behind it is stuck \
+(GC pause, deadlock, full disk) and never writes a response — or writes the headers and then \
+stalls mid-body.\n\
+2. The request blocks in `Do`/`Get` indefinitely; so does the goroutine that made it and the \
+handler that is waiting for it, holding its memory, its connection and any lock it took.\n\
+3. Incoming traffic keeps arriving; every new request joins the pile. Goroutines and file \
+descriptors climb until the service hits its limits and stops answering its own health checks.\n\
+4. The outage of one dependency has become an outage of this service, and of everything that \
+calls it without a timeout.\n\n\
+A client `Timeout` (or a per-request context deadline) turns the hang into a prompt error that \
+retries, fallbacks and circuit breakers can act on.",
+        known_problems: "- A client held in a local variable whose only uses are `c.Do(req)` with \
+requests that carry the caller's context (`http.NewRequestWithContext`, `req.WithContext(ctx)`, \
+`req.Cancel = ctx.Done()`) is left alone: the caller's deadline bounds it (and a caller without \
+one is reported by the context rules). A client stored in a field and used elsewhere is not \
+followed; suppress with the reason if every request has a deadline.\n\
+- To stay precise, a client whose `Transport` comes from a parameter or a field (injected by the \
+caller, like etcd's peer round tripper with per-connection read deadlines), from a constructor \
+named for its timeouts (`NewTimeoutTransport`), or is a round tripper wrapping another client \
+(`&RoundTripper{Client: c}`) is not reported. An injected transport without any deadline is \
+therefore missed.\n\
+- Clients for streaming or long-poll endpoints (watch APIs, server-sent events) deliberately have \
+no overall timeout; suppress with a reason (and bound them with transport timeouts and contexts).\n\
+- The timeout is only followed when set on the same variable in the same function \
+(`c := &http.Client{}; c.Timeout = d`); a timeout set elsewhere (a constructor, an options \
+function) is not seen.\n\
+- A local variable that shadows the `http` package name is not detected.",
+        example: "import \"net/http\"\n\nvar client = &http.Client{Transport: tr}\n\nfunc fetch(u string) (*http.Response, error) {\n\treturn http.Get(u)\n}",
+        use_instead: "import (\n\t\"net/http\"\n\t\"time\"\n)\n\nvar client = &http.Client{Transport: tr, Timeout: 30 * time.Second}\n\nfunc fetch(u string) (*http.Response, error) {\n\treturn client.Get(u)\n}",
+        fix: "**Add a timeout** (unsafe: requests that legitimately take longer — large downloads, \
+long polls — now fail): adds `Timeout: N * time.Second` to the `http.Client` literal, with N the \
+configured `fix.timeout_seconds` (default 30), and the `time` import when the file lacks it. The \
+package-level helpers (`http.Get`, `http.DefaultClient.Do`) get no automatic rewrite: the right \
+client to use instead is a design decision.",
+    },
+};
+
+const DEFAULT_CLIENT_HELPERS: &[&str] = &["Get", "Post", "Head", "PostForm"];
+const CLIENT_METHODS: &[&str] = &["Do", "Get", "Post", "Head", "PostForm"];
+
+impl Rule for HttpClientWithoutTimeout {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        for n in Walk::new(node) {
+            match n.kind() {
+                "composite_literal" => check_literal(ctx, n, out),
+                "call_expression" => check_call(ctx, n, out),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn check_literal(ctx: &Context<'_>, lit: Node<'_>, out: &mut Vec<Finding>) {
+    if literal_type(ctx, lit) != Some(("net/http", "Client")) {
+        return;
+    }
+    let Some(body) = lit.child_by_field_name("body") else {
+        return;
+    };
+    if keyed_fields(ctx, body).iter().any(|(k, _)| *k == "Timeout") {
+        return;
+    }
+    let fields = keyed_fields(ctx, body);
+    if let Some((_, transport)) = fields.iter().find(|(k, _)| *k == "Transport") {
+        if transport_configured_elsewhere(ctx, lit, *transport) {
+            return;
+        }
+    }
+    if let Some(var) = assigned_name(ctx, lit) {
+        let scope = function_scope(ctx, lit);
+        if field_assigned(ctx, scope, &var, "Timeout") {
+            return;
+        }
+        if !var.contains('.') && only_requests_with_context(ctx, scope, &var) {
+            return;
+        }
+    }
+    let mut finding = Finding::new(
+        &META,
+        lit.byte_range(),
+        "`http.Client` without `Timeout`: a peer that accepts the connection and never answers hangs the request and its goroutine forever",
+    );
+    let (expr, import) = timeout_expr(ctx);
+    if let Some(edit) = insert_field(ctx, body, &format!("Timeout: {expr}")) {
+        let mut edits = vec![edit];
+        edits.extend(import);
+        finding = finding.with_fix(Fix::new(
+            format!("Add a timeout ({} s)", ctx.config.fix.timeout_seconds),
+            Applicability::Unsafe,
+            edits,
+        ));
+    }
+    out.push(finding);
+}
+
+/// True when the client's `Transport` comes from somewhere this function cannot see and that
+/// usually configures its own deadlines: a parameter or a field (`rt`, `s.peerRt`, injected by
+/// the caller), a local built by a constructor whose name says it has timeouts
+/// (`transport.NewTimeoutTransport(...)`), or a delegating round tripper literal that wraps
+/// another client (`&RoundTripper{Client: c}`).
+fn transport_configured_elsewhere(ctx: &Context<'_>, lit: Node<'_>, value: Node<'_>) -> bool {
+    let v = named_children(value).into_iter().next().unwrap_or(value);
+    match v.kind() {
+        "selector_expression" => {
+            // A field (`s.peerRt`), not a package-level value (`http.DefaultTransport`).
+            pkg_selector(ctx, v).is_none()
+        }
+        "identifier" => {
+            let name = ctx.text(v);
+            let Some(func) = enclosing_func(lit) else {
+                return false;
+            };
+            if func
+                .child_by_field_name("parameters")
+                .is_some_and(|p| declares(ctx, p, name))
+            {
+                return true;
+            }
+            local_assigned_from(ctx, func, name)
+                .is_some_and(|rhs| ctx.text(rhs).contains("Timeout"))
+        }
+        "unary_expression" | "composite_literal" => {
+            let lit = if v.kind() == "composite_literal" {
+                Some(v)
+            } else {
+                v.child_by_field_name("operand")
+                    .filter(|o| o.kind() == "composite_literal")
+            };
+            lit.and_then(|l| {
+                let body = l.child_by_field_name("body")?;
+                Some(
+                    literal_type(ctx, l) != Some(("net/http", "Transport"))
+                        && keyed_fields(ctx, body)
+                            .iter()
+                            .any(|(k, _)| *k == "Client" || *k == "HTTPClient"),
+                )
+            })
+            .unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
+/// True when `params` (a `parameter_list`) declares `name`.
+fn declares(ctx: &Context<'_>, params: Node<'_>, name: &str) -> bool {
+    Walk::new(params).any(|n| {
+        n.kind() == "identifier"
+            && ctx.text(n) == name
+            && n.parent()
+                .is_some_and(|p| p.kind() == "parameter_declaration")
+    })
+}
+
+/// The right-hand side `name` was first given by `name := e` / `name, err := e` in `scope`.
+fn local_assigned_from<'t>(ctx: &Context<'_>, scope: Node<'t>, name: &str) -> Option<Node<'t>> {
+    for n in Walk::new(scope) {
+        if n.kind() != "short_var_declaration" {
+            continue;
+        }
+        let (Some(l), Some(r)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        let lefts = named_children(l);
+        let rights = named_children(r);
+        if let Some(i) = lefts.iter().position(|x| ctx.text(*x) == name) {
+            return rights.get(i).or(rights.first()).copied();
+        }
+    }
+    None
+}
+
+/// True when every use of client variable `var` in `scope` is `var.Do(req)` and each such `req`
+/// carries a context: created by `http.NewRequestWithContext`, or given one by
+/// `req = req.WithContext(ctx)` / `req.Cancel = ctx.Done()` in the same scope. The caller's
+/// deadline then bounds the request.
+fn only_requests_with_context(ctx: &Context<'_>, scope: Node<'_>, var: &str) -> bool {
+    let mut uses = 0;
+    for n in Walk::new(scope) {
+        if n.kind() != "identifier" || ctx.text(n) != var {
+            continue;
+        }
+        let Some(sel) = n.parent().filter(|p| p.kind() == "selector_expression") else {
+            // The declaration itself (`cc := ...`) or a plain use (passed on, returned).
+            let in_decl = n
+                .parent()
+                .and_then(|p| p.parent())
+                .is_some_and(|s| s.kind() == "short_var_declaration" || s.kind() == "var_spec");
+            if in_decl {
+                continue;
+            }
+            return false;
+        };
+        let Some(call) = sel.parent().filter(|c| c.kind() == "call_expression") else {
+            return false;
+        };
+        if sel.child_by_field_name("field").map(|f| ctx.text(f)) != Some("Do") {
+            return false;
+        }
+        let Some(req) = call_args(call).first().copied() else {
+            return false;
+        };
+        if req.kind() != "identifier" || !request_has_context(ctx, scope, ctx.text(req)) {
+            return false;
+        }
+        uses += 1;
+    }
+    uses > 0
+}
+
+fn request_has_context(ctx: &Context<'_>, scope: Node<'_>, req: &str) -> bool {
+    let with_ctx = format!("{req}.WithContext(");
+    let cancel = format!("{req}.Cancel");
+    Walk::new(scope).any(|n| match n.kind() {
+        "assignment_statement" | "short_var_declaration" => {
+            let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            let lt = squash(ctx.text(l));
+            let rt = squash(ctx.text(r));
+            let lhs_is_req = lt == req || lt.starts_with(&format!("{req},"));
+            (lhs_is_req
+                && (rt.starts_with(&with_ctx)
+                    || named_children(r).first().is_some_and(|c| {
+                        is_pkg_call(ctx, *c, "net/http", &["NewRequestWithContext"])
+                    })))
+                || lt == cancel
+        }
+        _ => false,
+    })
+}
+
+fn check_call(ctx: &Context<'_>, call: Node<'_>, out: &mut Vec<Finding>) {
+    if let Some(("net/http", m)) = pkg_call(ctx, call) {
+        if DEFAULT_CLIENT_HELPERS.contains(&m) {
+            out.push(Finding::new(
+                &META,
+                call.byte_range(),
+                format!("`http.{m}` uses `http.DefaultClient`, which has no timeout: a peer that never answers hangs this call forever"),
+            ));
+        }
+        return;
+    }
+    let Some(f) = call.child_by_field_name("function") else {
+        return;
+    };
+    if f.kind() != "selector_expression" {
+        return;
+    }
+    let (Some(operand), Some(field)) = (
+        f.child_by_field_name("operand"),
+        f.child_by_field_name("field"),
+    ) else {
+        return;
+    };
+    let method = ctx.text(field);
+    if CLIENT_METHODS.contains(&method)
+        && pkg_selector(ctx, operand) == Some(("net/http", "DefaultClient"))
+    {
+        out.push(Finding::new(
+            &META,
+            call.byte_range(),
+            format!("`http.DefaultClient.{method}` has no timeout: a peer that never answers hangs this call forever"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{check, check_fix};
+
+    #[test]
+    fn flags_literals_without_timeout_and_default_client_helpers() {
+        check(
+            "http-client-without-timeout",
+            r#"
+package svc
+
+import (
+    "net/http"
+    "net/url"
+)
+
+var shared = &http.Client{Transport: http.DefaultTransport}
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+
+func fetch(u string) error {
+    c := http.Client{}
+       //^^^^^^^^^^^^^ http-client-without-timeout
+    _ = c
+    resp, err := http.Get(u)
+               //^^^^^^^^^^^ http-client-without-timeout
+    if err != nil {
+        return err
+    }
+    defer resp.Body.Close()
+    _, _ = http.Post(u, "application/json", nil)
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+    _, _ = http.Head(u)
+         //^^^^^^^^^^^^ http-client-without-timeout
+    _, _ = http.PostForm(u, url.Values{})
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+    req, _ := http.NewRequest("GET", u, nil)
+    _, _ = http.DefaultClient.Do(req)
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+    return nil
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn import_alias_is_honoured() {
+        check(
+            "http-client-without-timeout",
+            r#"
+package svc
+
+import nethttp "net/http"
+
+func get(u string) {
+    _, _ = nethttp.Get(u)
+         //^^^^^^^^^^^^^^ http-client-without-timeout
+    c := &nethttp.Client{
+        //^^^^^^^^^^^^^^^ http-client-without-timeout
+        CheckRedirect: nil,
+    }
+    _ = c
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_when_timeout_is_set_and_on_look_alikes() {
+        check(
+            "http-client-without-timeout",
+            r#"
+package svc
+
+import (
+    "net/http"
+    "time"
+
+    "example.com/internal/http2"
+)
+
+type Client struct{ Timeout time.Duration }
+
+var shared = &http.Client{Timeout: 10 * time.Second}
+
+func build(d time.Duration) *http.Client {
+    c := &http.Client{Transport: http.DefaultTransport}
+    c.Timeout = d
+    return c
+}
+
+func other(u string) {
+    zero := &http.Client{Timeout: 0} // explicit: the author decided
+    _ = zero
+    mine := Client{}
+    _ = mine
+    _, _ = http2.Get(u)
+    _, _ = shared.Get(u)
+    req, _ := http.NewRequest("GET", u, nil)
+    _, _ = shared.Do(req)
+    _ = http.StatusOK
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_when_requests_carry_the_callers_context_or_transport_is_injected() {
+        check(
+            "http-client-without-timeout",
+            r#"
+package svc
+
+import (
+    "context"
+    "net/http"
+
+    "example.com/transport"
+)
+
+type wrapper struct{ Client *http.Client }
+
+func (w wrapper) RoundTrip(r *http.Request) (*http.Response, error) { return w.Client.Do(r) }
+
+func renew(ctx context.Context, u string) error {
+    cc := &http.Client{Transport: http.DefaultTransport}
+    req, err := http.NewRequest("POST", u, nil)
+    if err != nil {
+        return err
+    }
+    req = req.WithContext(ctx)
+    _, err = cc.Do(req)
+    return err
+}
+
+func fetch(ctx context.Context, u string) error {
+    cc := &http.Client{}
+    req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+    _, err := cc.Do(req)
+    return err
+}
+
+func injected(rt http.RoundTripper, u string) {
+    cc := &http.Client{Transport: rt}
+    _, _ = cc.Get(u)
+}
+
+func (s *server) field(u string) {
+    cc := &http.Client{Transport: s.peerRt}
+    _, _ = cc.Get(u)
+}
+
+func timeoutTransport(u string) {
+    tr, _ := transport.NewTimeoutTransport(nil, 1, 1, 1)
+    cc := &http.Client{Transport: tr}
+    _, _ = cc.Get(u)
+}
+
+func wrapping(c *http.Client) *http.Client {
+    return &http.Client{Transport: &wrapper{Client: c}}
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_client_used_beyond_requests_with_context() {
+        check(
+            "http-client-without-timeout",
+            r#"
+package svc
+
+import (
+    "context"
+    "net/http"
+)
+
+func mixed(ctx context.Context, u string) error {
+    cc := &http.Client{Transport: http.DefaultTransport}
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+    req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+    _, _ = cc.Do(req)
+    _, err := cc.Get(u)
+    return err
+}
+
+func local(u string) {
+    tr := &http.Transport{}
+    cc := &http.Client{Transport: tr}
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+    _, _ = cc.Get(u)
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn local_package_named_http_is_not_net_http() {
+        check(
+            "http-client-without-timeout",
+            r#"
+package svc
+
+import "example.com/lib/http"
+
+func f(u string) {
+    _, _ = http.Get(u)
+    _ = &http.Client{}
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_adds_timeout_field_and_time_import() {
+        check_fix(
+            "http-client-without-timeout",
+            "Add a timeout",
+            "package svc\n\nimport (\n\t\"net/http\"\n)\n\nvar c = &http.Client{}\n",
+            "package svc\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\nvar c = &http.Client{Timeout: 30 * time.Second}\n",
+        );
+    }
+
+    #[test]
+    fn fix_keeps_multi_line_layout_and_existing_time_alias() {
+        check_fix(
+            "http-client-without-timeout",
+            "Add a timeout",
+            "package svc\n\nimport (\n\t\"net/http\"\n\tstdtime \"time\"\n)\n\nvar _ = stdtime.Now\n\nfunc New() *http.Client {\n\treturn &http.Client{\n\t\tTransport: http.DefaultTransport,\n\t}\n}\n",
+            "package svc\n\nimport (\n\t\"net/http\"\n\tstdtime \"time\"\n)\n\nvar _ = stdtime.Now\n\nfunc New() *http.Client {\n\treturn &http.Client{\n\t\tTransport: http.DefaultTransport,\n\t\tTimeout: 30 * stdtime.Second,\n\t}\n}\n",
+        );
+    }
+
+    #[test]
+    fn fix_on_single_import_line() {
+        check_fix(
+            "http-client-without-timeout",
+            "Add a timeout",
+            "package svc\n\nimport \"net/http\"\n\nvar c = http.Client{Transport: http.DefaultTransport}\n",
+            "package svc\n\nimport \"net/http\"\nimport \"time\"\n\nvar c = http.Client{Transport: http.DefaultTransport, Timeout: 30 * time.Second}\n",
+        );
+    }
+}
