@@ -1,0 +1,2 @@
+-- Nothing runs until require('distlint').setup() (Neovim < 0.11) or vim.lsp.enable('distlint')
+-- (Neovim >= 0.11, using lsp/distlint.lua from this directory).

@@ -1,0 +1,3 @@
+module example.com/editordemo
+
+go 1.19

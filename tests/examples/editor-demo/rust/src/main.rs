@@ -1,0 +1,27 @@
+//! Order pipeline: a producer thread hands orders to a consumer thread.
+use std::sync::mpsc;
+use std::thread;
+
+fn main() {
+    let label = "注文 📦"; let (tx, rx) = mpsc::channel::<String>(); // expect: unbounded-channel "mpsc::channel::<String>()"
+
+    // A bounded channel: back-pressure on the producer. Must stay silent.
+    let (done_tx, done_rx) = mpsc::sync_channel::<usize>(1);
+
+    let producer = thread::spawn(move || {
+        for i in 0..10 {
+            tx.send(format!("{label} #{i}")).unwrap();
+        }
+    });
+    let consumer = thread::spawn(move || {
+        let mut n = 0;
+        for order in rx {
+            println!("{order}");
+            n += 1;
+        }
+        done_tx.send(n).unwrap();
+    });
+    producer.join().unwrap();
+    consumer.join().unwrap();
+    println!("processed {}", done_rx.recv().unwrap());
+}
