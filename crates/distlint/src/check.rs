@@ -1,10 +1,12 @@
 //! `distlint check`: walk, analyse in parallel, report, pick the exit code.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use distlint_analysis::config_file::ConfigResolver;
 use distlint_analysis::input::{classify, InputDecision, InputLimits};
 use distlint_analysis::{Analyzer, Document, Finding, Language, LineIndex, Severity};
 use rayon::prelude::*;
@@ -64,16 +66,51 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
         }
     }
 
-    let analyzer = Arc::new(Analyzer::default());
+    // Configuration: `--config`, or the nearest distlint.toml per file. An invalid file stops the
+    // run before any analysis (exit 2): never a silent fallback to defaults.
+    let resolver = ConfigResolver::new(args.config.as_deref()).map_err(|mut e| {
+        e.path = relative_to_cwd(&e.path);
+        e.to_string()
+    })?;
+    let default_analyzer = Arc::new(Analyzer::default());
+    let mut analyzers: HashMap<PathBuf, Arc<Analyzer>> = HashMap::new();
+    let mut config_errors: Vec<String> = Vec::new();
+    let mut jobs: Vec<(PathBuf, Arc<Analyzer>)> = Vec::new();
+    for file in walked.files {
+        match resolver.for_file(&file) {
+            Ok(None) => jobs.push((file, default_analyzer.clone())),
+            Ok(Some(cfg)) => {
+                if cfg.is_excluded(&file) {
+                    continue;
+                }
+                let a = analyzers
+                    .entry(cfg.path.clone())
+                    .or_insert_with(|| Arc::new(Analyzer::new(cfg.config.clone())))
+                    .clone();
+                jobs.push((file, a));
+            }
+            Err(mut e) => {
+                e.path = relative_to_cwd(&e.path);
+                let msg = e.to_string();
+                if !config_errors.contains(&msg) {
+                    config_errors.push(msg);
+                }
+            }
+        }
+    }
+    if !config_errors.is_empty() {
+        return Err(config_errors.join("\nerror: "));
+    }
+
     let limits = InputLimits::default();
-    let analyse = |p: &PathBuf| analyse_file(p, &analyzer, &limits);
+    let analyse = |(p, analyzer): &(PathBuf, Arc<Analyzer>)| analyse_file(p, analyzer, &limits);
     let outcomes: Vec<Outcome> = match args.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
             .map_err(|e| format!("cannot start {n} threads: {e}"))?
-            .install(|| walked.files.par_iter().map(analyse).collect()),
-        None => walked.files.par_iter().map(analyse).collect(),
+            .install(|| jobs.par_iter().map(analyse).collect()),
+        None => jobs.par_iter().map(analyse).collect(),
     };
 
     let mut files = Vec::new();
@@ -166,4 +203,12 @@ fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits) -> Outco
         },
         warning,
     )
+}
+
+/// `path` relative to the working directory when it is below it (for messages).
+pub fn relative_to_cwd(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
 }

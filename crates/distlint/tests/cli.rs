@@ -258,3 +258,100 @@ fn rules_and_explain() {
         "{out:?}"
     );
 }
+
+#[test]
+fn config_file_nearest_wins_severity_exclude_and_fix_parameters() {
+    let t = project();
+    write(
+        t.path(),
+        "distlint.toml",
+        "exclude = [\"src/c.rs\"]\n\n[rules]\nunbounded-channel = \"blocker\"\n",
+    );
+    write(t.path(), "svc/x.rs", UNBOUNDED);
+    write(
+        t.path(),
+        "svc/distlint.toml",
+        "[rules]\nunbounded-channel = \"nit\"\n",
+    );
+    write(
+        t.path(),
+        "svc/y.rs",
+        "fn f() { let (a, b) = std::sync::mpsc::channel::<u8>(); }\n",
+    );
+    write(
+        t.path(),
+        "off/distlint.toml",
+        "ignore = [\"unbounded-queue\"]\n",
+    );
+    write(t.path(), "off/z.rs", UNBOUNDED);
+    write(
+        t.path(),
+        "fixcfg/distlint.toml",
+        "[fix]\nchannel-capacity = 16\n",
+    );
+    write(
+        t.path(),
+        "fixcfg/w.rs",
+        "fn f() { let (a, b) = std::sync::mpsc::channel::<u8>(); }\n",
+    );
+    let out = distlint(t.path(), &["check", "--format", "json"]);
+    let v = json(&out);
+    let got: Vec<(&str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("fixcfg/w.rs", "major"),
+            ("src/a.rs", "blocker"),
+            ("svc/x.rs", "nit"),
+            ("svc/y.rs", "nit"),
+        ],
+        "{v}"
+    );
+    let fix = &v["findings"][0]["fixes"][0]["edits"];
+    assert!(fix.to_string().contains("(16)"), "{fix}");
+
+    // --config replaces discovery for every file.
+    write(
+        t.path(),
+        "alt.toml",
+        "[rules]\nunbounded-channel = \"minor\"\n",
+    );
+    let out = distlint(
+        t.path(),
+        &["check", "--format", "json", "--config", "alt.toml", "svc"],
+    );
+    let v = json(&out);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["severity"] == "minor"));
+    assert_eq!(v["summary"]["findings"], 2);
+}
+
+#[test]
+fn invalid_config_exits_two_naming_file_line_key_and_suggestion() {
+    let t = project();
+    write(
+        t.path(),
+        "distlint.toml",
+        "include-tests = true\n[fix]\ntimeout-secs = 5\n",
+    );
+    let out = distlint(t.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no report from an invalid config");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("distlint.toml:3:1: `timeout-secs`: unknown key")
+            && err.contains("did you mean `timeout-seconds`?"),
+        "{err}"
+    );
+    let out = distlint(t.path(), &["check", "--config", "missing.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
+}
