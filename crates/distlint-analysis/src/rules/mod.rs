@@ -17,6 +17,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::quorum_math::RULE,
         &rust::graceful_shutdown::RULE,
         &rust::observability::RULE,
+        &rust::lock_held_across_await::RULE,
         // Go
         &go::quorum_math::RULE,
         &go::http_client_without_timeout::RULE,

@@ -4,4 +4,6 @@ pub mod common;
 pub mod graceful_shutdown;
 pub mod observability;
 pub mod quorum_math;
+pub mod local_flow;
+pub mod lock_held_across_await;
 pub mod unbounded_channel;

@@ -1,0 +1,359 @@
+//! Function-local data flow helpers shared by the Rust lock, timeout, retry, fan-out and clock
+//! rules: where a variable is bound, which statements follow a statement in its block, where the
+//! `.await` points of one future are, and what type a lock receiver has.
+//!
+//! Everything here is syntactic and stays inside one file: types are read from annotations,
+//! struct field declarations, `static`s, type aliases and constructor calls visible in the file,
+//! and paths are resolved through the file's `use` declarations ([`crate::resolve::Imports`]).
+//! Nothing recurses on the syntax tree: walks use [`Walk`] or explicit loops.
+
+use tree_sitter::Node;
+
+use crate::rule::Context;
+use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
+
+/// Node kinds that start a new function body or future: an `.await` inside one of them does not
+/// suspend the enclosing future, and a variable declared in one is not visible outside.
+pub fn is_body_boundary(kind: &str) -> bool {
+    matches!(
+        kind,
+        "closure_expression" | "async_block" | "function_item" | "const_block"
+    )
+}
+
+/// An await point: the byte offset of the `await` keyword (or of a macro that awaits) and the
+/// node it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct AwaitPoint<'t> {
+    /// Byte offset of the `await` keyword, or of the start of an awaiting macro invocation.
+    pub at: usize,
+    /// The `await_expression` or `macro_invocation` node.
+    pub node: Node<'t>,
+}
+
+/// Macros that await their operands (`tokio::select!`, `join!`, ...), by last path segment.
+const AWAITING_MACROS: &[&str] = &["select", "join", "try_join", "select_biased", "pending"];
+
+/// The await points of the future that `scope` belongs to, in source order: `.await` expressions
+/// and macro invocations that await (`select!`, `join!`, or whose tokens contain `.await`), not
+/// descending into closures, `async` blocks or nested functions (other futures) other than `scope`
+/// itself.
+pub fn await_points<'t>(source: &str, scope: Node<'t>) -> Vec<AwaitPoint<'t>> {
+    let mut out = Vec::new();
+    let mut walk = Walk::new(scope);
+    while let Some(n) = walk.next() {
+        if n.id() != scope.id() && is_body_boundary(n.kind()) {
+            walk.skip_subtree();
+            continue;
+        }
+        match n.kind() {
+            "await_expression" => {
+                let kw = last_child_with_text(source, n, "await")
+                    .map(|k| k.start_byte())
+                    .unwrap_or(n.end_byte());
+                out.push(AwaitPoint { at: kw, node: n });
+            }
+            "macro_invocation" => {
+                let name = n
+                    .child_by_field_name("macro")
+                    .map(|m| squash(&source[m.byte_range()]))
+                    .unwrap_or_default();
+                let last = name.rsplit("::").next().unwrap_or("");
+                let awaits = AWAITING_MACROS.contains(&last)
+                    || Walk::new(n)
+                        .any(|t| t.child_count() == 0 && &source[t.byte_range()] == "await");
+                if awaits {
+                    out.push(AwaitPoint {
+                        at: n.start_byte(),
+                        node: n,
+                    });
+                }
+                walk.skip_subtree();
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|a| a.at);
+    out
+}
+
+fn last_child_with_text<'t>(source: &str, n: Node<'t>, t: &str) -> Option<Node<'t>> {
+    let mut c = n.walk();
+    let kids: Vec<Node<'t>> = n.children(&mut c).collect();
+    kids.into_iter()
+        .rev()
+        .find(|k| &source[k.byte_range()] == t)
+}
+
+/// The nearest enclosing `function_item` (or closure) whose body contains `node`.
+pub fn enclosing_fn(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).find(|a| a.kind() == "function_item")
+}
+
+/// The names an (irrefutable or refutable) pattern binds, with their nodes.
+pub fn pattern_bindings<'t>(source: &str, pattern: Node<'t>) -> Vec<(String, Node<'t>)> {
+    let mut out = Vec::new();
+    let mut walk = Walk::new(pattern);
+    while let Some(n) = walk.next() {
+        match n.kind() {
+            "identifier" => {
+                // `Some(x)`: the `type` field of a tuple-struct pattern is a path, not a binding.
+                let is_path = n.parent().is_some_and(|p| {
+                    (p.kind() == "tuple_struct_pattern" || p.kind() == "struct_pattern")
+                        && p.child_by_field_name("type").map(|t| t.id()) == Some(n.id())
+                }) || n.parent().is_some_and(|p| p.kind() == "scoped_identifier");
+                let t = &source[n.byte_range()];
+                let first_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
+                if !is_path && !first_upper {
+                    out.push((t.to_string(), n));
+                }
+            }
+            "scoped_identifier" | "type_identifier" | "field_identifier" => walk.skip_subtree(),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Finds the binding of variable `name` visible at byte `at` inside `func` (a function item):
+/// the last `let` before `at` whose pattern binds `name`, or else a parameter. Returns the
+/// binding site: a `let_declaration` or a `parameter`.
+pub fn find_binding<'t>(source: &str, func: Node<'t>, name: &str, at: usize) -> Option<Node<'t>> {
+    let mut best: Option<Node<'t>> = None;
+    let mut walk = Walk::new(func);
+    while let Some(n) = walk.next() {
+        if n.start_byte() >= at {
+            break;
+        }
+        match n.kind() {
+            "let_declaration" => {
+                if n.end_byte() > at {
+                    // `at` is inside this let's own initializer: the binding is not visible yet.
+                    continue;
+                }
+                // Only if the let's block is still open at `at`.
+                let block_open = n.parent().is_some_and(|b| b.end_byte() > at);
+                if !block_open {
+                    continue;
+                }
+                if let Some(p) = n.child_by_field_name("pattern") {
+                    if pattern_bindings(source, p).iter().any(|(b, _)| b == name) {
+                        best = Some(n);
+                    }
+                }
+            }
+            "parameter" => {
+                let covers = n
+                    .parent()
+                    .and_then(|p| p.parent())
+                    .is_some_and(|f| f.start_byte() <= at && f.end_byte() > at);
+                if covers {
+                    if let Some(p) = n.child_by_field_name("pattern") {
+                        if pattern_bindings(source, p).iter().any(|(b, _)| b == name) {
+                            // Later lets shadow parameters; parameters come first in the walk.
+                            if best.is_none_or(|b| b.kind() == "parameter") {
+                                best = Some(n);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
+/// The statements of `block` that follow `stmt` (its direct children), in order. Includes the
+/// block's tail expression.
+pub fn following_statements<'t>(block: Node<'t>, stmt: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut s = stmt.next_named_sibling();
+    while let Some(n) = s {
+        if !matches!(n.kind(), "line_comment" | "block_comment") {
+            out.push(n);
+        }
+        s = n.next_named_sibling();
+    }
+    let _ = block;
+    out
+}
+
+/// Uses of variable `name` in `node` as `(byte offset, identifier node)`, in source order,
+/// including inside macro token trees and inline format arguments (`"{name}"`, `"{name:?}"`).
+/// Descends into closures and async blocks (captures are uses).
+pub fn uses_of<'t>(source: &str, node: Node<'t>, name: &str) -> Vec<(usize, Node<'t>)> {
+    let mut out = Vec::new();
+    for n in Walk::new(node) {
+        match n.kind() {
+            "identifier" if &source[n.byte_range()] == name => {
+                // `x.name` is a field, not the variable; field_identifier has its own kind.
+                out.push((n.start_byte(), n));
+            }
+            "string_content" | "string_literal"
+                if n.parent().is_some_and(|p| p.kind() == "token_tree")
+                    || n.parent()
+                        .and_then(|p| p.parent())
+                        .is_some_and(|p| p.kind() == "token_tree") =>
+            {
+                let t = &source[n.byte_range()];
+                if t.contains(&format!("{{{name}}}")) || t.contains(&format!("{{{name}:")) {
+                    out.push((n.start_byte(), n));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.dedup_by_key(|(p, _)| *p);
+    out
+}
+
+/// Indentation (spaces/tabs) of the line on which byte `at` lies, and whether only whitespace
+/// precedes `at` on that line.
+pub fn line_indent(source: &str, at: usize) -> (String, bool) {
+    let line_start = source[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let before = &source[line_start..at];
+    let indent: String = before
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let only_ws = before.chars().all(|c| c == ' ' || c == '\t');
+    (indent, only_ws)
+}
+
+/// Strips wrappers that do not change which object an expression denotes for type purposes:
+/// parentheses, `&`/`&mut`, `*`, `.clone()`, `Arc::clone(&x)`, `.as_ref()`.
+pub fn strip_transparent<'t>(ctx: &Context<'_>, mut e: Node<'t>) -> Node<'t> {
+    for _ in 0..16 {
+        match e.kind() {
+            "parenthesized_expression" | "reference_expression" | "unary_expression" => {
+                match e.named_child(e.named_child_count().saturating_sub(1)) {
+                    Some(inner) => e = inner,
+                    None => return e,
+                }
+            }
+            "call_expression" => {
+                if let Some((recv, m)) = rust_method_call(e) {
+                    let args_empty = e
+                        .child_by_field_name("arguments")
+                        .is_some_and(|a| a.named_child_count() == 0);
+                    if args_empty && matches!(ctx.text(m), "clone" | "as_ref" | "deref") {
+                        e = recv;
+                        continue;
+                    }
+                    return e;
+                }
+                let path = rust_call_path(ctx.source, e).unwrap_or_default();
+                if path.ends_with("::clone") {
+                    let full = ctx.imports.resolve_rust(&path);
+                    if matches!(
+                        full.as_str(),
+                        "std::sync::Arc::clone" | "std::rc::Rc::clone" | "Arc::clone" | "Rc::clone"
+                    ) {
+                        if let Some(a) = e
+                            .child_by_field_name("arguments")
+                            .and_then(|a| a.named_child(0))
+                        {
+                            e = a;
+                            continue;
+                        }
+                    }
+                }
+                return e;
+            }
+            _ => return e,
+        }
+    }
+    e
+}
+
+/// The type nodes declared in this file for struct fields named `field`.
+pub fn struct_field_types<'t>(ctx: &Context<'t>, field: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut walk = Walk::new(ctx.root);
+    while let Some(n) = walk.next() {
+        if n.kind() == "field_declaration" {
+            if let (Some(name), Some(ty)) =
+                (n.child_by_field_name("name"), n.child_by_field_name("type"))
+            {
+                if ctx.text(name) == field {
+                    out.push(ty);
+                }
+            }
+            walk.skip_subtree();
+        }
+    }
+    out
+}
+
+/// The declared type of a file-level `static`/`const` named `name`, if any.
+pub fn static_type<'t>(ctx: &Context<'t>, name: &str) -> Option<Node<'t>> {
+    let mut walk = Walk::new(ctx.root);
+    while let Some(n) = walk.next() {
+        if matches!(n.kind(), "static_item" | "const_item") {
+            if n.child_by_field_name("name").map(|x| ctx.text(x)) == Some(name) {
+                return n.child_by_field_name("type");
+            }
+            walk.skip_subtree();
+        }
+        if n.kind() == "function_item" {
+            walk.skip_subtree();
+        }
+    }
+    None
+}
+
+/// The aliased type of a `type Name = ...;` declared in this file.
+pub fn type_alias<'t>(ctx: &Context<'t>, name: &str) -> Option<Node<'t>> {
+    let mut walk = Walk::new(ctx.root);
+    while let Some(n) = walk.next() {
+        if n.kind() == "type_item" {
+            if n.child_by_field_name("name").map(|x| ctx.text(x)) == Some(name) {
+                return n.child_by_field_name("type");
+            }
+            walk.skip_subtree();
+        }
+        if n.kind() == "function_item" {
+            walk.skip_subtree();
+        }
+    }
+    None
+}
+
+/// The type names mentioned by a type node, outermost first, as resolved full paths
+/// (`Arc<Mutex<u8>>` with `use std::sync::{Arc, Mutex}` → `["std::sync::Arc",
+/// "std::sync::Mutex"]`). Local type aliases are expanded (up to 4 levels).
+pub fn type_names(ctx: &Context<'_>, ty: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending: Vec<(Node<'_>, usize)> = vec![(ty, 0)];
+    // Process in order: a queue of types to expand, each walked in pre-order.
+    while let Some((t, depth)) = pending.pop() {
+        let mut local = Vec::new();
+        let mut walk = Walk::new(t);
+        while let Some(n) = walk.next() {
+            match n.kind() {
+                "scoped_type_identifier" => {
+                    out.push(ctx.imports.resolve_rust(&squash(ctx.text(n))));
+                    walk.skip_subtree();
+                }
+                "type_identifier" => {
+                    let name = ctx.text(n);
+                    let resolved = ctx.imports.resolve_rust(name);
+                    if depth < 4 && !ctx.imports.names.contains_key(name) {
+                        if let Some(alias) = type_alias(ctx, name) {
+                            local.push((alias, depth + 1));
+                            continue;
+                        }
+                    }
+                    out.push(resolved);
+                }
+                _ => {}
+            }
+        }
+        // Aliases are expanded after the names around them; good enough for "first lock type".
+        for l in local.into_iter().rev() {
+            pending.push(l);
+        }
+    }
+    out
+}
