@@ -41,13 +41,32 @@ behind, so overload shows up as latency or shed load at the edge instead of a cr
         known_problems: "- A channel whose producer is itself bounded (a fixed set of tasks that \
 each send once, a channel used as a one-shot signal) cannot grow without limit; suppress with a reason.\n\
 - Aliased re-exports from other crates (`my_crate::channel()` wrapping `unbounded_channel`) are not followed.\n\
-- `use` declarations are collected file-wide, so a `use` inside one function is treated as visible in all of them.",
+- `use` declarations are collected file-wide, so a `use` inside one function is treated as visible in all of them.\n\
+- The fix follows senders by name within a function; a sender variable shadowed by an unrelated \
+value of the same name is not told apart. `blocking_send` panics when called on a runtime \
+thread; the fix uses it only in synchronous functions the file never calls from async code, but \
+callers in other files are not seen.",
         example: "use tokio::sync::mpsc;\n\nlet (tx, mut rx) = mpsc::unbounded_channel::<Job>();",
         use_instead: "use tokio::sync::mpsc;\n\n// Producers wait when 1024 jobs are queued.\nlet (tx, mut rx) = mpsc::channel::<Job>(1024);",
-        fix: "**Bound this channel** (unsafe: adds back-pressure, so senders now wait or fail when \
-the channel is full). For `std::sync::mpsc::channel()` → `sync_channel(N)`, and \
-crossbeam/flume/async-channel `unbounded()` → `bounded(N)`, where the swap is like for like. \
-N is the configured channel capacity (default 1024).",
+        fix: "**Bound this channel** (unsafe: adds back-pressure, so senders now wait when the \
+channel is full). N is the configured channel capacity (default 1024).\n\n\
+- crossbeam/flume/async-channel `unbounded()` → `bounded(N)` (same sender and receiver types).\n\
+- std `mpsc::channel()` → `mpsc::sync_channel(N)`; `Sender<T>` types in the file (and their \
+`use`) become `SyncSender<T>` when this is the only std channel created in the file.\n\
+- tokio `mpsc::unbounded_channel()` → `mpsc::channel(N)`; `UnboundedSender<T>` / \
+`UnboundedReceiver<T>` types and their `use` become `Sender<T>` / `Receiver<T>`; every send on \
+the channel's sender (followed through `let` copies and clones, struct fields, and parameters of \
+functions in the same file) becomes `.send(x).await` in async code or `.blocking_send(x)` in a \
+synchronous function that the file never calls from async code (or a closure handed to \
+`std::thread::spawn` / `spawn_blocking`). The error type (`SendError<T>`) is unchanged, so \
+`.unwrap()`, `?` and `is_err()` keep compiling.\n\
+- futures `mpsc::unbounded()` → `mpsc::channel(N)` with the types renamed, when the sender is \
+only used through `SinkExt` (`send(x).await`), which behaves the same on both. `unbounded_send` \
+has no like-for-like replacement (`try_send` fails instead of waiting and needs `&mut`), so then \
+the fix is the constructor change only.\n\n\
+When a sender cannot be followed within the file (passed to a function defined elsewhere, kept in \
+a collection or an `Option`, used in a macro, several channels sharing the types), the action is \
+the constructor change alone and its title says what is left to do by hand.",
     },
 };
 
@@ -135,7 +154,7 @@ impl Rule for UnboundedChannel {
                 _ => "unbounded channel: a slow consumer lets the queue grow until the process runs out of memory",
             };
             let mut finding = Finding::new(&META, call.byte_range(), message);
-            if let Some(fix) = like_for_like_fix(ctx, call, kind, full, bounded) {
+            if let Some(fix) = bound_fix(ctx, call, kind, full, bounded) {
                 finding = finding.with_fix(fix);
             }
             out.push(finding);
@@ -143,18 +162,53 @@ impl Rule for UnboundedChannel {
     }
 }
 
-/// The constructor swap for kinds whose bounded form has the same sender/receiver types
-/// (crossbeam, flume, async-channel) or differs only in the sender's name (std `SyncSender`).
-fn like_for_like_fix(
+/// "Bound this channel": the constructor swap plus, where it can be followed within the file,
+/// the edits that keep the file compiling (see the rule's `fix` docs). When something cannot be
+/// followed, the fix is the constructor swap alone and its title says why.
+fn bound_fix(
     ctx: &Context<'_>,
     call: Node<'_>,
     kind: ChannelKind,
     full: &str,
     bounded: &str,
 ) -> Option<Fix> {
-    if matches!(kind, ChannelKind::Tokio | ChannelKind::Futures) {
-        return None;
-    }
+    let cap = ctx.config.fix.channel_capacity;
+    let ctor = constructor_edits(ctx, call, full, bounded, cap)?;
+    let rest = match kind {
+        ChannelKind::Tokio => follow::typed_edits(ctx, call, follow::Flavor::Tokio),
+        ChannelKind::Futures => follow::typed_edits(ctx, call, follow::Flavor::Futures),
+        ChannelKind::Std => follow::std_type_edits(ctx, call),
+        _ => Ok(Vec::new()),
+    };
+    Some(match rest {
+        Ok(more) => {
+            let mut edits = ctor;
+            edits.extend(more);
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            edits.dedup();
+            Fix::new(
+                format!("Bound this channel (capacity {cap})"),
+                Applicability::Unsafe,
+                edits,
+            )
+        }
+        Err(reason) => Fix::new(
+            format!("Bound this channel (capacity {cap}; constructor only: {reason})"),
+            Applicability::Unsafe,
+            ctor,
+        ),
+    })
+}
+
+/// The constructor swap: the callee's last segment becomes the bounded name and `()` becomes
+/// `(N)`. `None` when the call already has arguments.
+fn constructor_edits(
+    ctx: &Context<'_>,
+    call: Node<'_>,
+    full: &str,
+    bounded: &str,
+    cap: u32,
+) -> Option<Vec<TextEdit>> {
     let mut callee = call.child_by_field_name("function")?;
     if callee.kind() == "generic_function" {
         callee = callee.child_by_field_name("function")?;
@@ -167,7 +221,6 @@ fn like_for_like_fix(
     {
         return None;
     }
-    let cap = ctx.config.fix.channel_capacity;
     let name_edit = match callee.kind() {
         // `mpsc::channel` / `flume::unbounded`: swap the last segment only.
         "scoped_identifier" => {
@@ -181,11 +234,570 @@ fn like_for_like_fix(
         }
     };
     let args_edit = TextEdit::replace(args.byte_range(), format!("({cap})"));
-    Some(Fix::new(
-        format!("Bound this channel (capacity {cap})"),
-        Applicability::Unsafe,
-        vec![name_edit, args_edit],
-    ))
+    Some(vec![name_edit, args_edit])
+}
+
+/// Following a channel's sender through the file: type mentions, `use` declarations, bindings,
+/// clones, fields, parameters and sends. Every function returns `Err(reason)` as soon as it
+/// meets something it cannot follow; the reason ends up in the action title.
+mod follow {
+    use std::collections::HashSet;
+
+    use tree_sitter::Node;
+
+    use crate::rule::{Context, TextEdit};
+    use crate::syntax::{ancestors, rust_in_async, squash, Walk};
+
+    use super::super::common::{args_of, in_macro, method_call, simple_pattern_name};
+    use super::unbounded_constructor;
+    use super::ChannelKind;
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum Flavor {
+        Tokio,
+        Futures,
+    }
+
+    impl Flavor {
+        fn module(self) -> &'static str {
+            match self {
+                Flavor::Tokio => "tokio::sync::mpsc",
+                Flavor::Futures => "futures::channel::mpsc",
+            }
+        }
+        fn kind(self) -> ChannelKind {
+            match self {
+                Flavor::Tokio => ChannelKind::Tokio,
+                Flavor::Futures => ChannelKind::Futures,
+            }
+        }
+    }
+
+    type R<T> = Result<T, &'static str>;
+
+    /// A type written in the file that names `module::name` (through imports).
+    struct Mention<'t> {
+        node: Node<'t>,
+        /// The written name equals the canonical one (not an alias), so it is renamed in place.
+        canonical: bool,
+    }
+
+    fn module_matches(full: &str, module: &str, name: &str) -> bool {
+        if full == format!("{module}::{name}") {
+            return true;
+        }
+        // futures re-exports: `futures_channel::mpsc::X`.
+        module == "futures::channel::mpsc" && full == format!("futures_channel::mpsc::{name}")
+    }
+
+    fn mentions<'t>(
+        ctx: &Context<'_>,
+        root: Node<'t>,
+        module: &str,
+        name: &str,
+    ) -> Vec<Mention<'t>> {
+        let mut out = Vec::new();
+        for n in Walk::new(root) {
+            if n.kind() != "type_identifier" {
+                continue;
+            }
+            let path = match n.parent() {
+                Some(p)
+                    if p.kind() == "scoped_type_identifier"
+                        && p.child_by_field_name("name") == Some(n) =>
+                {
+                    squash(ctx.text(p))
+                }
+                _ => ctx.text(n).to_string(),
+            };
+            let full = ctx.imports.resolve_rust(&path);
+            if module_matches(&full, module, name) {
+                out.push(Mention {
+                    node: n,
+                    canonical: ctx.text(n) == name,
+                });
+            }
+        }
+        out
+    }
+
+    /// Edits renaming `old` to `new` in `use` declarations that import it from `module`.
+    fn use_edits(ctx: &Context<'_>, module: &str, old: &str, new: &str) -> R<Vec<TextEdit>> {
+        let imported = ctx
+            .imports
+            .names
+            .iter()
+            .filter(|(_, full)| module_matches(full, module, old))
+            .map(|(local, _)| local.clone())
+            .collect::<Vec<_>>();
+        if imported.is_empty() {
+            return Ok(Vec::new());
+        }
+        if imported.iter().any(|l| l == old) && ctx.imports.names.contains_key(new) {
+            return Err("the bounded type's name is already imported");
+        }
+        let crate_name = module.split("::").next().unwrap_or("");
+        let mut edits = Vec::new();
+        for n in Walk::new(ctx.root) {
+            if n.kind() != "use_declaration" || !ctx.text(n).contains(crate_name) {
+                continue;
+            }
+            for id in Walk::new(n) {
+                if id.kind() == "identifier" && ctx.text(id) == old {
+                    edits.push(TextEdit::replace(id.byte_range(), new));
+                }
+            }
+        }
+        Ok(edits)
+    }
+
+    /// Expressions other than types that spell the type's name (`UnboundedSender::clone(&tx)`).
+    fn named_in_expressions(ctx: &Context<'_>, name: &str) -> bool {
+        Walk::new(ctx.root).any(|n| {
+            n.kind() == "identifier"
+                && ctx.text(n) == name
+                && !ancestors(n).any(|a| a.kind() == "use_declaration")
+        })
+    }
+
+    fn constructors_in_file(ctx: &Context<'_>, kind: ChannelKind) -> usize {
+        Walk::new(ctx.root)
+            .filter(|n| n.kind() == "call_expression")
+            .filter(|n| unbounded_constructor(ctx, *n).is_some_and(|(k, _, _)| k == kind))
+            .count()
+    }
+
+    /// The sender half bound by `let (tx, rx) = <call>;`: `Ok(None)` for `_`.
+    fn sender_binding<'t>(ctx: &Context<'_>, call: Node<'t>) -> R<Option<(Node<'t>, String)>> {
+        let let_decl = call
+            .parent()
+            .filter(|p| p.kind() == "let_declaration")
+            .ok_or("the channel is not bound by `let (tx, rx) = …`")?;
+        let pat = let_decl
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "tuple_pattern")
+            .ok_or("the channel is not bound by `let (tx, rx) = …`")?;
+        let first = pat
+            .named_child(0)
+            .ok_or("the channel is not bound by `let (tx, rx) = …`")?;
+        if ctx.text(first) == "_" {
+            return Ok(None);
+        }
+        let name =
+            simple_pattern_name(ctx, first).ok_or("the sender pattern is not a plain name")?;
+        Ok(Some((let_decl, name.to_string())))
+    }
+
+    /// Where a sender lives.
+    #[derive(Default)]
+    struct Tracked<'t> {
+        /// (scope, first byte after the binding, name)
+        locals: Vec<(Node<'t>, usize, String)>,
+        /// Struct fields typed as the sender.
+        fields: HashSet<String>,
+        /// (function name, index among non-self parameters) typed as the sender.
+        params: HashSet<(String, usize)>,
+    }
+
+    fn scope_of(node: Node<'_>) -> Option<Node<'_>> {
+        ancestors(node).find(|a| matches!(a.kind(), "function_item" | "closure_expression"))
+    }
+
+    /// Records where a sender-typed mention puts a sender; `Err` for positions not followed.
+    fn track_mention<'t>(ctx: &Context<'_>, m: Node<'t>, t: &mut Tracked<'t>) -> R<()> {
+        let mut node = m;
+        if let Some(p) = node
+            .parent()
+            .filter(|p| p.kind() == "scoped_type_identifier")
+        {
+            node = p;
+        }
+        if let Some(p) = node.parent().filter(|p| p.kind() == "generic_type") {
+            node = p;
+        }
+        while let Some(p) = node.parent().filter(|p| p.kind() == "reference_type") {
+            node = p;
+        }
+        let p = node
+            .parent()
+            .ok_or("a sender type is used where it cannot be followed")?;
+        let is_type = p.child_by_field_name("type") == Some(node);
+        match p.kind() {
+            "parameter" if is_type => {
+                let name = p
+                    .child_by_field_name("pattern")
+                    .and_then(|x| simple_pattern_name(ctx, x))
+                    .ok_or("a sender parameter is not a plain name")?;
+                let scope = scope_of(p).ok_or("a sender parameter outside a function")?;
+                let body = scope
+                    .child_by_field_name("body")
+                    .ok_or("a sender parameter outside a function")?;
+                t.locals.push((body, body.start_byte(), name.to_string()));
+                if scope.kind() == "function_item" {
+                    let fname = scope
+                        .child_by_field_name("name")
+                        .map(|n| ctx.text(n).to_string())
+                        .unwrap_or_default();
+                    let params = p.parent().ok_or("no parameter list")?;
+                    let idx = crate::syntax::named_children(params)
+                        .into_iter()
+                        .filter(|x| x.kind() == "parameter")
+                        .position(|x| x == p)
+                        .ok_or("no parameter index")?;
+                    t.params.insert((fname, idx));
+                }
+                Ok(())
+            }
+            "field_declaration" if is_type => {
+                let name = p.child_by_field_name("name").ok_or("unnamed field")?;
+                t.fields.insert(ctx.text(name).to_string());
+                Ok(())
+            }
+            "let_declaration" if is_type => {
+                let name = p
+                    .child_by_field_name("pattern")
+                    .and_then(|x| simple_pattern_name(ctx, x))
+                    .ok_or("a sender `let` is not a plain name")?;
+                let scope = scope_of(p).ok_or("a sender outside a function")?;
+                t.locals.push((scope, p.end_byte(), name.to_string()));
+                Ok(())
+            }
+            _ => Err("a sender type is used where it cannot be followed (a collection, an `Option`, a return type)"),
+        }
+    }
+
+    /// Fields named like a tracked field must all be declared with the sender type.
+    fn fields_unambiguous(
+        ctx: &Context<'_>,
+        t: &Tracked<'_>,
+        sender_mentions: &[Node<'_>],
+    ) -> R<()> {
+        for n in Walk::new(ctx.root) {
+            if n.kind() != "field_declaration" {
+                continue;
+            }
+            let Some(name) = n.child_by_field_name("name") else {
+                continue;
+            };
+            if !t.fields.contains(ctx.text(name)) {
+                continue;
+            }
+            let ty = n.child_by_field_name("type");
+            let ok = ty.is_some_and(|ty| {
+                sender_mentions
+                    .iter()
+                    .any(|m| ty.start_byte() <= m.start_byte() && m.end_byte() <= ty.end_byte())
+            });
+            if !ok {
+                return Err("another struct has a field of the same name with a different type");
+            }
+        }
+        Ok(())
+    }
+
+    /// What happens to a sender value at `e`.
+    enum Use<'t> {
+        Fine,
+        Send(Node<'t>),
+        NewLocal(Node<'t>, String),
+    }
+
+    fn classify<'t>(
+        ctx: &Context<'_>,
+        flavor: Flavor,
+        t: &Tracked<'_>,
+        mut e: Node<'t>,
+    ) -> R<Use<'t>> {
+        if in_macro(e) {
+            return Err("a sender is used inside a macro");
+        }
+        loop {
+            let p = e
+                .parent()
+                .ok_or("a sender is used where it cannot be followed")?;
+            match p.kind() {
+                "reference_expression" | "parenthesized_expression" | "unary_expression" => e = p,
+                "field_expression" if p.child_by_field_name("value") == Some(e) => {
+                    let call = p
+                        .parent()
+                        .filter(|c| {
+                            c.kind() == "call_expression"
+                                && c.child_by_field_name("function") == Some(p)
+                        })
+                        .ok_or("a sender's field is read")?;
+                    let m =
+                        method_call(call).ok_or("a sender is used where it cannot be followed")?;
+                    let name = ctx.text(m.name);
+                    match (flavor, name) {
+                        (_, "clone") => e = call,
+                        (Flavor::Tokio, "send") => return Ok(Use::Send(call)),
+                        (Flavor::Tokio, "is_closed" | "closed" | "same_channel") => {
+                            return Ok(Use::Fine)
+                        }
+                        (Flavor::Futures, "unbounded_send") => {
+                            return Err("`unbounded_send` has no like-for-like bounded form")
+                        }
+                        (
+                            Flavor::Futures,
+                            "send" | "feed" | "send_all" | "flush" | "close" | "close_channel"
+                            | "is_closed" | "disconnect" | "same_receiver" | "is_connected_to",
+                        ) => return Ok(Use::Fine),
+                        _ => return Err("a sender method has no bounded equivalent"),
+                    }
+                }
+                "let_declaration" if p.child_by_field_name("value") == Some(e) => {
+                    let name = p
+                        .child_by_field_name("pattern")
+                        .and_then(|x| simple_pattern_name(ctx, x))
+                        .ok_or("a sender is destructured")?;
+                    return Ok(Use::NewLocal(p, name.to_string()));
+                }
+                "arguments" => {
+                    let call = p.parent().ok_or("no call")?;
+                    let idx = args_of(p)
+                        .iter()
+                        .position(|a| *a == e)
+                        .ok_or("no argument index")?;
+                    let callee = call.child_by_field_name("function").ok_or("no callee")?;
+                    let fname = match callee.kind() {
+                        "identifier" => ctx.text(callee),
+                        "scoped_identifier" | "field_expression" => callee
+                            .child_by_field_name("name")
+                            .or_else(|| callee.child_by_field_name("field"))
+                            .map(|n| ctx.text(n))
+                            .unwrap_or(""),
+                        _ => "",
+                    };
+                    if matches!(
+                        ctx.imports.resolve_rust(&squash(ctx.text(callee))).as_str(),
+                        "drop" | "std::mem::drop" | "core::mem::drop"
+                    ) {
+                        return Ok(Use::Fine);
+                    }
+                    if t.params.contains(&(fname.to_string(), idx))
+                        && all_fns_named(ctx, fname, idx, t)
+                    {
+                        return Ok(Use::Fine);
+                    }
+                    return Err("a sender is passed to a function outside this file");
+                }
+                "field_initializer" => {
+                    let f = p
+                        .child_by_field_name("field")
+                        .map(|f| ctx.text(f))
+                        .unwrap_or("");
+                    return if t.fields.contains(f) {
+                        Ok(Use::Fine)
+                    } else {
+                        Err("a sender is stored in a field of another type")
+                    };
+                }
+                "shorthand_field_initializer" => {
+                    return if t.fields.contains(ctx.text(e)) {
+                        Ok(Use::Fine)
+                    } else {
+                        Err("a sender is stored in a field of another type")
+                    };
+                }
+                "expression_statement" => return Ok(Use::Fine),
+                _ => return Err("a sender escapes where it cannot be followed"),
+            }
+        }
+    }
+
+    /// Every function in the file named `fname` has a tracked sender parameter at `idx`.
+    fn all_fns_named(ctx: &Context<'_>, fname: &str, idx: usize, t: &Tracked<'_>) -> bool {
+        let _ = idx;
+        let fns: Vec<Node<'_>> = Walk::new(ctx.root)
+            .filter(|n| n.kind() == "function_item")
+            .filter(|n| {
+                n.child_by_field_name("name")
+                    .is_some_and(|x| ctx.text(x) == fname)
+            })
+            .collect();
+        !fns.is_empty()
+            && t.params.iter().filter(|(n, _)| n == fname).count() >= 1
+            && fns.len() == 1
+    }
+
+    /// The edit that makes a tokio `send` wait for capacity: `.await` in async code, otherwise
+    /// `blocking_send` (only where that cannot run on a runtime thread as far as the file shows).
+    fn send_edit(ctx: &Context<'_>, send: Node<'_>) -> R<TextEdit> {
+        if send
+            .parent()
+            .is_some_and(|p| p.kind() == "await_expression")
+        {
+            return Err("a send is already awaited");
+        }
+        if rust_in_async(ctx.source, send) {
+            return Ok(TextEdit::insert(send.end_byte(), ".await"));
+        }
+        let m = method_call(send).ok_or("not a method call")?;
+        let boundary = ancestors(send)
+            .find(|a| matches!(a.kind(), "function_item" | "closure_expression"))
+            .ok_or("a send outside any function")?;
+        if boundary.kind() == "closure_expression" {
+            // Only closures handed to a thread (`std::thread::spawn`, `spawn_blocking`) are known
+            // to run off the runtime, where `blocking_send` is allowed.
+            let spawned = boundary
+                .parent()
+                .filter(|a| a.kind() == "arguments")
+                .and_then(|a| a.parent())
+                .and_then(|c| c.child_by_field_name("function"))
+                .is_some_and(|f| {
+                    let t = squash(ctx.text(f));
+                    t.ends_with("thread::spawn")
+                        || t.ends_with("spawn_blocking")
+                        || t.ends_with(".spawn")
+                });
+            if !spawned {
+                return Err("a send inside a closure that may run on the async runtime");
+            }
+            return Ok(TextEdit::replace(m.name.byte_range(), "blocking_send"));
+        }
+        let fname = boundary
+            .child_by_field_name("name")
+            .map(|n| ctx.text(n))
+            .unwrap_or("");
+        let called_from_async = Walk::new(ctx.root).any(|c| {
+            if c.kind() != "call_expression" {
+                return false;
+            }
+            let Some(f) = c.child_by_field_name("function") else {
+                return false;
+            };
+            let last = match f.kind() {
+                "identifier" => Some(f),
+                "scoped_identifier" => f.child_by_field_name("name"),
+                "field_expression" => f.child_by_field_name("field"),
+                _ => None,
+            };
+            last.is_some_and(|l| ctx.text(l) == fname) && rust_in_async(ctx.source, c)
+        });
+        if called_from_async {
+            return Err("a synchronous function that sends is called from async code (`blocking_send` would panic there)");
+        }
+        Ok(TextEdit::replace(m.name.byte_range(), "blocking_send"))
+    }
+
+    /// Type renames, `use` renames and send rewrites for a tokio or futures channel.
+    pub fn typed_edits(ctx: &Context<'_>, call: Node<'_>, flavor: Flavor) -> R<Vec<TextEdit>> {
+        let module = flavor.module();
+        let senders = mentions(ctx, ctx.root, module, "UnboundedSender");
+        let receivers = mentions(ctx, ctx.root, module, "UnboundedReceiver");
+        for odd in ["WeakUnboundedSender", "UnboundedReceiverStream"] {
+            if Walk::new(ctx.root).any(|n| ctx.text(n) == odd && n.child_count() == 0) {
+                return Err("the file uses a wrapper of the unbounded types");
+            }
+        }
+        if (!senders.is_empty() || !receivers.is_empty())
+            && constructors_in_file(ctx, flavor.kind()) > 1
+        {
+            return Err(
+                "several unbounded channels in this file share the sender and receiver types",
+            );
+        }
+        if named_in_expressions(ctx, "UnboundedSender")
+            || named_in_expressions(ctx, "UnboundedReceiver")
+        {
+            return Err("a sender or receiver type is named in an expression");
+        }
+        let mut edits = Vec::new();
+        for m in senders.iter().filter(|m| m.canonical) {
+            edits.push(TextEdit::replace(m.node.byte_range(), "Sender"));
+        }
+        for m in receivers.iter().filter(|m| m.canonical) {
+            edits.push(TextEdit::replace(m.node.byte_range(), "Receiver"));
+        }
+        edits.extend(use_edits(ctx, module, "UnboundedSender", "Sender")?);
+        edits.extend(use_edits(ctx, module, "UnboundedReceiver", "Receiver")?);
+
+        let mut t = Tracked::default();
+        for m in &senders {
+            track_mention(ctx, m.node, &mut t)?;
+        }
+        let sender_nodes: Vec<Node<'_>> = senders.iter().map(|m| m.node).collect();
+        fields_unambiguous(ctx, &t, &sender_nodes)?;
+        if let Some((let_decl, name)) = sender_binding(ctx, call)? {
+            let scope = scope_of(let_decl).ok_or("the channel is created outside a function")?;
+            t.locals.push((scope, let_decl.end_byte(), name));
+        }
+        let mut uses: Vec<Node<'_>> = Vec::new();
+        let mut i = 0;
+        while i < t.locals.len() {
+            let (scope, from, name) = t.locals[i].clone();
+            i += 1;
+            let mut w = Walk::new(scope);
+            while let Some(n) = w.next() {
+                if n.kind() == "function_item" && n != scope {
+                    w.skip_subtree();
+                    continue;
+                }
+                if n.kind() != "identifier" || n.start_byte() < from || ctx.text(n) != name {
+                    continue;
+                }
+                match classify(ctx, flavor, &t, n)? {
+                    Use::Fine => {}
+                    Use::Send(s) => uses.push(s),
+                    Use::NewLocal(l, nm) => {
+                        let sc = scope_of(l).ok_or("no scope")?;
+                        if t.locals.len() > 64 {
+                            return Err("too many sender copies to follow");
+                        }
+                        t.locals.push((sc, l.end_byte(), nm));
+                    }
+                }
+            }
+        }
+        if !t.fields.is_empty() {
+            for n in Walk::new(ctx.root) {
+                if n.kind() != "field_expression" {
+                    continue;
+                }
+                let Some(f) = n.child_by_field_name("field") else {
+                    continue;
+                };
+                if !t.fields.contains(ctx.text(f)) {
+                    continue;
+                }
+                match classify(ctx, flavor, &t, n)? {
+                    Use::Fine => {}
+                    Use::Send(s) => uses.push(s),
+                    Use::NewLocal(..) => {
+                        return Err("a sender field is copied into a variable");
+                    }
+                }
+            }
+        }
+        if flavor == Flavor::Tokio {
+            uses.sort_by_key(|n| n.start_byte());
+            uses.dedup();
+            for s in uses {
+                edits.push(send_edit(ctx, s)?);
+            }
+        }
+        Ok(edits)
+    }
+
+    /// For `std::sync::mpsc::channel()` → `sync_channel(N)`: `Sender` types become `SyncSender`
+    /// (same `send`/`clone` API), when this is the only std channel created in the file.
+    pub fn std_type_edits(ctx: &Context<'_>, _call: Node<'_>) -> R<Vec<TextEdit>> {
+        let module = "std::sync::mpsc";
+        let senders = mentions(ctx, ctx.root, module, "Sender");
+        if senders.is_empty() {
+            return Ok(Vec::new());
+        }
+        if constructors_in_file(ctx, ChannelKind::Std) > 1 {
+            return Err("several std channels in this file share the `Sender` type");
+        }
+        let mut edits: Vec<TextEdit> = senders
+            .iter()
+            .filter(|m| m.canonical)
+            .map(|m| TextEdit::replace(m.node.byte_range(), "SyncSender"))
+            .collect();
+        edits.extend(use_edits(ctx, module, "Sender", "SyncSender")?);
+        Ok(edits)
+    }
 }
 
 #[cfg(test)]
@@ -342,6 +954,115 @@ fn ok() {
             "Bound this channel",
             "use crossbeam_channel::unbounded;\nfn f() {\n    let (tx, rx) = unbounded::<u8>();\n}\n",
             "use crossbeam_channel::unbounded;\nfn f() {\n    let (tx, rx) = crossbeam_channel::bounded::<u8>(1024);\n}\n",
+        );
+    }
+    #[test]
+    fn tokio_fix_awaits_sends_in_async_code_and_follows_clones() {
+        check_fix(
+            "unbounded-channel",
+            "Bound this channel (capacity 1024)",
+            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, mut rx) = mpsc::unbounded_channel::<u64>();\n    let tx2 = tx.clone();\n    tokio::spawn(async move {\n        tx2.send(1).unwrap();\n    });\n    if tx.send(2).is_err() {\n        return;\n    }\n    while let Some(v) = rx.recv().await {}\n}\n",
+            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, mut rx) = mpsc::channel::<u64>(1024);\n    let tx2 = tx.clone();\n    tokio::spawn(async move {\n        tx2.send(1).await.unwrap();\n    });\n    if tx.send(2).await.is_err() {\n        return;\n    }\n    while let Some(v) = rx.recv().await {}\n}\n",
+        );
+    }
+
+    #[test]
+    fn tokio_fix_renames_types_and_uses_blocking_send_in_sync_code() {
+        check_fix(
+            "unbounded-channel",
+            "Bound this channel (capacity 1024)",
+            r#"use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+struct Worker {
+    tx: UnboundedSender<String>,
+}
+impl Worker {
+    fn new() -> (Self, UnboundedReceiver<String>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Worker { tx }, rx)
+    }
+    fn submit(&self, job: String) {
+        let _ = self.tx.send(job);
+    }
+}
+async fn produce(tx: &mpsc::UnboundedSender<String>) {
+    tx.send("x".into()).unwrap();
+}
+"#,
+            r#"use tokio::sync::mpsc::{self, Receiver, Sender};
+struct Worker {
+    tx: Sender<String>,
+}
+impl Worker {
+    fn new() -> (Self, Receiver<String>) {
+        let (tx, rx) = mpsc::channel(1024);
+        (Worker { tx }, rx)
+    }
+    fn submit(&self, job: String) {
+        let _ = self.tx.blocking_send(job);
+    }
+}
+async fn produce(tx: &mpsc::Sender<String>) {
+    tx.send("x".into()).await.unwrap();
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn tokio_fix_follows_a_sender_into_a_local_function() {
+        check_fix(
+            "unbounded-channel",
+            "Bound this channel (capacity 1024)",
+            "use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};\nasync fn produce(tx: UnboundedSender<u8>) {\n    let _ = tx.send(1);\n}\nasync fn run() {\n    let (tx, mut rx) = unbounded_channel();\n    tokio::spawn(produce(tx.clone()));\n    drop(tx);\n    rx.recv().await;\n}\n",
+            "use tokio::sync::mpsc::{unbounded_channel, Sender};\nasync fn produce(tx: Sender<u8>) {\n    let _ = tx.send(1).await;\n}\nasync fn run() {\n    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);\n    tokio::spawn(produce(tx.clone()));\n    drop(tx);\n    rx.recv().await;\n}\n",
+        );
+    }
+
+    #[test]
+    fn tokio_fix_is_constructor_only_when_a_sender_escapes() {
+        check_fix(
+            "unbounded-channel",
+            "constructor only: a sender is passed to a function outside this file",
+            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n    other_crate::spawn_reader(tx);\n}\n",
+            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    other_crate::spawn_reader(tx);\n}\n",
+        );
+        check_fix(
+            "unbounded-channel",
+            "constructor only: a send inside a closure",
+            "use tokio::sync::mpsc;\nasync fn run(items: Vec<u8>) {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n    items.into_iter().for_each(|i| { tx.send(i).unwrap(); });\n}\n",
+            "use tokio::sync::mpsc;\nasync fn run(items: Vec<u8>) {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    items.into_iter().for_each(|i| { tx.send(i).unwrap(); });\n}\n",
+        );
+        check_fix(
+            "unbounded-channel",
+            "constructor only: a synchronous function that sends is called from async code",
+            "use tokio::sync::mpsc::{self, UnboundedSender};\nfn emit(tx: &UnboundedSender<u8>) {\n    tx.send(1).unwrap();\n}\nasync fn run() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n    emit(&tx);\n}\n",
+            "use tokio::sync::mpsc::{self, UnboundedSender};\nfn emit(tx: &UnboundedSender<u8>) {\n    tx.send(1).unwrap();\n}\nasync fn run() {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    emit(&tx);\n}\n",
+        );
+    }
+
+    #[test]
+    fn futures_fix_keeps_sink_sends_but_not_unbounded_send() {
+        check_fix(
+            "unbounded-channel",
+            "Bound this channel (capacity 1024)",
+            "use futures::channel::mpsc::{self, UnboundedReceiver};\nuse futures::SinkExt;\nasync fn run() -> UnboundedReceiver<u8> {\n    let (mut tx, rx) = mpsc::unbounded();\n    tx.send(1).await.unwrap();\n    rx\n}\n",
+            "use futures::channel::mpsc::{self, Receiver};\nuse futures::SinkExt;\nasync fn run() -> Receiver<u8> {\n    let (mut tx, rx) = mpsc::channel(1024);\n    tx.send(1).await.unwrap();\n    rx\n}\n",
+        );
+        check_fix(
+            "unbounded-channel",
+            "constructor only: `unbounded_send`",
+            "use futures::channel::mpsc;\nfn run() {\n    let (tx, rx) = mpsc::unbounded::<u8>();\n    tx.unbounded_send(1).unwrap();\n}\n",
+            "use futures::channel::mpsc;\nfn run() {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    tx.unbounded_send(1).unwrap();\n}\n",
+        );
+    }
+
+    #[test]
+    fn std_fix_renames_sender_types_to_sync_sender() {
+        check_fix(
+            "unbounded-channel",
+            "Bound this channel (capacity 1024)",
+            "use std::sync::mpsc::{channel, Sender};\nfn worker(tx: Sender<u8>) {\n    tx.send(1).unwrap();\n}\nfn main() {\n    let (tx, rx) = channel();\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
+            "use std::sync::mpsc::{channel, SyncSender};\nfn worker(tx: SyncSender<u8>) {\n    tx.send(1).unwrap();\n}\nfn main() {\n    let (tx, rx) = std::sync::mpsc::sync_channel(1024);\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
         );
     }
 }
