@@ -22,6 +22,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::quorum_math::RULE,
         &go::http_client_without_timeout::RULE,
         &go::http_server_without_timeouts::RULE,
+        &go::context_not_propagated::RULE,
+        &go::request_without_context::RULE,
     ];
     ALL
 }

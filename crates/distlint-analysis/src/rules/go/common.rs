@@ -108,7 +108,8 @@ pub fn func_name<'a>(ctx: &Context<'a>, func: Node<'_>) -> Option<&'a str> {
 pub struct FuncContext {
     /// Name of the first `context.Context` parameter (not `_`).
     pub ctx_param: Option<String>,
-    /// Name of the first `*http.Request` parameter (not `_`).
+    /// Name of the first `*http.Request` parameter (not `_`) of a handler (a function that also
+    /// has an `http.ResponseWriter` parameter: the request it serves, not one it sends).
     pub request_param: Option<String>,
 }
 
@@ -152,6 +153,10 @@ pub fn func_context(ctx: &Context<'_>, func: Node<'_>) -> FuncContext {
             .filter(|n| *n != "_")
             .collect();
         let Some(first) = names.first() else { continue };
+        if path == "net/http" && name == "Request" && !has_response_writer(ctx, params) {
+            // An outgoing request being built or sent, not the request this function serves.
+            continue;
+        }
         if path == "context" && name == "Context" && ty.kind() == "qualified_type" {
             out.ctx_param.get_or_insert_with(|| first.to_string());
         } else if path == "net/http" && name == "Request" && ty.kind() == "pointer_type" {
@@ -159,6 +164,15 @@ pub fn func_context(ctx: &Context<'_>, func: Node<'_>) -> FuncContext {
         }
     }
     out
+}
+
+/// True when a parameter list has an `http.ResponseWriter` (a handler's signature).
+fn has_response_writer(ctx: &Context<'_>, params: Node<'_>) -> bool {
+    named_children(params).into_iter().any(|p| {
+        p.child_by_field_name("type")
+            .and_then(|t| qualified_type(ctx, t))
+            == Some(("net/http", "ResponseWriter"))
+    })
 }
 
 /// The context available at `node`: the parameters of the nearest enclosing function, or of an
@@ -445,4 +459,64 @@ pub fn timeout_expr(ctx: &Context<'_>) -> (String, Option<TextEdit>) {
         format!("{} * {time}.Second", ctx.config.fix.timeout_seconds),
         edit,
     )
+}
+
+/// Number of references `pkg.X` (in expressions and types) to the package imported as
+/// `import_path` in the file.
+pub fn package_uses(ctx: &Context<'_>, import_path: &str) -> usize {
+    let Some(name) = ctx.imports.go_local_name(import_path) else {
+        return 0;
+    };
+    Walk::new(ctx.root)
+        .filter(|n| match n.kind() {
+            "selector_expression" => n
+                .child_by_field_name("operand")
+                .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == name),
+            "qualified_type" => n
+                .child_by_field_name("package")
+                .is_some_and(|p| ctx.text(p) == name),
+            _ => false,
+        })
+        .count()
+}
+
+/// The edit deleting the import of `import_path` when a fix removes `removed` of its uses and
+/// none would remain (Go rejects unused imports). `None` when uses remain or it is not imported.
+pub fn remove_import_if_unused(
+    ctx: &Context<'_>,
+    import_path: &str,
+    removed: usize,
+) -> Option<TextEdit> {
+    if package_uses(ctx, import_path) > removed {
+        return None;
+    }
+    for decl in named_children(ctx.root)
+        .into_iter()
+        .filter(|n| n.kind() == "import_declaration")
+    {
+        for spec in Walk::new(decl).filter(|n| n.kind() == "import_spec") {
+            let Some(p) = spec.child_by_field_name("path") else {
+                continue;
+            };
+            if ctx.text(p).trim_matches('"') != import_path {
+                continue;
+            }
+            let in_list = spec
+                .parent()
+                .is_some_and(|l| l.kind() == "import_spec_list");
+            let specs_in_decl = Walk::new(decl)
+                .filter(|n| n.kind() == "import_spec")
+                .count();
+            let target = if in_list && specs_in_decl > 1 {
+                spec
+            } else {
+                decl
+            };
+            let start = line_start(ctx.source, target.start_byte());
+            let end = line_end(ctx.source, target.end_byte());
+            let end = (end + 1).min(ctx.source.len());
+            return Some(TextEdit::replace(start..end, ""));
+        }
+    }
+    None
 }

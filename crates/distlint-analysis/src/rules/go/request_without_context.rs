@@ -1,0 +1,218 @@
+//! `request-without-context` (category `timeouts-deadlines`): `http.NewRequest` in a function
+//! that has a context to give the request.
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+};
+use crate::rules::go::common::{
+    assigned_name, context_at, function_scope, inside_go_statement, is_pkg_call,
+};
+use crate::syntax::{squash, Walk};
+
+/// The rule.
+pub struct RequestWithoutContext;
+
+/// Registered instance.
+pub static RULE: RequestWithoutContext = RequestWithoutContext;
+
+static META: RuleMeta = RuleMeta {
+    id: "request-without-context",
+    language: Language::Go,
+    category: "timeouts-deadlines",
+    severity: Severity::Minor,
+    title: "HTTP request without the caller's context",
+    scope: Scope::Unit,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds `http.NewRequest(...)` in a function that received a `context.Context` or an \
+`*http.Request` (so a context is at hand), when the request is not given one afterwards \
+(`req = req.WithContext(ctx)`, `req.Cancel = ...`). The noctx linter reports every \
+`http.NewRequest`; this rule only reports the ones that had a context to pass.",
+        why: "A request made with `http.NewRequest` carries `context.Background()`:\n\n\
+1. A handler with a 3 s deadline calls a downstream service with `http.NewRequest` + \
+`client.Do`.\n\
+2. The downstream service stalls. The handler's caller times out and cancels; the handler's \
+`ctx` is done.\n\
+3. The outgoing request does not know: it waits for the client's own timeout (or forever, with \
+`http.DefaultClient`), holding a connection and a goroutine.\n\
+4. Under load, these orphaned requests pile up faster than they finish and exhaust the \
+connection pool to the slow service — and with it every other request that needs that service.",
+        known_problems: "- Requests built in one function and sent with a context in another \
+(`client.Do(req.WithContext(ctx))` elsewhere) are reported; suppress with a reason.\n\
+- Not reported inside a `go func() {...}()` started from the function (often deliberately \
+detached work).",
+        example: "func fetch(ctx context.Context, u string) (*http.Response, error) {\n\treq, err := http.NewRequest(http.MethodGet, u, nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn client.Do(req)\n}",
+        use_instead: "func fetch(ctx context.Context, u string) (*http.Response, error) {\n\treq, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn client.Do(req)\n}",
+        fix: "**Pass the caller's context** (safe: the request is now also cancelled when the \
+caller is): `http.NewRequest(args)` → `http.NewRequestWithContext(ctx, args)`, with the \
+function's `context.Context` parameter or `r.Context()`.",
+    },
+};
+
+impl Rule for RequestWithoutContext {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        for call in Walk::new(node) {
+            if !is_pkg_call(ctx, call, "net/http", &["NewRequest"]) {
+                continue;
+            }
+            let fc = context_at(ctx, call);
+            let Some(expr) = fc.context_expr() else {
+                continue;
+            };
+            if inside_go_statement(call) {
+                continue;
+            }
+            if let Some(var) = assigned_name(ctx, call) {
+                if gets_context_later(ctx, function_scope(ctx, call), &var) {
+                    continue;
+                }
+            }
+            let mut finding = Finding::new(
+                &META,
+                call.byte_range(),
+                format!("`http.NewRequest` ignores the caller's context (`{expr}`): the request outlives a cancelled or timed-out caller"),
+            );
+            if let (Some(f), Some(args)) = (
+                call.child_by_field_name("function"),
+                call.child_by_field_name("arguments"),
+            ) {
+                if let Some(field) = f.child_by_field_name("field") {
+                    let open = args.start_byte() + 1;
+                    finding = finding.with_fix(Fix::new(
+                        format!("Pass the caller's context (`NewRequestWithContext({expr}, ...)`)"),
+                        Applicability::Safe,
+                        vec![
+                            TextEdit::replace(field.byte_range(), "NewRequestWithContext"),
+                            TextEdit::insert(open, format!("{expr}, ")),
+                        ],
+                    ));
+                }
+            }
+            out.push(finding);
+        }
+    }
+}
+
+/// `req = req.WithContext(...)`, `req2 := req.WithContext(...)`, `client.Do(req.WithContext(...))`
+/// or `req.Cancel = ...` in `scope`.
+fn gets_context_later(ctx: &Context<'_>, scope: Node<'_>, var: &str) -> bool {
+    let with = format!("{var}.WithContext(");
+    let cancel = format!("{var}.Cancel");
+    Walk::new(scope).any(|n| match n.kind() {
+        "call_expression" => squash(ctx.text(n)).starts_with(&with),
+        "assignment_statement" => n
+            .child_by_field_name("left")
+            .is_some_and(|l| squash(ctx.text(l)) == cancel),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{check, check_fix};
+
+    #[test]
+    fn flags_new_request_where_a_context_is_at_hand() {
+        check(
+            "request-without-context",
+            r#"
+package client
+
+import (
+    "context"
+    nethttp "net/http"
+)
+
+func fetch(ctx context.Context, u string) (*nethttp.Response, error) {
+    req, err := nethttp.NewRequest("GET", u, nil)
+              //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ request-without-context
+    if err != nil {
+        return nil, err
+    }
+    return nethttp.DefaultClient.Do(req)
+}
+
+func proxy(w nethttp.ResponseWriter, r *nethttp.Request) {
+    out, _ := nethttp.NewRequest(r.Method, "http://backend", r.Body)
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ request-without-context
+    _ = out
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_with_context_given_later_or_none_at_hand() {
+        check(
+            "request-without-context",
+            r#"
+package client
+
+import (
+    "context"
+    "net/http"
+)
+
+func noCtx(u string) {
+    req, _ := http.NewRequest("GET", u, nil)
+    _ = req
+}
+
+func withCtx(ctx context.Context, u string) {
+    req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+    _ = req
+}
+
+func later(ctx context.Context, u string) {
+    req, _ := http.NewRequest("GET", u, nil)
+    req = req.WithContext(ctx)
+    _ = req
+}
+
+func cancel(ctx context.Context, u string) {
+    req, _ := http.NewRequest("GET", u, nil)
+    req.Cancel = ctx.Done()
+}
+
+func inline(ctx context.Context, c *http.Client, u string) {
+    req, _ := http.NewRequest("GET", u, nil)
+    _, _ = c.Do(req.WithContext(ctx))
+}
+
+func background(ctx context.Context, u string) {
+    go func() {
+        req, _ := http.NewRequest("GET", u, nil)
+        _ = req
+    }()
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_switches_to_new_request_with_context() {
+        check_fix(
+            "request-without-context",
+            "Pass the caller's context",
+            "package client\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc fetch(ctx context.Context, u string) (*http.Request, error) {\n\treturn http.NewRequest(http.MethodGet, u, nil)\n}\n",
+            "package client\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc fetch(ctx context.Context, u string) (*http.Request, error) {\n\treturn http.NewRequestWithContext(ctx, http.MethodGet, u, nil)\n}\n",
+        );
+    }
+
+    #[test]
+    fn fix_uses_r_context_in_handlers() {
+        check_fix(
+            "request-without-context",
+            "Pass the caller's context",
+            "package client\n\nimport \"net/http\"\n\nfunc handle(w http.ResponseWriter, r *http.Request) {\n\treq, _ := http.NewRequest(\"GET\", \"http://b\", nil)\n\t_ = req\n}\n",
+            "package client\n\nimport \"net/http\"\n\nfunc handle(w http.ResponseWriter, r *http.Request) {\n\treq, _ := http.NewRequestWithContext(r.Context(), \"GET\", \"http://b\", nil)\n\t_ = req\n}\n",
+        );
+    }
+}
