@@ -24,6 +24,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::http_server_without_timeouts::RULE,
         &go::context_not_propagated::RULE,
         &go::request_without_context::RULE,
+        &go::clock_ordering::RULE,
+        &go::replication_lag::RULE,
+        &go::dual_write::RULE,
     ];
     ALL
 }

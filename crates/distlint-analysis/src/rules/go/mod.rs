@@ -7,3 +7,6 @@ pub mod http_server_without_timeouts;
 pub mod quorum_math;
 pub mod request_without_context;
 pub mod shapes;
+pub mod clock_ordering;
+pub mod dual_write;
+pub mod replication_lag;
