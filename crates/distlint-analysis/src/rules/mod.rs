@@ -17,6 +17,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::quorum_math::RULE,
         &rust::graceful_shutdown::RULE,
         &rust::observability::RULE,
+        &rust::lock_fencing::RULE,
+        &rust::dual_write::RULE,
         &rust::lock_held_across_await::RULE,
         // Go
         &go::quorum_math::RULE,

@@ -316,3 +316,66 @@ pub fn before(a: Node<'_>, b: Node<'_>) -> bool {
 pub fn src<'s>(source: &'s str, node: Node<'_>) -> &'s str {
     text(source, node)
 }
+
+/// Crates whose presence in a file's `use` declarations marks it as talking to a message broker.
+pub const BROKER_CRATES: &[&str] = &[
+    "async_nats",
+    "nats",
+    "lapin",
+    "rdkafka",
+    "redis",
+    "fe2o3_amqp",
+    "amqprs",
+];
+
+/// True when the file imports one of `crates` (by first path segment of any `use`).
+pub fn file_uses_crate(ctx: &Context<'_>, crates: &[&str]) -> bool {
+    ctx.imports
+        .names
+        .values()
+        .chain(ctx.imports.globs.iter())
+        .any(|p| crates.contains(&p.split("::").next().unwrap_or("")))
+}
+
+/// A method call that publishes to a message broker: rdkafka `send(FutureRecord::to(..)/
+/// BaseRecord::to(..), ..)`, lapin `basic_publish`, and `publish*(subject, payload)` on a handle
+/// named like a client/producer/publisher or in a file that uses a broker crate.
+pub fn broker_publish(ctx: &Context<'_>, call: Node<'_>) -> bool {
+    let Some(m) = method_call(call) else {
+        return false;
+    };
+    let args = args_of(m.args);
+    match ctx.text(m.name) {
+        "basic_publish" => true,
+        "send" | "send_result" => args.first().is_some_and(|a| {
+            let t = ctx.text(*a);
+            t.contains("Record::to(") || t.contains("Record::to::<")
+        }),
+        "publish" | "publish_with_headers" | "publish_with_reply" | "publish_message" => {
+            args.len() >= 2
+                && (file_uses_crate(ctx, BROKER_CRATES)
+                    || handle_name(ctx, m.receiver).is_some_and(|h| {
+                        name_has(
+                            h,
+                            &[
+                                "nats",
+                                "jetstream",
+                                "js",
+                                "producer",
+                                "publisher",
+                                "broker",
+                                "kafka",
+                                "amqp",
+                            ],
+                        )
+                    }))
+        }
+        _ => false,
+    }
+}
+
+/// The loop, closure or function `node` is directly part of: the nearest loop, closure,
+/// `async` block or `fn` among its ancestors.
+pub fn nearest_frame(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).find(|a| is_loop(*a) || is_fn_boundary(*a))
+}
