@@ -29,6 +29,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::clock_ordering::RULE,
         &go::replication_lag::RULE,
         &go::dual_write::RULE,
+        &go::lock_fencing::RULE,
+        &go::cache_stampede::RULE,
     ];
     ALL
 }

@@ -1,12 +1,14 @@
 //! Rules for Go code.
 
+pub mod cache_stampede;
+pub mod clock_ordering;
 pub mod common;
 pub mod context_not_propagated;
+pub mod dual_write;
 pub mod http_client_without_timeout;
 pub mod http_server_without_timeouts;
+pub mod lock_fencing;
 pub mod quorum_math;
+pub mod replication_lag;
 pub mod request_without_context;
 pub mod shapes;
-pub mod clock_ordering;
-pub mod dual_write;
-pub mod replication_lag;

@@ -2,10 +2,10 @@
 
 pub mod common;
 pub mod graceful_shutdown;
-pub mod observability;
-pub mod quorum_math;
 pub mod local_flow;
 pub mod lock_held_across_await;
+pub mod observability;
+pub mod quorum_math;
 pub mod unbounded_channel;
 pub mod dual_write;
 pub mod lock_fencing;
