@@ -1,1 +1,45 @@
-//! distlint's language server. (Being built: see issue 2.)
+//! distlint's language server (LSP 3.17 over stdio, on tower-lsp-server 0.23).
+//!
+//! Layout (after ruff's `ruff_server`):
+//! - [`server`]: the `LanguageServer` impl, one file per LSP method under `server/requests/` and
+//!   `server/notifications/`, and `server/schedule.rs` (background analysis + publishing);
+//! - [`session`]: open documents (an [`distlint_analysis::AnalysisHost`]), negotiated client
+//!   capabilities, editor settings;
+//! - [`edit`]: byte offsets ⇄ LSP positions in the negotiated encoding, fixes → workspace edits;
+//! - [`lint`]: findings → diagnostics (severity mapping) and hover Markdown.
+//!
+//! Logging goes through `tracing`; the binary installs a subscriber writing to **stderr**. Stdout
+//! carries only protocol messages.
+
+pub mod config;
+pub mod edit;
+pub mod lint;
+pub mod server;
+pub mod session;
+#[cfg(feature = "test-client")]
+pub mod test_client;
+
+pub use server::Backend;
+use tower_lsp_server::{ClientSocket, LspService, Server};
+
+/// A fresh language-server service and the socket for server → client messages, ready for
+/// `tower_lsp_server::Server::new(input, output, socket).serve(service)`.
+pub fn service() -> (LspService<Backend>, ClientSocket) {
+    LspService::new(Backend::new)
+}
+
+/// Serves the language server on `input`/`output` until the client sends `exit` (or closes input).
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (service, socket) = service();
+    Server::new(input, output, socket).serve(service).await;
+}
+
+/// Serves the language server on this process's stdin/stdout (`distlint lsp`). The caller
+/// installs the tracing subscriber (to stderr) and the tokio runtime.
+pub async fn run_stdio() {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await;
+}

@@ -1,0 +1,7 @@
+//! One file per LSP request.
+
+pub(crate) mod code_action;
+pub(crate) mod diagnostic;
+pub(crate) mod hover;
+pub(crate) mod initialize;
+pub(crate) mod shutdown;

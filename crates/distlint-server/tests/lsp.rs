@@ -1,0 +1,547 @@
+//! Drives the real server the way an editor does, over an in-memory duplex pipe
+//! (`distlint_server::test_client`): initialize, open, edit, hover, code actions applied to the
+//! client's copy of the text, close, shutdown.
+
+use distlint_server::test_client::{
+    apply_text_edits, offset_at, position_at, range, workspace_edits_for, TestClient,
+};
+use serde_json::{json, Value};
+
+const URI: &str = "file:///work/svc/src/main.rs";
+
+const SRC: &str = "use std::sync::mpsc;\n\nfn main() {\n    let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    drop((tx, rx));\n}\n";
+
+fn caps(utf8: bool, pull: bool) -> Value {
+    let mut c = json!({
+        "workspace": {"workspaceEdit": {"documentChanges": true}, "configuration": true},
+        "textDocument": {"hover": {"contentFormat": ["markdown", "plaintext"]}},
+    });
+    if utf8 {
+        c["general"] = json!({"positionEncodings": ["utf-8", "utf-16"]});
+    }
+    if pull {
+        c["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+        c["workspace"]["diagnostics"] = json!({"refreshSupport": true});
+    }
+    c
+}
+
+fn code(d: &Value) -> &str {
+    d["code"].as_str().unwrap_or("")
+}
+
+async fn code_actions(
+    client: &mut TestClient,
+    uri: &str,
+    r: Value,
+    only: Option<&str>,
+) -> Vec<Value> {
+    code_actions_with(client, uri, r, only, json!([])).await
+}
+
+/// `textDocument/codeAction` with `diagnostics` in the context, as editors send the ones under the cursor.
+async fn code_actions_with(
+    client: &mut TestClient,
+    uri: &str,
+    r: Value,
+    only: Option<&str>,
+    diagnostics: Value,
+) -> Vec<Value> {
+    let mut context = json!({"diagnostics": diagnostics});
+    if let Some(k) = only {
+        context["only"] = json!([k]);
+    }
+    client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": r, "context": context}),
+        )
+        .await
+        .expect("codeAction failed")
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_session_open_edit_hover_fix_close() {
+    let mut client = TestClient::in_memory();
+    let init = client.initialize(caps(false, false), Value::Null).await;
+    let server_caps = &init["capabilities"];
+    assert_eq!(server_caps["positionEncoding"], "utf-16");
+    assert_eq!(
+        server_caps["textDocumentSync"]["change"], 2,
+        "incremental sync"
+    );
+    assert_eq!(server_caps["hoverProvider"], true);
+    assert!(server_caps["codeActionProvider"]["codeActionKinds"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("source.fixAll.distlint")));
+    assert!(
+        server_caps.get("diagnosticProvider").is_none(),
+        "push client: no pull provider"
+    );
+
+    // Open: versioned diagnostics.
+    client.open(URI, "rust", 1, SRC).await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(1));
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(code(d), "unbounded-channel");
+    assert_eq!(d["source"], "distlint");
+    assert_eq!(d["severity"], 2, "major → Warning");
+    assert_eq!(d["data"]["rule"], "unbounded-channel");
+    let call = SRC.find("std::sync::mpsc::channel").unwrap();
+    assert_eq!(d["range"]["start"], json!({"line": 3, "character": 19}));
+    assert_eq!(position_at(SRC, call, false), (3, 19));
+
+    // Edit: two lines inserted at the top; the finding moves down, with the new version.
+    let mut text = SRC.to_string();
+    let inserted = "// worker pool\n// (bounded soon)\n";
+    client.change(URI, 2, range(0, 0, 0, 0), inserted).await;
+    text.insert_str(0, inserted);
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(2));
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["range"]["start"]["line"], 5);
+
+    // Hover over the finding: title, failure scenario, use instead.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 25}}),
+        )
+        .await
+        .unwrap();
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert!(md.contains("Unbounded channel"), "{md}");
+    assert!(md.contains("OOM-killed"), "failure scenario missing: {md}");
+    assert!(md.contains("Use instead"), "{md}");
+    assert_eq!(hover["range"]["start"], json!({"line": 5, "character": 19}));
+    // Away from the finding: no hover.
+    let none = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 3}}),
+        )
+        .await
+        .unwrap();
+    assert!(none.is_null());
+
+    // Code actions with the cursor at the start of the line: nothing unless the editor passes the
+    // line's diagnostics in the context (as VS Code and Neovim do).
+    let actions = code_actions(&mut client, URI, range(5, 0, 5, 0), Some("quickfix")).await;
+    assert!(actions.is_empty(), "{actions:#?}");
+    let actions =
+        code_actions_with(&mut client, URI, range(5, 0, 5, 0), None, json!([diags[0]])).await;
+    let bound = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Bound this channel")
+        })
+        .unwrap_or_else(|| panic!("no Bound action in {actions:#?}"));
+    assert_eq!(bound["kind"], "quickfix");
+    assert_eq!(bound["isPreferred"], true);
+    assert_eq!(code(&bound["diagnostics"][0]), "unbounded-channel");
+    assert_eq!(
+        bound["edit"]["documentChanges"][0]["textDocument"]["version"],
+        2
+    );
+    let suppress = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Suppress"))
+        .expect("suppression action");
+    assert_eq!(suppress["isPreferred"], false);
+    // Only unsafe fixes exist: no fix-all.
+    assert!(actions
+        .iter()
+        .all(|a| a["kind"] != "source.fixAll.distlint"));
+
+    // Apply "Bound this channel" on the client side and send it as the editor would (full text).
+    let fixed = apply_text_edits(&text, &workspace_edits_for(&bound["edit"], URI), false);
+    assert!(
+        fixed.contains("let (tx, rx) = std::sync::mpsc::sync_channel::<u8>(1024);"),
+        "{fixed}"
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": fixed}]}),
+        )
+        .await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(3));
+    assert!(diags.is_empty(), "the fix resolves the finding: {diags:#?}");
+
+    // Back to the unbounded text, then apply the suppression action incrementally.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": text}]}),
+        )
+        .await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!((version, diags.len()), (Some(4), 1));
+    let actions = code_actions(
+        &mut client,
+        URI,
+        diags[0]["range"].clone(),
+        Some("quickfix"),
+    )
+    .await;
+    let suppress = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Suppress"))
+        .unwrap();
+    let edits = workspace_edits_for(&suppress["edit"], URI);
+    assert_eq!(edits.len(), 1);
+    let suppressed = apply_text_edits(&text, &edits, false);
+    assert!(
+        suppressed.contains("\n    // distlint:ignore unbounded-channel TODO: explain why this is safe here\n    let (tx, rx)"),
+        "{suppressed}"
+    );
+    let e = &edits[0];
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 5},
+                   "contentChanges": [{"range": e["range"], "text": e["newText"]}]}),
+        )
+        .await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(5));
+    assert!(
+        diags.is_empty(),
+        "the engine honours the inserted suppression: {diags:#?}"
+    );
+
+    // Close: empty list.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let (_, diags) = client.next_diagnostics(URI).await;
+    assert!(diags.is_empty());
+    client.shutdown_and_exit().await;
+}
+
+/// Emoji (2 UTF-16 units, 4 bytes) and CJK (1 unit, 3 bytes) before the finding on its line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn columns_are_correct_in_utf8_and_utf16_after_emoji_and_cjk() {
+    let src = "fn main() {\n    let s = \"😀漢字\"; let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    drop((s, tx, rx));\n}\n";
+    let call = src.find("std::sync").unwrap();
+    let call_end = src.find("();").unwrap() + 2;
+    let mut results = Vec::new();
+    for utf8 in [false, true] {
+        let mut client = TestClient::in_memory();
+        let init = client.initialize(caps(utf8, false), Value::Null).await;
+        assert_eq!(
+            init["capabilities"]["positionEncoding"],
+            if utf8 { "utf-8" } else { "utf-16" }
+        );
+        client.open(URI, "rust", 1, src).await;
+        let (_, diags) = client.next_diagnostics(URI).await;
+        assert_eq!(diags.len(), 1);
+        let start = &diags[0]["range"]["start"];
+        let end = &diags[0]["range"]["end"];
+        assert_eq!(
+            (
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap()
+            ),
+            position_at(src, call, utf8)
+        );
+        assert_eq!(
+            (
+                end["line"].as_u64().unwrap(),
+                end["character"].as_u64().unwrap()
+            ),
+            position_at(src, call_end, utf8)
+        );
+        assert_eq!(
+            offset_at(src, 1, start["character"].as_u64().unwrap(), utf8),
+            call
+        );
+        // Hover at the start of the finding lands on it in both encodings.
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": URI}, "position": start}),
+            )
+            .await
+            .unwrap();
+        assert!(hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("unbounded-channel"));
+        // The fix, applied by the client in its own encoding, produces the same text.
+        let actions = code_actions(&mut client, URI, diags[0]["range"].clone(), None).await;
+        let bound = actions
+            .iter()
+            .find(|a| a["title"].as_str().unwrap().starts_with("Bound"))
+            .unwrap();
+        let fixed = apply_text_edits(src, &workspace_edits_for(&bound["edit"], URI), utf8);
+        // An edit after the emoji, expressed in this encoding, lands on the right byte.
+        let (l, c) = position_at(src, call, utf8);
+        client
+            .change(
+                URI,
+                2,
+                range(l as u32, c as u32, l as u32, c as u32),
+                "/*x*/",
+            )
+            .await;
+        let (v, diags) = client.next_diagnostics(URI).await;
+        assert_eq!(v, Some(2));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(
+            diags[0]["range"]["start"]["character"].as_u64().unwrap(),
+            c + 5
+        );
+        client.shutdown_and_exit().await;
+        results.push((start["character"].as_u64().unwrap(), fixed));
+    }
+    assert_ne!(
+        results[0].0, results[1].0,
+        "UTF-16 and UTF-8 columns differ"
+    );
+    // 😀: 2 UTF-16 units / 4 bytes (+2); 漢, 字: 1 unit / 3 bytes each (+2 +2).
+    assert_eq!(results[0].0 + 6, results[1].0);
+    assert_eq!(results[0].1, results[1].1);
+    assert!(results[0]
+        .1
+        .contains("\"😀漢字\"; let (tx, rx) = std::sync::mpsc::sync_channel::<u8>(1024);"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_and_out_of_range_edits_are_rejected_and_the_server_goes_on() {
+    let mut client = TestClient::in_memory();
+    client.initialize(caps(false, false), Value::Null).await;
+    client.open(URI, "rust", 5, SRC).await;
+    let (v, diags) = client.next_diagnostics(URI).await;
+    assert_eq!((v, diags.len()), (Some(5), 1));
+
+    // A change carrying the current version (stale) that would delete the whole channel line.
+    client.change(URI, 5, range(3, 0, 4, 0), "").await;
+    // A valid change: a comment at the top.
+    client.change(URI, 6, range(0, 0, 0, 0), "// hi\n").await;
+    let (v, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(v, Some(6), "the stale change published nothing");
+    assert_eq!(diags.len(), 1, "the stale change was not applied");
+    assert_eq!(diags[0]["range"]["start"]["line"], 4);
+
+    // A range past the end of the document: rejected; diagnostics cleared (the server lost sync).
+    client.change(URI, 7, range(100, 0, 100, 1), "boom").await;
+    let (v, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(v, Some(7));
+    assert!(diags.is_empty());
+    // Further incremental edits are ignored until a full-text change resynchronises.
+    client.change(URI, 8, range(0, 0, 0, 0), "// more\n").await;
+    let mut text = SRC.to_string();
+    text.insert_str(0, "// a\n// b\n// c\n");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 9}, "contentChanges": [{"text": text}]}),
+        )
+        .await;
+    let (v, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(
+        v,
+        Some(9),
+        "nothing was published for the ignored version 8"
+    );
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["range"]["start"]["line"], 6);
+
+    // An unknown document: ignored; requests on it answer null.
+    client
+        .change("file:///nope.rs", 2, range(0, 0, 0, 0), "x")
+        .await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "file:///nope.rs"}, "position": {"line": 0, "character": 0}}),
+        )
+        .await
+        .unwrap();
+    assert!(hover.is_null());
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rapid_edits_publish_only_current_versions_in_order() {
+    let mut client = TestClient::in_memory();
+    client.initialize(caps(false, false), Value::Null).await;
+    client.open(URI, "rust", 1, SRC).await;
+    let last = 40;
+    for v in 2..=last {
+        client.change(URI, v, range(0, 0, 0, 0), "\n").await;
+    }
+    let mut seen = Vec::new();
+    loop {
+        let (v, diags) = client.next_diagnostics(URI).await;
+        let v = v.unwrap();
+        // Each published list matches its version: the finding sits `v - 1` lines lower.
+        assert_eq!(diags.len(), 1);
+        assert_eq!(
+            diags[0]["range"]["start"]["line"].as_i64().unwrap(),
+            3 + v - 1
+        );
+        seen.push(v);
+        if v == last {
+            break;
+        }
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "versions out of order: {seen:?}"
+    );
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_client_gets_reports_and_no_pushes() {
+    let mut client = TestClient::in_memory();
+    let init = client.initialize(caps(true, true), Value::Null).await;
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["identifier"],
+        "distlint"
+    );
+    client.open(URI, "rust", 1, SRC).await;
+    let pull = |prev: Value| json!({"textDocument": {"uri": URI}, "previousResultId": prev});
+    let report = client
+        .request("textDocument/diagnostic", pull(Value::Null))
+        .await
+        .unwrap();
+    assert_eq!(report["kind"], "full");
+    assert_eq!(report["items"].as_array().unwrap().len(), 1);
+    assert_eq!(code(&report["items"][0]), "unbounded-channel");
+    let id = report["resultId"].clone();
+    let again = client
+        .request("textDocument/diagnostic", pull(id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(again["kind"], "unchanged");
+    assert_eq!(again["resultId"], id);
+
+    // Comment the channel out: a new full report, now empty.
+    client.change(URI, 2, range(3, 4, 3, 4), "// ").await;
+    let report = client
+        .request("textDocument/diagnostic", pull(id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(report["kind"], "full");
+    assert!(report["items"].as_array().unwrap().is_empty());
+
+    // A configuration change asks the client to re-pull.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"distlint": {"includeTests": true}}}),
+        )
+        .await;
+    client
+        .recv_matching("workspace/diagnostic/refresh", |m| {
+            m["method"] == "workspace/diagnostic/refresh"
+        })
+        .await;
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    client.shutdown_and_exit().await;
+    let pushed: Vec<_> = client
+        .drain_received()
+        .into_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .collect();
+    assert!(pushed.is_empty(), "pull client got pushes: {pushed:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_from_initialization_options_and_did_change_configuration() {
+    let mut client = TestClient::in_memory();
+    client
+        .initialize(
+            caps(false, false),
+            json!({"rules": {"unbounded-channel": "blocker"}, "fix": {"channelCapacity": 64}}),
+        )
+        .await;
+    client.open(URI, "rust", 1, SRC).await;
+    let (_, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(diags[0]["severity"], 1, "blocker → Error");
+    let actions = code_actions(&mut client, URI, diags[0]["range"].clone(), None).await;
+    assert!(
+        actions
+            .iter()
+            .any(|a| a["title"] == "Bound this channel (capacity 64)"),
+        "{actions:#?}"
+    );
+
+    // Turn the rule off: republished for the same version, empty.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"distlint": {"rules": {"unbounded-channel": "off"}}}}),
+        )
+        .await;
+    let (v, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(v, Some(1));
+    assert!(diags.is_empty());
+
+    // Pull-style configuration: `settings: null` makes the server ask workspace/configuration.
+    *client.configuration.lock().unwrap() = json!({"rules": {"unbounded-channel": "minor"}});
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        )
+        .await;
+    let (v, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(v, Some(1));
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["severity"], 3, "minor → Information");
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn go_documents_and_unknown_languages() {
+    let mut client = TestClient::in_memory();
+    client.initialize(caps(false, false), Value::Null).await;
+    // A Go document is accepted (findings depend on the Go rules registered).
+    client
+        .open(
+            "file:///w/main.go",
+            "go",
+            1,
+            "package main\n\nfunc main() {}\n",
+        )
+        .await;
+    let (v, diags) = client.next_diagnostics("file:///w/main.go").await;
+    assert_eq!(v, Some(1));
+    assert!(diags.is_empty());
+    // A document in another language is ignored without error.
+    client
+        .open("file:///w/notes.md", "markdown", 1, "# hi\n")
+        .await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "file:///w/notes.md"}, "position": {"line": 0, "character": 0}}),
+        )
+        .await
+        .unwrap();
+    assert!(hover.is_null());
+    client.shutdown_and_exit().await;
+}
