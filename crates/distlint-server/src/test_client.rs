@@ -55,6 +55,9 @@ async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<V
         }
         if let Some(v) = line.strip_prefix("Content-Length:") {
             len = v.trim().parse::<usize>().ok();
+        } else if !line.starts_with("Content-Type:") {
+            // Anything else on the server's output is a bug: stdout carries only protocol.
+            panic!("server wrote a non-protocol line to its output: {line:?}");
         }
     }
     let mut body = vec![0; len?];

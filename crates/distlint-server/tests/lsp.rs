@@ -545,3 +545,33 @@ async fn go_documents_and_unknown_languages() {
     assert!(hover.is_null());
     client.shutdown_and_exit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_settings_are_shown_by_key_and_the_rest_applies() {
+    let mut client = TestClient::in_memory();
+    client
+        .initialize(
+            caps(false, false),
+            json!({"rules": {"unbounded-channel": "loud"}, "fix": {"channelCapacity": 8}}),
+        )
+        .await;
+    let shown = client
+        .recv_matching("window/showMessage", |m| {
+            m["method"] == "window/showMessage"
+        })
+        .await;
+    let text = shown["params"]["message"].as_str().unwrap();
+    assert!(text.contains("distlint.rules.unbounded-channel"), "{text}");
+    assert_eq!(shown["params"]["type"], 2, "warning");
+    client.open(URI, "rust", 1, SRC).await;
+    let (_, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(
+        diags[0]["severity"], 2,
+        "bad severity skipped: default applies"
+    );
+    let actions = code_actions(&mut client, URI, diags[0]["range"].clone(), None).await;
+    assert!(actions
+        .iter()
+        .any(|a| a["title"] == "Bound this channel (capacity 8)"));
+    client.shutdown_and_exit().await;
+}

@@ -28,6 +28,12 @@ pub enum Command {
         /// The rule id, e.g. `unbounded-channel`.
         rule: String,
     },
+    /// Run the language server (LSP 3.17) on stdin/stdout, for editors. Logs go to stderr.
+    Lsp {
+        /// Accepted for clients that append it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// Report format of `check`.

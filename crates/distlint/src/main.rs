@@ -23,7 +23,26 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => cli::rules(args),
         Command::Explain { rule } => cli::explain(&rule),
+        Command::Lsp { stdio: _ } => lsp(),
     }
+}
+
+/// `distlint lsp`: serves the language server on stdio until the client sends `exit`.
+fn lsp() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("distlint lsp: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(distlint_server::run_stdio());
+    // Blocking analysis tasks still running are abandoned rather than awaited.
+    runtime.shutdown_background();
+    ExitCode::SUCCESS
 }
 
 /// Logs go to stderr (never stdout: it carries the report), filtered by `DISTLINT_LOG`
@@ -34,6 +53,8 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Editors show the server's stderr verbatim: colour only on a terminal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

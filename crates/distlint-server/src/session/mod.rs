@@ -44,6 +44,7 @@ pub struct Session {
     /// Serialises publishing so that an empty list sent on `didClose` is never overtaken by a
     /// worker's publish for the same document.
     pub(crate) publish_lock: tokio::sync::Mutex<()>,
+    startup_warnings: Mutex<Vec<String>>,
 }
 
 impl Default for Session {
@@ -65,6 +66,7 @@ impl Session {
             desynced: DashSet::new(),
             schedule: Mutex::new(HashMap::new()),
             publish_lock: tokio::sync::Mutex::new(()),
+            startup_warnings: Mutex::new(Vec::new()),
         }
     }
 
@@ -76,6 +78,24 @@ impl Session {
     /// Records the client's capabilities (called once, from `initialize`).
     pub fn set_client(&self, caps: ResolvedClientCapabilities) {
         *self.client.write().unwrap_or_else(|e| e.into_inner()) = caps;
+    }
+
+    /// Keeps messages (rejected `initializationOptions` keys) to show once `initialized` arrives.
+    pub fn set_startup_warnings(&self, warnings: Vec<String>) {
+        *self
+            .startup_warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = warnings;
+    }
+
+    /// Takes the messages kept by [`Session::set_startup_warnings`].
+    pub fn take_startup_warnings(&self) -> Vec<String> {
+        std::mem::take(
+            &mut *self
+                .startup_warnings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
     }
 
     /// The negotiated position encoding.

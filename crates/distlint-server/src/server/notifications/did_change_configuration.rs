@@ -39,13 +39,19 @@ pub(crate) async fn handle(server: &Backend, params: DidChangeConfigurationParam
 /// Parses `value`, reports rejected keys to the client's log, reconfigures and republishes.
 pub(crate) async fn apply(server: &Backend, value: &Value) {
     let (settings, errors) = Settings::from_json(value);
-    for e in &errors {
+    report_setting_errors(server, &errors).await;
+    server.session.reconfigure(Some(settings), None);
+    refresh_all(&server.session, &server.client).await;
+}
+
+/// Logs rejected settings and shows them to the user (`window/showMessage`, warning), one
+/// message per key, as editors/SETTINGS.md promises.
+pub(crate) async fn report_setting_errors(server: &Backend, errors: &[String]) {
+    for e in errors {
         tracing::warn!("settings: {e}");
         server
             .client
-            .log_message(MessageType::WARNING, format!("distlint settings: {e}"))
+            .show_message(MessageType::WARNING, format!("distlint settings: {e}"))
             .await;
     }
-    server.session.reconfigure(Some(settings), None);
-    refresh_all(&server.session, &server.client).await;
 }

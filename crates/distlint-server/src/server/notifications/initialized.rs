@@ -1,4 +1,5 @@
-//! `initialized` (LSP 3.17 § "Initialized Notification"): registers a watcher for `distlint.toml`
+//! `initialized` (LSP 3.17 § "Initialized Notification"): shows rejected `initializationOptions`
+//! keys, and registers a watcher for `distlint.toml`
 //! when the client supports dynamic registration of `workspace/didChangeWatchedFiles`.
 
 use tower_lsp_server::ls_types::*;
@@ -9,6 +10,8 @@ use crate::server::Backend;
 pub const CONFIG_GLOB: &str = "**/distlint.toml";
 
 pub(crate) async fn handle(server: &Backend, _params: InitializedParams) {
+    let warnings = server.session.take_startup_warnings();
+    super::did_change_configuration::report_setting_errors(server, &warnings).await;
     if !server.session.client().watched_files_dynamic {
         return;
     }

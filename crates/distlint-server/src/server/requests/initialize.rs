@@ -22,9 +22,8 @@ pub(crate) async fn handle(server: &Backend, params: InitializeParams) -> Result
         .as_ref()
         .map(Settings::from_json)
         .unwrap_or_default();
-    for e in &errors {
-        tracing::warn!("initializationOptions: {e}");
-    }
+    // Shown to the user from `initialized`: nothing but the response may precede it reliably.
+    session.set_startup_warnings(errors);
     let file_config = crate::config::load_file_config(&session.roots());
     session.reconfigure(Some(settings), file_config);
 
