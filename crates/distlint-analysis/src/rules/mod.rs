@@ -31,6 +31,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::dual_write::RULE,
         &go::lock_fencing::RULE,
         &go::cache_stampede::RULE,
+        &go::retry_idempotency::RULE,
+        &go::unbounded_retry::RULE,
     ];
     ALL
 }

@@ -11,4 +11,6 @@ pub mod lock_fencing;
 pub mod quorum_math;
 pub mod replication_lag;
 pub mod request_without_context;
+pub mod retry_idempotency;
 pub mod shapes;
+pub mod unbounded_retry;

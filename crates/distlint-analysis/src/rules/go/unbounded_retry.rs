@@ -1,0 +1,476 @@
+//! `unbounded-retry-go` (category `unbounded-retry`): retry loops with no way to stop.
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::rules::go::common::{
+    enclosing_named_func, exits, keyed_fields, literal_type, loop_level, pkg_call, retry_loop,
+    RetryLoop,
+};
+use crate::syntax::{named_children, squash, Walk};
+
+/// The rule.
+pub struct UnboundedRetry;
+
+/// Registered instance.
+pub static RULE: UnboundedRetry = UnboundedRetry;
+
+static META: RuleMeta = RuleMeta {
+    id: "unbounded-retry-go",
+    language: Language::Go,
+    category: "unbounded-retry",
+    severity: Severity::Major,
+    title: "Retry loop without a limit",
+    scope: Scope::Unit,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds retry loops that can only end by succeeding: `for { ... }` and \
+`for i := 0; ; i++ { ... }` loops that go around again when a call fails (`if err != nil { \
+... continue }`, or leave only on `err == nil`) with no attempt limit (no comparison of a \
+counter), no deadline (`time.Since`, `time.Now().After`, a `deadline`), no `ctx.Done()` / \
+`ctx.Err()` check or stop channel, and no way out on any error. Also finds \
+`backoff.ExponentialBackOff` (cenkalti/backoff) with `MaxElapsedTime` set to `0` (retry \
+forever) in a function that adds no other stop (`WithMaxRetries`, `WithContext`).",
+        why: "A retry without a limit turns a permanent failure into a permanent load:\n\n\
+1. A worker retries `publish(msg)` until it succeeds. The broker rejects the message because it \
+is too large — an error that will never go away.\n\
+2. The loop retries forever. The goroutine never finishes its message, so the messages behind \
+it are never processed; the queue lag alarm fires hours later.\n\
+3. Hundreds of workers hitting the same bad state retry in a tight cycle, keeping the broker and \
+the network busy with requests that cannot succeed.\n\
+4. Shutdown hangs: nothing tells the loop to stop, so deploys wait for the kill timeout and \
+in-flight work is lost.\n\n\
+Bound retries by attempts or elapsed time, stop on `ctx.Done()`, and give up on errors that \
+are not transient.",
+        known_problems: "- A loop that returns on some errors (non-retryable ones) counts as \
+bounded, although it may still retry transient errors forever.\n\
+- Retries through a helper (`retry.Do(...)`, `wait.PollInfinite`) are not recognised.\n\
+- Daemon loops that must reconnect forever (and are stopped by killing the process) are \
+reported; suppress with that reason, or add a stop channel.",
+        example: "for {\n\tif err := publish(ctx, msg); err != nil {\n\t\tlog.Printf(\"publish: %v\", err)\n\t\ttime.Sleep(time.Second)\n\t\tcontinue\n\t}\n\tbreak\n}",
+        use_instead: "for attempt := 1; ; attempt++ {\n\terr := publish(ctx, msg)\n\tif err == nil {\n\t\tbreak\n\t}\n\tif attempt == maxAttempts || !isTransient(err) {\n\t\treturn fmt.Errorf(\"publish after %d attempts: %w\", attempt, err)\n\t}\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn ctx.Err()\n\tcase <-time.After(backoff(attempt)):\n\t}\n}",
+        fix: "",
+    },
+};
+
+impl Rule for UnboundedRetry {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        for n in Walk::new(node) {
+            if n.kind() == "composite_literal" || n.kind() == "assignment_statement" {
+                check_backoff(ctx, n, out);
+                continue;
+            }
+            let Some(rl) = retry_loop(ctx, n) else {
+                continue;
+            };
+            if !rl.infinite || has_stop(ctx, &rl) {
+                continue;
+            }
+            let kw = n.start_byte()..n.start_byte() + 3;
+            out.push(Finding::new(
+                &META,
+                kw,
+                "retry loop with no attempt limit, deadline or cancellation: a permanent error retries forever and the loop cannot be stopped",
+            ));
+        }
+    }
+}
+
+/// True when the loop has any stop other than success.
+fn has_stop(ctx: &Context<'_>, rl: &RetryLoop<'_>) -> bool {
+    let level = loop_level(rl.body);
+    // An exit on an error path.
+    for n in &level {
+        if n.kind() != "if_statement" {
+            continue;
+        }
+        let Some(cond) = n.child_by_field_name("condition") else {
+            continue;
+        };
+        let c = squash(ctx.text(cond));
+        let Some(cons) = n.child_by_field_name("consequence") else {
+            continue;
+        };
+        let success = c.contains("err==nil") || c.contains("Err==nil");
+        if !success && exits(ctx, cons) {
+            return true;
+        }
+        if success {
+            if let Some(alt) = n.child_by_field_name("alternative") {
+                if exits(ctx, alt) {
+                    return true;
+                }
+            }
+        }
+    }
+    // A counter compared, a deadline, a context or stop channel, anywhere in the body.
+    let counters = counters(ctx, rl);
+    for n in Walk::new(rl.body) {
+        match n.kind() {
+            "selector_expression" => {
+                let field = n
+                    .child_by_field_name("field")
+                    .map(|f| ctx.text(f))
+                    .unwrap_or("");
+                if matches!(field, "Done" | "Err" | "Deadline") {
+                    return true;
+                }
+            }
+            "binary_expression" => {
+                let t = ctx.text(n);
+                let cmp = ["<", ">", "=="].iter().any(|op| t.contains(op));
+                if cmp && counters.iter().any(|c| mentions(ctx, n, c)) {
+                    return true;
+                }
+            }
+            "identifier" | "field_identifier" => {
+                let t = ctx.text(n).to_ascii_lowercase();
+                if t.contains("deadline")
+                    || t.contains("stop")
+                    || t.contains("quit")
+                    || t.contains("done")
+                    || t.contains("closing")
+                    || t.contains("shutdown")
+                    || t == "since"
+                    || t == "until"
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Variables incremented in the loop (`n++`, `n += 1`, `n = n + 1`) or by the `for` clause.
+fn counters(ctx: &Context<'_>, rl: &RetryLoop<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in Walk::new(rl.node) {
+        match n.kind() {
+            "inc_statement" => {
+                if let Some(x) = named_children(n).first() {
+                    out.push(squash(ctx.text(*x)));
+                }
+            }
+            "assignment_statement" => {
+                let op = n
+                    .child_by_field_name("operator")
+                    .map(|o| ctx.text(o))
+                    .unwrap_or("");
+                if op == "+=" {
+                    if let Some(l) = n.child_by_field_name("left") {
+                        out.push(squash(ctx.text(l)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn mentions(ctx: &Context<'_>, node: Node<'_>, name: &str) -> bool {
+    Walk::new(node).any(|n| {
+        matches!(n.kind(), "identifier" | "selector_expression") && squash(ctx.text(n)) == name
+    })
+}
+
+const BACKOFF_PATHS: &[&str] = &[
+    "github.com/cenkalti/backoff",
+    "github.com/cenkalti/backoff/v3",
+    "github.com/cenkalti/backoff/v4",
+    "github.com/cenkalti/backoff/v5",
+];
+
+/// `backoff.ExponentialBackOff{MaxElapsedTime: 0}` or `b.MaxElapsedTime = 0`.
+fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
+    let site = match n.kind() {
+        "composite_literal" => {
+            let Some((path, name)) = literal_type(ctx, n) else {
+                return;
+            };
+            if !BACKOFF_PATHS.contains(&path) || name != "ExponentialBackOff" {
+                return;
+            }
+            let Some(body) = n.child_by_field_name("body") else {
+                return;
+            };
+            let Some((_, v)) = keyed_fields(ctx, body)
+                .into_iter()
+                .find(|(k, _)| *k == "MaxElapsedTime")
+            else {
+                return;
+            };
+            if ctx.text(v).trim() != "0" {
+                return;
+            }
+            v.parent().unwrap_or(v)
+        }
+        _ => {
+            let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) else {
+                return;
+            };
+            if !squash(ctx.text(l)).ends_with(".MaxElapsedTime") || ctx.text(r).trim() != "0" {
+                return;
+            }
+            // The variable must hold cenkalti's type: built in this function by
+            // `backoff.NewExponentialBackOff()` or a `backoff.ExponentialBackOff{}` literal.
+            let lt = squash(ctx.text(l));
+            let base = lt.trim_end_matches(".MaxElapsedTime");
+            let scope = enclosing_named_func(n).unwrap_or(ctx.root);
+            let built_here = Walk::new(scope).any(|d| {
+                matches!(d.kind(), "short_var_declaration" | "assignment_statement")
+                    && d.child_by_field_name("left")
+                        .is_some_and(|x| squash(ctx.text(x)) == base)
+                    && d.child_by_field_name("right").is_some_and(|x| {
+                        Walk::new(x).any(|c| {
+                            (c.kind() == "call_expression"
+                                && pkg_call(ctx, c).is_some_and(|(p, m)| {
+                                    BACKOFF_PATHS.contains(&p) && m == "NewExponentialBackOff"
+                                }))
+                                || (c.kind() == "composite_literal"
+                                    && literal_type(ctx, c)
+                                        .is_some_and(|(p, _)| BACKOFF_PATHS.contains(&p)))
+                        })
+                    })
+            });
+            if !built_here {
+                return;
+            }
+            n
+        }
+    };
+    let scope = enclosing_named_func(n).unwrap_or(ctx.root);
+    let other_stop = Walk::new(scope).any(|x| {
+        x.kind() == "call_expression"
+            && x.child_by_field_name("function").is_some_and(|f| {
+                let t = ctx.text(f);
+                t.ends_with("WithMaxRetries") || t.ends_with("WithContext")
+            })
+    });
+    if !other_stop {
+        out.push(Finding::new(
+            &META,
+            site.byte_range(),
+            "`MaxElapsedTime = 0` makes this backoff retry forever: a permanent error is retried until the process dies",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::check;
+
+    #[test]
+    fn flags_retry_loops_that_only_stop_on_success() {
+        check(
+            "unbounded-retry-go",
+            r#"
+package worker
+
+import (
+    "log"
+    "time"
+)
+
+func publishForever(msg []byte) {
+    for {
+  //^^^ unbounded-retry-go
+        if err := publish(msg); err != nil {
+            log.Printf("publish: %v", err)
+            time.Sleep(time.Second)
+            continue
+        }
+        break
+    }
+}
+
+func connect() *Conn {
+    for i := 0; ; i++ {
+  //^^^ unbounded-retry-go
+        c, err := dial()
+        if err == nil {
+            return c
+        }
+        log.Printf("attempt %d: %v", i, err)
+        time.Sleep(2 * time.Second)
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_backoff_without_max_elapsed_time() {
+        check(
+            "unbounded-retry-go",
+            r#"
+package worker
+
+import "github.com/cenkalti/backoff/v4"
+
+func policy() backoff.BackOff {
+    b := backoff.NewExponentialBackOff()
+    b.MaxElapsedTime = 0
+  //^^^^^^^^^^^^^^^^^^^^ unbounded-retry-go
+    return b
+}
+
+func literal() *backoff.ExponentialBackOff {
+    return &backoff.ExponentialBackOff{MaxElapsedTime: 0, Multiplier: 2}
+                                     //^^^^^^^^^^^^^^^^^ unbounded-retry-go
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_with_limits_deadlines_contexts_and_error_exits() {
+        check(
+            "unbounded-retry-go",
+            r#"
+package worker
+
+import (
+    "context"
+    "errors"
+    "log"
+    "time"
+
+    "github.com/cenkalti/backoff/v4"
+)
+
+func limited(msg []byte) error {
+    for attempt := 1; ; attempt++ {
+        err := publish(msg)
+        if err == nil {
+            return nil
+        }
+        if attempt >= 5 {
+            return err
+        }
+        time.Sleep(time.Second)
+    }
+}
+
+func withContext(ctx context.Context, msg []byte) error {
+    for {
+        err := publish(msg)
+        if err == nil {
+            return nil
+        }
+        select {
+        case <-ctx.Done():
+            return ctx.Err()
+        case <-time.After(time.Second):
+        }
+    }
+}
+
+func withDeadline(msg []byte) error {
+    start := time.Now()
+    for {
+        if err := publish(msg); err == nil {
+            return nil
+        }
+        if time.Since(start) > time.Minute {
+            return errors.New("gave up")
+        }
+    }
+}
+
+func permanent(msg []byte) error {
+    for {
+        err := publish(msg)
+        if err != nil {
+            if errors.Is(err, errTooLarge) {
+                return err
+            }
+            continue
+        }
+        return nil
+    }
+}
+
+func fatal(msg []byte) {
+    for {
+        if err := publish(msg); err != nil {
+            log.Fatalf("publish: %v", err)
+        }
+        if err := publish(msg); err != nil {
+            continue
+        }
+        return
+    }
+}
+
+func pickUntilNone(p *Pool) (c *Conn) {
+    for {
+        r := p.pick()
+        if r == nil {
+            break
+        }
+        var err error
+        c, err = dial(r)
+        if err == nil {
+            break
+        }
+        r.inactivate()
+    }
+    return c
+}
+
+func bounded(msg []byte) {
+    for i := 0; i < 3; i++ {
+        if err := publish(msg); err == nil {
+            return
+        }
+    }
+}
+
+func readLoop(r Reader) error {
+    for {
+        m, err := r.Read()
+        if err != nil {
+            return err
+        }
+        handle(m)
+    }
+}
+
+func stopChan(stopc chan struct{}) {
+    for {
+        if err := publish(nil); err != nil {
+            select {
+            case <-stopc:
+                return
+            case <-time.After(time.Second):
+            }
+            continue
+        }
+        return
+    }
+}
+
+func policy() backoff.BackOff {
+    b := backoff.NewExponentialBackOff()
+    b.MaxElapsedTime = 0
+    return backoff.WithMaxRetries(b, 10)
+}
+
+type cfg struct{ MaxElapsedTime int }
+
+func notBackoff(c *cfg) { c.MaxElapsedTime = 0 }
+"#,
+        );
+    }
+}
