@@ -33,6 +33,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::cache_stampede::RULE,
         &go::retry_idempotency::RULE,
         &go::unbounded_retry::RULE,
+        &go::poison_message::RULE,
+        &go::graceful_shutdown::RULE,
     ];
     ALL
 }

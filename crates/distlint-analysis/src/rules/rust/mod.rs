@@ -1,11 +1,11 @@
 //! Rules for Rust code.
 
 pub mod common;
+pub mod dual_write;
 pub mod graceful_shutdown;
 pub mod local_flow;
+pub mod lock_fencing;
 pub mod lock_held_across_await;
 pub mod observability;
 pub mod quorum_math;
 pub mod unbounded_channel;
-pub mod dual_write;
-pub mod lock_fencing;
