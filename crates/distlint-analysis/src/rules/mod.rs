@@ -19,6 +19,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::observability::RULE,
         &rust::lock_fencing::RULE,
         &rust::dual_write::RULE,
+        &rust::poison_message::RULE,
         &rust::lock_held_across_await::RULE,
         // Go
         &go::quorum_math::RULE,

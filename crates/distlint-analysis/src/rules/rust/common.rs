@@ -379,3 +379,17 @@ pub fn broker_publish(ctx: &Context<'_>, call: Node<'_>) -> bool {
 pub fn nearest_frame(node: Node<'_>) -> Option<Node<'_>> {
     ancestors(node).find(|a| is_loop(*a) || is_fn_boundary(*a))
 }
+
+/// The nearest loop enclosing `node`, crossing closures and `async` blocks but not `fn` items
+/// (an `unwrap` inside a closure still runs as part of the loop's iteration).
+pub fn ancestors_loop(node: Node<'_>) -> Option<Node<'_>> {
+    for a in ancestors(node) {
+        if is_loop(a) {
+            return Some(a);
+        }
+        if a.kind() == "function_item" {
+            return None;
+        }
+    }
+    None
+}

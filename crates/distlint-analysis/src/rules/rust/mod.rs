@@ -9,3 +9,4 @@ pub mod lock_held_across_await;
 pub mod observability;
 pub mod quorum_math;
 pub mod unbounded_channel;
+pub mod poison_message;

@@ -1,0 +1,428 @@
+//! `poison-message` (category `poison-message`): consumer loops that die on one bad message.
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::syntax::{squash, Walk};
+
+use super::common::{
+    args_of, chain, enclosing_loop, file_uses_crate, functions, handle_name, is_loop, method_call,
+    name_has, outer_value, own_nodes, simple_pattern_name, text_has,
+};
+
+/// The rule.
+pub struct PoisonMessage;
+
+/// Registered instance.
+pub static RULE: PoisonMessage = PoisonMessage;
+
+static META: RuleMeta = RuleMeta {
+    id: "poison-message",
+    language: Language::Rust,
+    category: "poison-message",
+    severity: Severity::Major,
+    title: "Consumer dies on a poison message",
+    scope: Scope::Unit,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds message-consumer loops — `while let Some(m) = consumer.next().await`, \
+`loop { let m = consumer.recv().await … }`, `for m in consumer.iter()` over an rdkafka, lapin or \
+async-nats consumer/subscriber/message stream, in a file that uses one of those crates — in which \
+decoding the message (`serde_json::from_slice`, `from_str`, `from_utf8`, `decode`, `parse`, \
+`payload_view`) is `unwrap`ped, `expect`ed, or `?`-propagated out of the loop, when the loop shows \
+no dead-letter path (`dead_letter`, `dlq`, `nack`, `reject`, `AckKind::Term`). Also finds \
+async-nats JetStream consumer configs (`pull::Config { .. }`, `push::Config { .. }`) with no \
+`max_deliver` (the server's default is unlimited redelivery) unless `ack_policy` is `None`.",
+        why: "One malformed message stops the whole stream:\n\n\
+1. A producer deploys a change and publishes one message the consumer cannot decode (a new \
+enum variant, a truncated payload).\n\
+2. `from_slice(..).unwrap()` panics, or `?` returns out of the loop: the consumer task ends \
+without acknowledging or committing the message.\n\
+3. The supervisor restarts the consumer (or the broker redelivers to another instance), which \
+receives the same message first and dies the same way.\n\
+4. The partition or queue is stuck behind the poison message; lag grows for every message \
+behind it until someone skips it by hand.\n\n\
+Handle a decode failure per message: log it, send the raw message to a dead-letter \
+topic/queue (or `nack` without requeue / `AckKind::Term`), acknowledge it, and continue. Cap \
+redeliveries (`max_deliver`) so a message that keeps failing is parked instead of retried forever.",
+        known_problems: "- Consumers are recognised by the receiver's name (consumer, \
+subscriber, subscription, messages, deliveries, stream) in files that use rdkafka, lapin or \
+async-nats; a tokio `mpsc` receiver fed by a broker in another file is not recognised.\n\
+- Decode failures handled in a helper called from the loop are not followed.\n\
+- Any mention of a dead-letter or negative acknowledgement in the loop keeps it silent, even if \
+that path is not the one taken on a decode error.",
+        example: "while let Some(delivery) = consumer.next().await {\n    let delivery = delivery?;\n    let order: Order = serde_json::from_slice(&delivery.data)?;\n    handle(order).await;\n    delivery.ack(BasicAckOptions::default()).await?;\n}",
+        use_instead: "while let Some(delivery) = consumer.next().await {\n    let delivery = delivery?;\n    match serde_json::from_slice::<Order>(&delivery.data) {\n        Ok(order) => {\n            handle(order).await;\n            delivery.ack(BasicAckOptions::default()).await?;\n        }\n        Err(e) => {\n            tracing::warn!(error = %e, \"undecodable order, dead-lettering\");\n            // The queue's x-dead-letter-exchange receives it.\n            delivery.nack(BasicNackOptions { requeue: false, ..Default::default() }).await?;\n        }\n    }\n}",
+        fix: "",
+    },
+};
+
+const CONSUMER_CRATES: &[&str] = &[
+    "rdkafka",
+    "lapin",
+    "async_nats",
+    "nats",
+    "fe2o3_amqp",
+    "amqprs",
+];
+const CONSUMERISH: &[&str] = &[
+    "consumer", "subscri", "messages", "deliver", "stream", "msgs",
+];
+const DECODERS: &[&str] = &[
+    "from_slice",
+    "from_str",
+    "from_reader",
+    "from_utf8",
+    "decode",
+    "decode_length_delimited",
+    "deserialize",
+    "parse",
+    "payload_view",
+    "from_bytes",
+    "try_from_slice",
+];
+const MESSAGEISH: &[&str] = &[
+    "payload", "data", "body", "msg", "message", "delivery", "record", "bytes",
+];
+const DEAD_LETTER: &[&str] = &[
+    "dead_letter",
+    "deadletter",
+    "dead-letter",
+    "dlq",
+    "dlx",
+    "nack",
+    "reject",
+    "ackkind::term",
+    "poison",
+    "quarantine",
+];
+
+/// The message source a loop pulls from and the name it binds, if the loop consumes one.
+fn consumer_loop<'s>(ctx: &Context<'s>, lp: Node<'_>) -> Option<Option<&'s str>> {
+    let is_consumer_call = |n: Node<'_>| {
+        method_call(n).is_some_and(|m| {
+            matches!(
+                ctx.text(m.name),
+                "next" | "recv" | "try_next" | "iter" | "poll" | "stream" | "messages"
+            ) && handle_name(ctx, m.receiver)
+                .is_some_and(|h| name_has(h, CONSUMERISH) || h == "sub")
+        })
+    };
+    match lp.kind() {
+        "while_expression" => {
+            let cond = lp.child_by_field_name("condition")?;
+            let bound = if cond.kind() == "let_condition" {
+                cond.child_by_field_name("pattern")
+                    .and_then(|p| first_binding(ctx, p))
+            } else {
+                None
+            };
+            Walk::new(cond).any(is_consumer_call).then_some(bound)
+        }
+        "for_expression" => {
+            let v = lp.child_by_field_name("value")?;
+            let bound = lp
+                .child_by_field_name("pattern")
+                .and_then(|p| first_binding(ctx, p));
+            let (calls, root) = chain(ctx, v);
+            let src = calls.iter().any(|c| is_consumer_call(c.call))
+                || handle_name(ctx, root).is_some_and(|h| name_has(h, &["consumer", "subscri"]));
+            src.then_some(bound)
+        }
+        "loop_expression" => {
+            let body = lp.child_by_field_name("body")?;
+            let mut w = Walk::new(body);
+            while let Some(n) = w.next() {
+                if is_loop(n) || n.kind() == "closure_expression" || n.kind() == "function_item" {
+                    w.skip_subtree();
+                    continue;
+                }
+                if n.kind() == "await_expression" && n.named_child(0).is_some_and(is_consumer_call)
+                {
+                    let bound = n
+                        .parent()
+                        .filter(|p| p.kind() == "let_declaration")
+                        .and_then(|p| p.child_by_field_name("pattern"))
+                        .and_then(|p| first_binding(ctx, p));
+                    return Some(bound);
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// The first identifier bound by a pattern (`Some(Ok(msg))` → `msg`).
+fn first_binding<'s>(ctx: &Context<'s>, p: Node<'_>) -> Option<&'s str> {
+    if let Some(n) = simple_pattern_name(ctx, p) {
+        return Some(n);
+    }
+    Walk::new(p)
+        .find(|n| n.kind() == "identifier")
+        .map(|n| ctx.text(n))
+}
+
+/// If `call` decodes, the expression through which a failure leaves the loop (`?`, `.unwrap()`,
+/// `.expect(..)`), or `None`.
+fn failing_exit<'t>(ctx: &Context<'_>, call: Node<'t>, lp: Node<'t>) -> Option<Node<'t>> {
+    let outer = outer_value(call);
+    // `x?` — leaves the loop when the `?` is directly in it (not in a closure).
+    let mut n = call;
+    while let Some(p) = n.parent() {
+        if p.start_byte() > outer.start_byte() || p.end_byte() > outer.end_byte() {
+            break;
+        }
+        if p.kind() == "try_expression" {
+            return (enclosing_loop(p) == Some(lp)).then_some(p);
+        }
+        n = p;
+    }
+    // `x.unwrap()` / `x.expect(..)` (also `x.unwrap().unwrap()` for `payload_view`).
+    let p = outer.parent()?;
+    if p.kind() == "field_expression" && p.child_by_field_name("value") == Some(outer) {
+        let c = p.parent()?;
+        let m = method_call(c)?;
+        if matches!(ctx.text(m.name), "unwrap" | "expect") {
+            let mut top = c;
+            while let Some(next) = top
+                .parent()
+                .filter(|q| q.kind() == "field_expression")
+                .and_then(|q| q.parent())
+                .and_then(method_call)
+                .filter(|m| matches!(ctx.text(m.name), "unwrap" | "expect"))
+            {
+                top = next.call;
+            }
+            return Some(top);
+        }
+    }
+    None
+}
+
+fn decoder_name<'s>(ctx: &Context<'s>, call: Node<'_>) -> Option<&'s str> {
+    if let Some(m) = method_call(call) {
+        return Some(ctx.text(m.name));
+    }
+    let mut f = call.child_by_field_name("function")?;
+    if f.kind() == "generic_function" {
+        f = f.child_by_field_name("function")?;
+    }
+    let t = ctx.text(f);
+    Some(t.rsplit("::").next().unwrap_or(t))
+}
+
+/// Names in the loop body that hold the message or something derived from it: the loop's
+/// binding and every `let` whose value mentions one of them or a message-like name.
+fn message_names(ctx: &Context<'_>, body: Node<'_>, bound: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = bound.map(|b| vec![b.to_string()]).unwrap_or_default();
+    for n in Walk::new(body) {
+        if n.kind() != "let_declaration" {
+            continue;
+        }
+        let (Some(p), Some(v)) = (
+            n.child_by_field_name("pattern"),
+            n.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let derived = super::common::idents(ctx, v)
+            .iter()
+            .any(|i| names.iter().any(|x| x == i) || name_has(i, MESSAGEISH));
+        if derived {
+            if let Some(b) = first_binding(ctx, p) {
+                names.push(b.to_string());
+            }
+        }
+    }
+    names
+}
+
+fn decodes_message(ctx: &Context<'_>, call: Node<'_>, names: &[String]) -> bool {
+    let mut text = String::new();
+    if let Some(args) = call.child_by_field_name("arguments") {
+        for a in args_of(args) {
+            text.push_str(ctx.text(a));
+        }
+    }
+    if let Some(m) = method_call(call) {
+        text.push_str(ctx.text(m.receiver));
+    }
+    if name_has(&text, MESSAGEISH) {
+        return true;
+    }
+    let mut ids = Vec::new();
+    if let Some(args) = call.child_by_field_name("arguments") {
+        ids.extend(super::common::idents(ctx, args));
+    }
+    if let Some(m) = method_call(call) {
+        ids.extend(super::common::idents(ctx, m.receiver));
+    }
+    ids.iter().any(|i| names.iter().any(|n| n == i))
+}
+
+fn check_config(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
+    let Some(name) = n.child_by_field_name("name") else {
+        return;
+    };
+    let path = squash(ctx.text(name));
+    let full = ctx.imports.resolve_rust(&path);
+    let is_js = full.contains("jetstream::consumer::pull::Config")
+        || full.contains("jetstream::consumer::push::Config")
+        || ((full.ends_with("pull::Config") || full.ends_with("push::Config"))
+            && file_uses_crate(ctx, &["async_nats"]));
+    if !is_js {
+        return;
+    }
+    let body = ctx.text(n);
+    if body.contains("max_deliver") || squash(body).contains("ack_policy:AckPolicy::None") {
+        return;
+    }
+    out.push(Finding::new(
+        &META,
+        name.byte_range(),
+        "JetStream consumer without `max_deliver`: a message that always fails is redelivered forever",
+    ));
+}
+
+impl Rule for PoisonMessage {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        for n in Walk::new(node) {
+            if n.kind() == "struct_expression" {
+                check_config(ctx, n, out);
+            }
+        }
+        if !file_uses_crate(ctx, CONSUMER_CRATES) {
+            return;
+        }
+        for f in functions(node) {
+            for lp in own_nodes(f).into_iter().filter(|n| is_loop(*n)) {
+                let Some(bound) = consumer_loop(ctx, lp) else {
+                    continue;
+                };
+                let Some(body) = lp.child_by_field_name("body") else {
+                    continue;
+                };
+                if text_has(ctx, body, DEAD_LETTER) {
+                    continue;
+                }
+                let names = message_names(ctx, body, bound);
+                for call in Walk::new(body) {
+                    if call.kind() != "call_expression" {
+                        continue;
+                    }
+                    let Some(name) = decoder_name(ctx, call) else {
+                        continue;
+                    };
+                    if !DECODERS.contains(&name) || !decodes_message(ctx, call, &names) {
+                        continue;
+                    }
+                    // Only decodes that belong to this loop, not to a nested consumer loop.
+                    if super::common::ancestors_loop(call) != Some(lp) {
+                        continue;
+                    }
+                    if let Some(exit) = failing_exit(ctx, call, lp) {
+                        out.push(Finding::new(
+                            &META,
+                            call.start_byte()..exit.end_byte(),
+                            "decode failure ends the consumer loop: one malformed message is redelivered and kills every consumer (no dead-letter path)",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::check;
+
+    #[test]
+    fn flags_decode_failures_that_leave_consumer_loops() {
+        check(
+            "poison-message",
+            r#"
+use futures::StreamExt;
+use lapin::options::BasicAckOptions;
+use rdkafka::consumer::StreamConsumer;
+async fn amqp(mut consumer: lapin::Consumer) -> anyhow::Result<()> {
+    while let Some(delivery) = consumer.next().await {
+        let delivery = delivery?;
+        let order: Order = serde_json::from_slice(&delivery.data)?;
+                         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+        handle(order).await;
+        delivery.ack(BasicAckOptions::default()).await?;
+    }
+    Ok(())
+}
+async fn kafka(consumer: StreamConsumer) {
+    loop {
+        let msg = consumer.recv().await.unwrap();
+        let text = msg.payload_view::<str>().unwrap().unwrap();
+                 //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+        let ev: Event = serde_json::from_str(text).expect("valid event");
+                      //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+        process(ev).await;
+    }
+}
+fn cfg() -> async_nats::jetstream::consumer::pull::Config {
+    async_nats::jetstream::consumer::pull::Config { durable_name: Some("orders".into()), ..Default::default() }
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_with_dead_letters_handled_errors_and_non_consumers() {
+        check(
+            "poison-message",
+            r#"
+use futures::StreamExt;
+use rdkafka::consumer::StreamConsumer;
+use async_nats::jetstream::consumer::pull;
+async fn amqp(mut consumer: lapin::Consumer) -> anyhow::Result<()> {
+    while let Some(delivery) = consumer.next().await {
+        let delivery = delivery?;
+        match serde_json::from_slice::<Order>(&delivery.data) {
+            Ok(order) => handle(order).await,
+            Err(e) => { delivery.nack(BasicNackOptions { requeue: false, ..Default::default() }).await?; }
+        }
+    }
+    Ok(())
+}
+async fn kafka(consumer: StreamConsumer, dlq: FutureProducer) {
+    loop {
+        let msg = consumer.recv().await.unwrap();
+        let ev: Event = match serde_json::from_slice(msg.payload().unwrap_or_default()) {
+            Ok(ev) => ev,
+            Err(_) => { send_to_dlq(&dlq, &msg).await; continue; }
+        };
+        process(ev).await;
+    }
+}
+async fn logged(consumer: StreamConsumer) {
+    while let Ok(msg) = consumer.recv().await {
+        if let Err(e) = handle(&msg).await { tracing::warn!(%e); }
+        let n: u32 = "42".parse().unwrap();
+    }
+}
+async fn lines(mut stream: TcpStream) -> anyhow::Result<()> {
+    for line in input.lines() {
+        let v: u32 = line.parse()?;
+    }
+    Ok(())
+}
+fn capped() -> pull::Config {
+    pull::Config { durable_name: Some("orders".into()), max_deliver: 5, ..Default::default() }
+}
+"#,
+        );
+    }
+}
