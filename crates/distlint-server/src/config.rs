@@ -1,15 +1,74 @@
-//! `distlint.toml` for the server: the same files the CLI reads, below the editor settings.
+//! `distlint.toml` for the server: the same files, discovery and validation as the CLI
+//! ([`distlint_analysis::config_file`]), with editor settings on top.
 //!
-//! Discovery and parsing belong to the analysis crate (`config_file`, shared with the CLI). Until
-//! that module exists this returns `None` and the server runs on defaults + editor settings.
+//! For each open document the nearest `distlint.toml` in its directory or an ancestor applies
+//! (files are not merged). A document its file `exclude`s (or does not `include`) gets no
+//! diagnostics. An invalid file is reported to the user (path:line:col, key, suggestion) and the
+//! document is analysed with the built-in defaults under the editor settings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use distlint_analysis::config_file::{ConfigError, ConfigFile, ConfigResolver};
 use distlint_analysis::Config;
 
-/// The configuration from the first workspace root's `distlint.toml`, or `None` when there is
-/// none (or it does not parse: the error is logged with its key and line).
-pub fn load_file_config(roots: &[PathBuf]) -> Option<Config> {
-    let _ = roots;
-    None
+/// Which configuration file governs a document.
+#[derive(Debug, Clone)]
+pub enum FileScope {
+    /// No `distlint.toml` above the document (or it has no path, e.g. `untitled:`).
+    None,
+    /// The nearest `distlint.toml`, which includes the document.
+    File(Arc<ConfigFile>),
+    /// The nearest `distlint.toml` excludes the document (`path` is that file).
+    Excluded(PathBuf),
+}
+
+impl FileScope {
+    /// The file configuration, or the defaults; `None` when the document is excluded.
+    pub fn config(&self) -> Option<Config> {
+        match self {
+            FileScope::None => Some(Config::default()),
+            FileScope::File(f) => Some(f.config.clone()),
+            FileScope::Excluded(_) => None,
+        }
+    }
+}
+
+/// Discovers and caches `distlint.toml` files. Rebuilt (cache dropped) when a watched
+/// `distlint.toml` changes.
+#[derive(Debug, Default)]
+pub struct FileConfigs {
+    resolver: ConfigResolver,
+}
+
+impl FileConfigs {
+    /// Discovery with empty caches.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The configuration file governing the document at `path`.
+    pub fn for_document(&self, path: Option<&Path>) -> Result<FileScope, ConfigError> {
+        let Some(path) = path else {
+            return Ok(FileScope::None);
+        };
+        match self.resolver.for_file(path)? {
+            None => Ok(FileScope::None),
+            Some(file) if file.is_excluded(path) => Ok(FileScope::Excluded(file.path.clone())),
+            Some(file) => Ok(FileScope::File(file)),
+        }
+    }
+
+    /// The configuration of the first workspace root (its own `distlint.toml` or the nearest
+    /// above it): what most documents use, and what the shared analysis host runs with.
+    pub fn for_roots(&self, roots: &[PathBuf]) -> Result<Option<Config>, ConfigError> {
+        let Some(root) = roots.first() else {
+            return Ok(None);
+        };
+        // Any file name: discovery starts at the file's directory.
+        match self.for_document(Some(&root.join("distlint-root-probe.rs")))? {
+            FileScope::File(f) => Ok(Some(f.config.clone())),
+            _ => Ok(None),
+        }
+    }
 }

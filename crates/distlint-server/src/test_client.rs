@@ -205,12 +205,26 @@ impl TestClient {
     /// Sends `initialize` with `capabilities` (and `initializationOptions`, if not null), then
     /// `initialized`. Returns the `InitializeResult`.
     pub async fn initialize(&mut self, capabilities: Value, options: Value) -> Value {
+        self.initialize_in(Value::Null, capabilities, options).await
+    }
+
+    /// Like [`TestClient::initialize`], with `rootUri` and one workspace folder at `root_uri`
+    /// (unless null).
+    pub async fn initialize_in(
+        &mut self,
+        root_uri: Value,
+        capabilities: Value,
+        options: Value,
+    ) -> Value {
         let mut params = json!({
             "processId": null,
-            "rootUri": null,
+            "rootUri": root_uri,
             "capabilities": capabilities,
             "clientInfo": {"name": "distlint-test-client"},
         });
+        if !root_uri.is_null() {
+            params["workspaceFolders"] = json!([{"uri": root_uri, "name": "root"}]);
+        }
         if !options.is_null() {
             params["initializationOptions"] = options;
         }

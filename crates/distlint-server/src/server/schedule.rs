@@ -64,7 +64,10 @@ pub(crate) fn schedule(session: &Arc<Session>, client: &Client, uri: Uri) {
             let s = session.clone();
             let k = key.clone();
             match tokio::task::spawn_blocking(move || s.analyze_current(&k)).await {
-                Ok(Some((doc, result))) => publish(&session, &client, &uri, &doc, &result).await,
+                Ok(Some((doc, result))) => {
+                    show_config_errors(&session, &client).await;
+                    publish(&session, &client, &uri, &doc, &result).await
+                }
                 // Closed, out of sync, or moved on (then the change marked us dirty).
                 Ok(None) => {}
                 Err(e) => tracing::error!(uri = key, "analysis task failed: {e}"),
@@ -80,6 +83,18 @@ pub(crate) fn schedule(session: &Arc<Session>, client: &Client, uri: Uri) {
             }
         }
     });
+}
+
+/// Shows queued `distlint.toml` errors to the user (`window/showMessage`, error).
+pub(crate) async fn show_config_errors(session: &Session, client: &Client) {
+    for message in session.take_config_errors() {
+        client
+            .show_message(
+                tower_lsp_server::ls_types::MessageType::ERROR,
+                format!("distlint: invalid configuration: {message}"),
+            )
+            .await;
+    }
 }
 
 /// Publishes `result` (computed on `doc`) unless the document moved on or closed meanwhile.

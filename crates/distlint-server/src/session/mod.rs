@@ -11,8 +11,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use dashmap::DashSet;
+use dashmap::{DashMap, DashSet};
+use distlint_analysis::host::VersionedFindings;
 use distlint_analysis::{AnalysisHost, Analyzer, Config, Document, PositionEncoding};
+
+use crate::config::{FileConfigs, FileScope};
 
 pub use capabilities::ResolvedClientCapabilities;
 pub use settings::Settings;
@@ -33,7 +36,13 @@ pub struct Session {
     pub host: Arc<AnalysisHost>,
     client: RwLock<ResolvedClientCapabilities>,
     settings: RwLock<Settings>,
-    file_config: RwLock<Config>,
+    configs: RwLock<Arc<FileConfigs>>,
+    /// Findings of documents whose `distlint.toml` differs from the root's (analysed outside the
+    /// host, which runs one configuration): `(generation, findings)`.
+    other_config_results: DashMap<String, (u64, VersionedFindings)>,
+    /// `distlint.toml` errors not yet shown to the user, and those already shown (shown once).
+    config_errors: Mutex<Vec<String>>,
+    shown_config_errors: DashSet<String>,
     roots: RwLock<Vec<PathBuf>>,
     /// Bumped on each configuration change; part of pull-diagnostic result ids.
     generation: AtomicU64,
@@ -60,7 +69,10 @@ impl Session {
             host: Arc::new(AnalysisHost::new(Analyzer::default())),
             client: RwLock::new(ResolvedClientCapabilities::default()),
             settings: RwLock::new(Settings::default()),
-            file_config: RwLock::new(Config::default()),
+            configs: RwLock::new(Arc::new(FileConfigs::new())),
+            other_config_results: DashMap::new(),
+            config_errors: Mutex::new(Vec::new()),
+            shown_config_errors: DashSet::new(),
             roots: RwLock::new(Vec::new()),
             generation: AtomicU64::new(0),
             desynced: DashSet::new(),
@@ -121,24 +133,60 @@ impl Session {
         *self.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
     }
 
-    /// Replaces the editor settings and/or the file configuration and rebuilds the analyzer
-    /// (which drops every cached result). Returns the effective configuration.
-    pub fn reconfigure(&self, settings: Option<Settings>, file_config: Option<Config>) -> Config {
+    /// Replaces the editor settings (when `Some`) and, when `reload_files`, forgets every cached
+    /// `distlint.toml`; then rebuilds the host's analyzer from the first workspace root's file
+    /// configuration under the editor settings (dropping cached results). Returns that
+    /// configuration.
+    pub fn reconfigure(&self, settings: Option<Settings>, reload_files: bool) -> Config {
         if let Some(s) = settings {
             *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
         }
-        if let Some(c) = file_config {
-            *self.file_config.write().unwrap_or_else(|e| e.into_inner()) = c;
+        if reload_files {
+            *self.configs.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(FileConfigs::new());
+            self.shown_config_errors.clear();
         }
-        let base = self
-            .file_config
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let base = match self.configs().for_roots(&self.roots()) {
+            Ok(c) => c.unwrap_or_default(),
+            Err(e) => {
+                self.report_config_error(e.to_string());
+                Config::default()
+            }
+        };
         let config = self.settings().apply(base);
         self.host.set_analyzer(Analyzer::new(config.clone()));
+        self.other_config_results.clear();
         self.generation.fetch_add(1, Ordering::SeqCst);
         config
+    }
+
+    fn configs(&self) -> Arc<FileConfigs> {
+        self.configs
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Queues a `distlint.toml` error to show the user (each distinct message once per reload).
+    pub fn report_config_error(&self, message: String) {
+        tracing::error!("{message}");
+        if self.shown_config_errors.insert(message.clone()) {
+            self.config_errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(message);
+        }
+    }
+
+    /// Takes the queued `distlint.toml` errors.
+    pub fn take_config_errors(&self) -> Vec<String> {
+        std::mem::take(&mut *self.config_errors.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Closes a document: drops it, its findings and its out-of-sync mark. Returns whether it was open.
+    pub fn close(&self, key: &str) -> bool {
+        self.other_config_results.remove(key);
+        self.clear_desynced(key);
+        self.host.close(key)
     }
 
     /// The configuration generation (bumped by [`Session::reconfigure`]).
@@ -163,16 +211,54 @@ impl Session {
 
     /// Findings of the document's current version together with the snapshot they were computed
     /// on (so byte ranges convert against the right text). Blocking: call it off the async
-    /// executor. `None` when the document is not open or moved on during the analysis.
-    pub fn analyze_current(
-        &self,
-        key: &str,
-    ) -> Option<(Document, distlint_analysis::host::VersionedFindings)> {
+    /// executor. `None` when the document is not open, out of sync, or moved on during the
+    /// analysis.
+    ///
+    /// Documents under the root's configuration go through the host (cached, incremental);
+    /// documents under another `distlint.toml` are analysed with their own configuration and
+    /// cached here; documents their `distlint.toml` excludes get no findings.
+    pub fn analyze_current(&self, key: &str) -> Option<(Document, VersionedFindings)> {
         if self.is_desynced(key) {
             return None;
         }
-        let result = self.host.analyze(key)?;
         let doc = self.host.snapshot(key)?;
-        (doc.version() == result.version).then_some((doc, result))
+        let generation = self.generation();
+        let effective = match self.configs().for_document(doc.path()) {
+            Ok(FileScope::Excluded(by)) => {
+                tracing::debug!(uri = key, config = %by.display(), "excluded by distlint.toml");
+                let empty = VersionedFindings {
+                    version: doc.version(),
+                    findings: Arc::new(Vec::new()),
+                };
+                return Some((doc, empty));
+            }
+            Ok(scope) => self.settings().apply(scope.config().unwrap_or_default()),
+            Err(e) => {
+                self.report_config_error(e.to_string());
+                self.settings().apply(Config::default())
+            }
+        };
+        if doc.path().is_none() || *self.host.analyzer().config() == effective {
+            let result = self.host.analyze(key)?;
+            if result.version == doc.version() {
+                return Some((doc, result));
+            }
+            let doc = self.host.snapshot(key)?;
+            return (doc.version() == result.version).then_some((doc, result));
+        }
+        if let Some(hit) = self.other_config_results.get(key) {
+            if hit.0 == generation && hit.1.version == doc.version() {
+                return Some((doc, hit.1.clone()));
+            }
+        }
+        let result = VersionedFindings {
+            version: doc.version(),
+            findings: Arc::new(Analyzer::new(effective).analyze(&doc)),
+        };
+        if self.host.version(key) == Some(doc.version()) && self.generation() == generation {
+            self.other_config_results
+                .insert(key.to_string(), (generation, result.clone()));
+        }
+        Some((doc, result))
     }
 }

@@ -40,7 +40,7 @@ pub(crate) async fn handle(server: &Backend, params: DidChangeConfigurationParam
 pub(crate) async fn apply(server: &Backend, value: &Value) {
     let (settings, errors) = Settings::from_json(value);
     report_setting_errors(server, &errors).await;
-    server.session.reconfigure(Some(settings), None);
+    server.session.reconfigure(Some(settings), false);
     refresh_all(&server.session, &server.client).await;
 }
 

@@ -15,9 +15,9 @@ pub(crate) async fn handle(server: &Backend, params: DidChangeWatchedFilesParams
         return;
     }
     let session = &server.session;
-    let file_config = crate::config::load_file_config(&session.roots());
-    // `None` (no file any more, or unreadable): fall back to defaults under the editor settings.
-    session.reconfigure(None, Some(file_config.unwrap_or_default()));
+    // Forget every cached file: one may have appeared, changed or gone.
+    session.reconfigure(None, true);
     tracing::info!("distlint.toml changed; re-analysing open documents");
+    crate::server::schedule::show_config_errors(session, &server.client).await;
     refresh_all(session, &server.client).await;
 }

@@ -10,8 +10,7 @@ pub(crate) async fn handle(server: &Backend, params: DidCloseTextDocumentParams)
     let uri = params.text_document.uri;
     let key = uri.as_str();
     let version = session.host.version(key);
-    let was_open = session.host.close(key);
-    session.clear_desynced(key);
+    let was_open = session.close(key);
     if !was_open {
         tracing::debug!(uri = key, "didClose for a document that was not open");
     }

@@ -12,6 +12,7 @@ pub const CONFIG_GLOB: &str = "**/distlint.toml";
 pub(crate) async fn handle(server: &Backend, _params: InitializedParams) {
     let warnings = server.session.take_startup_warnings();
     super::did_change_configuration::report_setting_errors(server, &warnings).await;
+    crate::server::schedule::show_config_errors(&server.session, &server.client).await;
     if !server.session.client().watched_files_dynamic {
         return;
     }

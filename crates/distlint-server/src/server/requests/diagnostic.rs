@@ -30,6 +30,7 @@ pub(crate) async fn handle(
         }
         Err(e) => return Err(e.into()),
     };
+    crate::server::schedule::show_config_errors(session, &server.client).await;
     let report = match latest {
         None => full(None, Vec::new()),
         Some((doc, result)) => {

@@ -24,8 +24,7 @@ pub(crate) async fn handle(server: &Backend, params: InitializeParams) -> Result
         .unwrap_or_default();
     // Shown to the user from `initialized`: nothing but the response may precede it reliably.
     session.set_startup_warnings(errors);
-    let file_config = crate::config::load_file_config(&session.roots());
-    session.reconfigure(Some(settings), file_config);
+    session.reconfigure(Some(settings), true);
 
     tracing::info!(
         client = params.client_info.as_ref().map(|c| c.name.as_str()),
