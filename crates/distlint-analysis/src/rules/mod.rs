@@ -21,6 +21,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::dual_write::RULE,
         &rust::poison_message::RULE,
         &rust::lock_held_across_await::RULE,
+        &rust::reqwest_client_without_timeout::RULE,
+        &rust::connect_without_timeout::RULE,
         // Go
         &go::quorum_math::RULE,
         &go::http_client_without_timeout::RULE,

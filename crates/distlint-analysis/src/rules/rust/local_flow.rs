@@ -357,3 +357,158 @@ pub fn type_names(ctx: &Context<'_>, ty: Node<'_>) -> Vec<String> {
     }
     out
 }
+
+/// A `Duration` of `secs` seconds spelled so it compiles in this file: `Duration::from_secs(N)`
+/// when `Duration` is imported from `std::time`/`core::time`/`tokio::time`, otherwise the full
+/// path `std::time::Duration::from_secs(N)` (no import needed).
+pub fn duration_expr(ctx: &Context<'_>, secs: u64) -> String {
+    let imported = matches!(
+        ctx.imports.resolve_rust("Duration").as_str(),
+        "std::time::Duration" | "core::time::Duration" | "tokio::time::Duration"
+    );
+    if imported {
+        format!("Duration::from_secs({secs})")
+    } else {
+        format!("std::time::Duration::from_secs({secs})")
+    }
+}
+
+/// Climbs a method chain upward from `start` (a call or path expression that produces a
+/// builder): returns the method calls applied to it in order (`x.a().b()` from `x` →
+/// `[a, b]`), looking through `?` and `.await`, and the outermost expression of the chain.
+pub fn chain_up<'t>(start: Node<'t>) -> (Vec<Node<'t>>, Node<'t>) {
+    let mut names = Vec::new();
+    let mut top = start;
+    loop {
+        let Some(p) = top.parent() else { break };
+        match p.kind() {
+            "try_expression" | "await_expression" => top = p,
+            "field_expression"
+                if p.child_by_field_name("value").map(|v| v.id()) == Some(top.id()) =>
+            {
+                let Some(call) = p.parent().filter(|c| c.kind() == "call_expression") else {
+                    break;
+                };
+                let Some(name) = p.child_by_field_name("field") else {
+                    break;
+                };
+                names.push(name);
+                top = call;
+            }
+            _ => break,
+        }
+    }
+    (names, top)
+}
+
+/// For a builder value `top` bound by `let name = <top>;`, the method chains applied later in
+/// the same function to `name` (each as the list of method-name nodes), including through
+/// reassignments `name = name.x();` and shadowing `let name = name.x();`. A use that is not a
+/// method call on `name` (passed to a function, stored) yields an empty chain. `None` when `top` is not the initializer of a plain `let`.
+pub fn chains_on_let_variable<'t>(ctx: &Context<'_>, top: Node<'t>) -> Option<Vec<Vec<Node<'t>>>> {
+    let let_decl = top.parent().filter(|p| p.kind() == "let_declaration")?;
+    if let_decl.child_by_field_name("value").map(|v| v.id()) != Some(top.id()) {
+        return None;
+    }
+    let pat = let_decl.child_by_field_name("pattern")?;
+    if pat.kind() != "identifier" {
+        return None;
+    }
+    let name = ctx.text(pat);
+    let scope = let_decl.parent()?;
+    let mut out = Vec::new();
+    for n in Walk::new(scope) {
+        if n.start_byte() < let_decl.end_byte() || n.kind() != "identifier" || ctx.text(n) != name {
+            continue;
+        }
+        // Binding sites are not uses: `name = ..` (left side) and `let name = ..` (shadowing).
+        let is_target = n.parent().is_some_and(|p| {
+            (p.kind() == "assignment_expression"
+                && p.child_by_field_name("left").map(|l| l.id()) == Some(n.id()))
+                || (p.kind() == "let_declaration"
+                    && p.child_by_field_name("pattern").map(|l| l.id()) == Some(n.id()))
+        });
+        if is_target {
+            continue;
+        }
+        let (names, _) = chain_up(n);
+        out.push(names);
+    }
+    Some(out)
+}
+
+/// Directory names that hold only test support code wherever they appear.
+const TEST_SUPPORT_DIRS: &[&str] = &[
+    "test_helpers",
+    "test_util",
+    "test_utils",
+    "testing",
+    "testutil",
+    "testutils",
+    "test_support",
+];
+
+/// True when `path` is test or benchmark code by Cargo's layout: under a `tests/` or `benches/`
+/// (or `bench*`) directory with no `src/` below it (so `tests/examples/svc/src/x.rs` is not test
+/// code), under a test-support directory (`test_helpers/`, `testing/`, ...), or a file named
+/// `tests.rs`/`test.rs`/`*_test.rs`/`*_tests.rs` (the body of a `#[cfg(test)] mod tests;`).
+pub fn is_test_path(path: &std::path::Path) -> bool {
+    let comps: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let Some((file, dirs)) = comps.split_last() else {
+        return false;
+    };
+    let stem = file.strip_suffix(".rs").unwrap_or(file);
+    if matches!(stem, "tests" | "test") || stem.ends_with("_test") || stem.ends_with("_tests") {
+        return true;
+    }
+    for (i, d) in dirs.iter().enumerate() {
+        if TEST_SUPPORT_DIRS.contains(&d.as_str()) {
+            return true;
+        }
+        if matches!(d.as_str(), "tests" | "test") || d.starts_with("bench") {
+            if !dirs[i + 1..].iter().any(|x| x == "src") {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// True when `node` is test code the engine's attribute check does not recognise: inside an item
+/// under `#[cfg(all(.., test))]` (e.g. `#[cfg(all(feature = "tokio", test))]`), or in a file
+/// that [`is_test_path`]. Always `false` when the configuration includes tests.
+pub fn is_test_code(ctx: &Context<'_>, node: Node<'_>) -> bool {
+    if ctx.config.include_tests {
+        return false;
+    }
+    if ctx.path.is_some_and(is_test_path) {
+        return true;
+    }
+    for a in std::iter::once(node).chain(ancestors(node)) {
+        if !matches!(a.kind(), "mod_item" | "function_item" | "impl_item") {
+            continue;
+        }
+        let mut prev = a.prev_named_sibling();
+        while let Some(p) = prev {
+            if p.kind() != "attribute_item" && !p.kind().ends_with("comment") {
+                break;
+            }
+            if p.kind() == "attribute_item" {
+                let t = squash(ctx.text(p));
+                if t.starts_with("#[cfg(")
+                    && !t.contains("not(test")
+                    && !t.starts_with("#[cfg(any(")
+                    && t.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(|w| w == "test")
+                {
+                    return true;
+                }
+            }
+            prev = p.prev_named_sibling();
+        }
+    }
+    false
+}

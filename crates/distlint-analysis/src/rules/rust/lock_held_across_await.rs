@@ -10,9 +10,9 @@ use crate::rule::{
 use crate::syntax::{rust_call_path, rust_in_async, rust_method_call, Walk};
 
 use super::local_flow::{
-    await_points, enclosing_fn, find_binding, following_statements, is_body_boundary, line_indent,
-    pattern_bindings, static_type, strip_transparent, struct_field_types, type_names, uses_of,
-    AwaitPoint,
+    await_points, enclosing_fn, find_binding, following_statements, is_body_boundary, is_test_code,
+    line_indent, pattern_bindings, static_type, strip_transparent, struct_field_types, type_names,
+    uses_of, AwaitPoint,
 };
 
 /// The rule.
@@ -367,6 +367,9 @@ impl Rule for LockHeldAcrossAwait {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if is_test_code(ctx, node) {
+            return;
+        }
         for call in Walk::new(node) {
             if call.kind() != "call_expression" {
                 continue;
