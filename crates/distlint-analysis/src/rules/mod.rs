@@ -20,6 +20,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::lock_fencing::RULE,
         &rust::dual_write::RULE,
         &rust::poison_message::RULE,
+        &rust::cache_stampede::RULE,
+        &rust::replication_lag::RULE,
         &rust::lock_held_across_await::RULE,
         &rust::reqwest_client_without_timeout::RULE,
         &rust::connect_without_timeout::RULE,

@@ -12,3 +12,5 @@ pub mod quorum_math;
 pub mod reqwest_client_without_timeout;
 pub mod unbounded_channel;
 pub mod poison_message;
+pub mod cache_stampede;
+pub mod replication_lag;
