@@ -127,6 +127,15 @@ fn helix_languages_toml_matches_documented_schema() {
         );
     }
 
+    // The server accepts it as settings (initializationOptions) without complaint.
+    let json = serde_json::to_value(config).unwrap();
+    let (settings, errors) = distlint_server::session::Settings::from_json(&json);
+    assert!(
+        errors.is_empty(),
+        "server rejects the Helix config: {errors:?}"
+    );
+    assert_eq!(settings.channel_capacity, Some(1024));
+
     let languages = doc["language"].as_array().expect("[[language]] array");
     let mut names = Vec::new();
     for lang in languages {

@@ -51,8 +51,12 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx,
 end
 
 -- Server messages (bad settings etc.) go to the log, not to the (absent) UI.
+-- A warning or error from the server (e.g. a settings key it rejects) is a failure.
 vim.lsp.handlers['window/showMessage'] = function(_, result)
   log('server showMessage(%s): %s', tostring(result and result.type), result and result.message or '')
+  if result ~= nil and result.type <= 2 then
+    check(false, 'server showMessage (type %d): %s', result.type, result.message)
+  end
 end
 
 local distlint = require('distlint')
@@ -286,17 +290,18 @@ local function test_file(rel, opts)
     return true
   end, 50)
   check(off, '%s: %s still reported after rules.%s = "off" (didChangeConfiguration)', rel, e.rule, e.rule)
-  distlint.update_settings({ rules = { [e.rule] = 'nit' } })
-  local as_nit = vim.wait(TIMEOUT, function()
+  distlint.update_settings({ rules = { [e.rule] = 'blocker' } })
+  local as_blocker = vim.wait(TIMEOUT, function()
     local ds = distlint_diags(buf)
-    return #ds == nexp and ds[1].severity == vim.diagnostic.severity.INFO
+    return #ds == nexp and ds[1].severity == vim.diagnostic.severity.ERROR
   end, 50)
-  check(as_nit, '%s: rules.%s = "nit" did not bring it back as Information', rel, e.rule)
+  check(as_blocker, '%s: rules.%s = "blocker" did not bring it back as Error', rel, e.rule)
   distlint.update_settings({})
-  vim.wait(TIMEOUT, function()
+  local default_again = vim.wait(TIMEOUT, function()
     local ds = distlint_diags(buf)
-    return #ds == nexp and ds[1].severity ~= vim.diagnostic.severity.INFO
+    return #ds == nexp and ds[1].severity == d.severity
   end, 50)
+  check(default_again, '%s: settings {} did not restore the default severity', rel)
 
   -- 5. Close the buffer: didClose, and the server publishes an empty list.
   local n_before_close = published[uri].count

@@ -43,6 +43,29 @@ local function is_stopped(c)
   return c.is_stopped()
 end
 
+-- Lua cannot tell an empty object from an empty list, and vim.json encodes `{}` as `[]`, which the
+-- server rejects ("expected an object"). Mark the settings object (and its `rules`/`fix` tables)
+-- as dictionaries.
+local function as_object(t)
+  if t == nil or next(t) == nil then
+    return vim.empty_dict()
+  end
+  return t
+end
+
+--- The settings object sent to the server (editors/SETTINGS.md).
+--- @param settings table|nil
+--- @return table
+function M.encode_settings(settings)
+  local out = vim.deepcopy(settings or {})
+  for _, key in ipairs({ 'rules', 'fix' }) do
+    if out[key] ~= nil then
+      out[key] = as_object(out[key])
+    end
+  end
+  return as_object(out)
+end
+
 local function exists(p)
   return uv.fs_stat(p) ~= nil
 end
@@ -92,8 +115,8 @@ local function client_for(root)
     cmd = opts.cmd,
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
-    init_options = opts.settings,
-    settings = { distlint = opts.settings },
+    init_options = M.encode_settings(opts.settings),
+    settings = { distlint = M.encode_settings(opts.settings) },
     capabilities = opts.capabilities,
     on_attach = opts.on_attach,
   })
@@ -122,8 +145,9 @@ function M.update_settings(settings)
   local get = vim.lsp.get_clients or vim.lsp.get_active_clients
   for _, c in ipairs(get()) do
     if c.name == 'distlint' then
-      c.config.settings = { distlint = settings }
-      notify(c, 'workspace/didChangeConfiguration', { settings = { distlint = settings } })
+      local encoded = M.encode_settings(settings)
+      c.config.settings = { distlint = encoded }
+      notify(c, 'workspace/didChangeConfiguration', { settings = { distlint = encoded } })
     end
   end
 end
@@ -195,8 +219,8 @@ function M.setup(opts)
       cmd = opts.cmd,
       filetypes = opts.filetypes,
       root_markers = M.root_markers,
-      settings = { distlint = opts.settings },
-      init_options = opts.settings,
+      settings = { distlint = M.encode_settings(opts.settings) },
+      init_options = M.encode_settings(opts.settings),
       capabilities = opts.capabilities,
       on_attach = opts.on_attach,
     })
