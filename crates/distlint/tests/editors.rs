@@ -101,24 +101,34 @@ fn neovim_end_to_end() {
         return;
     }
     let root = repo_root();
-    let mut cmd = Command::new(nvim.unwrap());
-    cmd.current_dir(&root)
-        .args(["--headless", "--clean", "-c"])
-        .arg(format!(
-            "luafile {}",
-            root.join("tests/editors/nvim/e2e.lua").display()
-        ))
-        .env("DISTLINT_BIN", env!("CARGO_BIN_EXE_distlint"))
-        .env("DISTLINT_REPO", &root)
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("distlint-nvim-state"),
-        )
-        .env("RUST_LOG", "warn");
-    let (ok, output) = run(cmd, Duration::from_secs(240));
-    eprintln!("{output}");
-    assert!(ok, "Neovim end-to-end test failed:\n{output}");
-    assert!(output.contains("PASS: neovim e2e"), "{output}");
+    let nvim = nvim.unwrap();
+    // Twice: with the plugin's default offer (UTF-8 first: the server must pick UTF-8) and with a
+    // client that offers only UTF-16 (the fallback). Both must place every column right after the
+    // CJK/emoji text on the finding's line.
+    for (encodings, want) in [("", "utf-8"), ("utf-16", "utf-16")] {
+        let mut cmd = Command::new(&nvim);
+        cmd.current_dir(&root)
+            .args(["--headless", "--clean", "-c"])
+            .arg(format!(
+                "luafile {}",
+                root.join("tests/editors/nvim/e2e.lua").display()
+            ))
+            .env("DISTLINT_BIN", env!("CARGO_BIN_EXE_distlint"))
+            .env("DISTLINT_REPO", &root)
+            .env("DISTLINT_NVIM_ENCODINGS", encodings)
+            .env(
+                "XDG_STATE_HOME",
+                std::env::temp_dir().join("distlint-nvim-state"),
+            )
+            .env("RUST_LOG", "warn");
+        let (ok, output) = run(cmd, Duration::from_secs(240));
+        eprintln!("{output}");
+        assert!(ok, "Neovim end-to-end test ({want}) failed:\n{output}");
+        assert!(
+            output.contains(&format!("PASS: neovim e2e (position encoding {want};")),
+            "{output}"
+        );
+    }
 }
 
 #[test]

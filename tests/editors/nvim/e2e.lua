@@ -60,7 +60,17 @@ vim.lsp.handlers['window/showMessage'] = function(_, result)
 end
 
 local distlint = require('distlint')
-distlint.setup({ cmd = { bin, 'lsp' }, settings = {}, force_legacy = os.getenv('DISTLINT_NVIM_LEGACY') == '1' })
+-- DISTLINT_NVIM_ENCODINGS: comma-separated position encodings the client offers (default: the
+-- plugin's utf-8,utf-16); the server must pick the first it supports and Neovim must use it.
+local offered = os.getenv('DISTLINT_NVIM_ENCODINGS')
+local encodings = (offered ~= nil and offered ~= '') and vim.split(offered, ',') or nil
+local want_encoding = encodings and encodings[1] or 'utf-8'
+distlint.setup({
+  cmd = { bin, 'lsp' },
+  settings = {},
+  position_encodings = encodings,
+  force_legacy = os.getenv('DISTLINT_NVIM_LEGACY') == '1',
+})
 
 local function distlint_client(buf)
   for _, c in pairs(vim.lsp.buf_get_clients(buf)) do
@@ -140,6 +150,7 @@ local function test_file(rel, opts)
   end
   check(client.config.root_dir == expected_root, '%s: root_dir %s, want %s (nearest Cargo.toml/go.mod)', rel, tostring(client.config.root_dir), expected_root)
   log('client offset_encoding=%s root=%s', tostring(client.offset_encoding), tostring(client.config.root_dir))
+  check(client.offset_encoding == want_encoding, '%s: negotiated position encoding %s, want %s', rel, tostring(client.offset_encoding), want_encoding)
 
   -- 1. Diagnostics: lines, codes, ranges.
   local exp = expectations(buf)
@@ -334,7 +345,7 @@ if not ok then
 end
 
 if #failures == 0 then
-  log('PASS: neovim e2e (%s)', vim.inspect(vim.version()))
+  log('PASS: neovim e2e (position encoding %s; nvim %s)', want_encoding, vim.inspect(vim.version()))
   vim.cmd('qall!')
 else
   log('%d failure(s)', #failures)

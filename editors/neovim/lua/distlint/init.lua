@@ -19,7 +19,13 @@ M.defaults = {
   filetypes = { 'rust', 'go' },
   settings = {},
   on_attach = nil,
+  on_init = nil,
   capabilities = nil,
+  -- Offered in `general.positionEncodings` (LSP 3.17) by the pre-0.11 path, best first. Neovim
+  -- 0.7-0.9 do not negotiate encodings themselves (they always use UTF-16); setup() offers these
+  -- and adopts the server's choice (`positionEncoding` in the initialize result) in on_init, so
+  -- distlint works in UTF-8, its native encoding, without any conversion on either side.
+  position_encodings = { 'utf-8', 'utf-16' },
 }
 
 local state = { opts = nil, clients = {} } -- clients: root dir -> client id
@@ -110,6 +116,9 @@ local function client_for(root)
     )
     return nil
   end
+  local caps = vim.tbl_deep_extend('force', vim.lsp.protocol.make_client_capabilities(), opts.capabilities or {})
+  caps.general = caps.general or {}
+  caps.general.positionEncodings = caps.general.positionEncodings or opts.position_encodings
   id = vim.lsp.start_client({
     name = 'distlint',
     cmd = opts.cmd,
@@ -117,8 +126,17 @@ local function client_for(root)
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
     init_options = M.encode_settings(opts.settings),
     settings = { distlint = M.encode_settings(opts.settings) },
-    capabilities = opts.capabilities,
+    capabilities = caps,
     on_attach = opts.on_attach,
+    on_init = function(client, result)
+      local enc = result and result.capabilities and result.capabilities.positionEncoding
+      if enc == 'utf-8' or enc == 'utf-16' or enc == 'utf-32' then
+        client.offset_encoding = enc
+      end
+      if opts.on_init then
+        opts.on_init(client, result)
+      end
+    end,
   })
   state.clients[root] = id
   return id
