@@ -168,3 +168,33 @@ impl LanguageServer for Backend {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_request_handler_becomes_an_internal_error() {
+        let result: Result<()> = guard_request("textDocument/hover", async {
+            panic!("rule exploded");
+        })
+        .await;
+        let err = result.unwrap_err();
+        assert_eq!(
+            err.code,
+            tower_lsp_server::jsonrpc::ErrorCode::InternalError
+        );
+        assert!(err.message.contains("textDocument/hover"));
+        assert!(err.message.contains("rule exploded"));
+        let ok: Result<u8> = guard_request("x", async { Ok(7) }).await;
+        assert_eq!(ok.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_notification_handler_is_swallowed() {
+        guard_notification("textDocument/didChange", async {
+            panic!("boom");
+        })
+        .await;
+    }
+}

@@ -516,21 +516,54 @@ async fn settings_from_initialization_options_and_did_change_configuration() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn go_documents_and_unknown_languages() {
+async fn go_document_fix_with_two_edits_after_cjk_and_emoji() {
+    let go_uri = "file:///w/client.go";
+    let src =
+        "package svc\n\nimport (\n\t\"net/http\"\n)\n\nvar c = /* 客户端 😀 */ &http.Client{}\n";
     let mut client = TestClient::in_memory();
     client.initialize(caps(false, false), Value::Null).await;
-    // A Go document is accepted (findings depend on the Go rules registered).
+    client.open(go_uri, "go", 1, src).await;
+    let (v, diags) = client.next_diagnostics(go_uri).await;
+    assert_eq!(v, Some(1));
+    let d = diags
+        .iter()
+        .find(|d| code(d) == "http-client-without-timeout")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let lit = src.find("http.Client").unwrap();
+    assert_eq!(
+        (
+            d["range"]["start"]["line"].as_u64().unwrap(),
+            d["range"]["start"]["character"].as_u64().unwrap()
+        ),
+        position_at(src, lit, false)
+    );
+    let actions =
+        code_actions_with(&mut client, go_uri, d["range"].clone(), None, json!([d])).await;
+    let fix = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Add a timeout"))
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    assert_eq!(fix["isPreferred"], true);
+    let fixed = apply_text_edits(src, &workspace_edits_for(&fix["edit"], go_uri), false);
+    assert_eq!(
+        fixed,
+        "package svc\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\nvar c = /* 客户端 😀 */ &http.Client{Timeout: 30 * time.Second}\n"
+    );
     client
-        .open(
-            "file:///w/main.go",
-            "go",
-            1,
-            "package main\n\nfunc main() {}\n",
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": go_uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
         )
         .await;
-    let (v, diags) = client.next_diagnostics("file:///w/main.go").await;
-    assert_eq!(v, Some(1));
-    assert!(diags.is_empty());
+    let (v, diags) = client.next_diagnostics(go_uri).await;
+    assert_eq!(v, Some(2));
+    assert!(
+        diags
+            .iter()
+            .all(|d| code(d) != "http-client-without-timeout"),
+        "{diags:#?}"
+    );
+
     // A document in another language is ignored without error.
     client
         .open("file:///w/notes.md", "markdown", 1, "# hi\n")
