@@ -40,6 +40,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::unbounded_retry::RULE,
         &go::poison_message::RULE,
         &go::graceful_shutdown::RULE,
+        &go::retry_backoff::RULE,
     ];
     ALL
 }

@@ -13,6 +13,7 @@ pub mod poison_message;
 pub mod quorum_math;
 pub mod replication_lag;
 pub mod request_without_context;
+pub mod retry_backoff;
 pub mod retry_idempotency;
 pub mod shapes;
 pub mod unbounded_retry;
