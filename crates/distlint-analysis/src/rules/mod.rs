@@ -41,6 +41,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::poison_message::RULE,
         &go::graceful_shutdown::RULE,
         &go::retry_backoff::RULE,
+        &go::mutex_held_across_io::RULE,
     ];
     ALL
 }

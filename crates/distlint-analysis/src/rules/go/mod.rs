@@ -10,6 +10,7 @@ pub mod http_client_without_timeout;
 pub mod http_server_without_timeouts;
 pub mod lock_fencing;
 pub mod poison_message;
+pub mod mutex_held_across_io;
 pub mod quorum_math;
 pub mod replication_lag;
 pub mod request_without_context;

@@ -1,0 +1,433 @@
+//! `mutex-held-across-io` (category `lock-across-await`): a `sync.Mutex`/`RWMutex` held while the
+//! goroutine blocks on the network or on a channel send.
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::rules::go::common::{call_args, method_name, method_receiver, pkg_call};
+use crate::syntax::{ancestors, named_children, squash, Walk};
+
+/// The rule.
+pub struct MutexHeldAcrossIo;
+
+/// Registered instance.
+pub static RULE: MutexHeldAcrossIo = MutexHeldAcrossIo;
+
+static META: RuleMeta = RuleMeta {
+    id: "mutex-held-across-io",
+    language: Language::Go,
+    category: "lock-across-await",
+    severity: Severity::Major,
+    title: "Mutex held across network I/O",
+    // File scope: the buffered-channel index is built once per file, not once per function.
+    scope: Scope::File,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds `mu.Lock()` / `mu.RLock()` followed — before the matching `Unlock` in the \
+same block, or anywhere after it under `defer mu.Unlock()` — by a call that waits on another \
+machine: `net/http` requests (`http.Get`, `client.Do(req)`), `net.Dial`, reads and writes on a \
+connection (`conn.Read`, `conn.Write`), database queries (`QueryContext`, `ExecContext`, \
+`QueryRow`, `Query`, `Exec` on a db/tx handle), gRPC-style client calls (`client.X(ctx, ...)`), \
+Redis, Kafka, NATS and AMQP calls (`WriteMessages`, `ReadMessage`, `SendMessage`, `Publish`, \
+`Request`), or a send on a channel not known to be buffered (`ch <- v` outside a `select` with \
+`default`). The finding is on the `Lock()` call.",
+        why: "A mutex held across I/O makes every goroutine that needs the mutex wait for the \
+slowest peer:\n\n\
+1. A cache refreshes an entry under `c.mu.Lock()` by calling the backing service, which usually \
+answers in 5 ms.\n\
+2. The backing service has a bad minute and answers in 30 s (or never, with no timeout).\n\
+3. Every request that reads any cache entry blocks on `c.mu` behind the refresh. Goroutines \
+pile up; the service's own latency goes from 1 ms to 30 s although only one key was slow.\n\
+4. Health checks that touch the cache time out, the orchestrator restarts the instance, and the \
+restarted instance's cold cache sends even more traffic to the struggling service.\n\n\
+A send on an unbuffered channel under a lock is the same story with a slow consumer instead of \
+a slow peer — and a deadlock if the consumer needs the same lock.",
+        known_problems: "- The called methods are recognised by name and receiver name \
+(`db`, `tx`, `conn`, `client`, `redis`, ...), not by type: a local type with a `Publish` method \
+that only appends to a slice is reported; suppress with that reason.\n\
+- Channels made with a capacity elsewhere (another file, a constructor in another package) are \
+\"unknown\" and their sends are reported; a channel made with `make(chan T, n)` (n > 0) in the \
+same file under the same name is treated as buffered, although a full buffer also blocks.\n\
+- Reads and writes on a connection owned by the same object as the lock (`b.lock` around \
+`b.conn.Write`) are not reported: serialising frames on one connection is what such a lock is \
+for.\n\
+- Locks released in another function, or through helper methods, are not followed.",
+        example: "func (c *Cache) Refresh(ctx context.Context, key string) error {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tv, err := c.client.Get(ctx, key) // network call with the lock held\n\tif err != nil {\n\t\treturn err\n\t}\n\tc.items[key] = v\n\treturn nil\n}",
+        use_instead: "func (c *Cache) Refresh(ctx context.Context, key string) error {\n\tv, err := c.client.Get(ctx, key) // no lock held while waiting\n\tif err != nil {\n\t\treturn err\n\t}\n\tc.mu.Lock()\n\tc.items[key] = v\n\tc.mu.Unlock()\n\treturn nil\n}",
+        fix: "",
+    },
+};
+
+impl Rule for MutexHeldAcrossIo {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        let mut buffered: Option<Vec<String>> = None;
+        for call in Walk::new(node) {
+            let Some(m) = method_name(ctx, call) else {
+                continue;
+            };
+            if !(m == "Lock" || m == "RLock") || !call_args(call).is_empty() {
+                continue;
+            }
+            let Some(recv) = method_receiver(call) else {
+                continue;
+            };
+            let mu = squash(ctx.text(recv));
+            let Some(stmt) = call.parent().filter(|p| p.kind() == "expression_statement") else {
+                continue;
+            };
+            let section = critical_section(ctx, stmt, &mu);
+            if section.is_empty() {
+                continue;
+            }
+            let buffered = buffered.get_or_insert_with(|| buffered_channels(ctx));
+            if let Some((what, _)) = section
+                .iter()
+                .find_map(|s| blocking_in(ctx, *s, buffered, &mu).map(|w| (w, s)))
+            {
+                out.push(Finding::new(
+                    &META,
+                    call.byte_range(),
+                    format!("`{mu}` is held across {what}: every goroutine that needs the lock waits for the slowest peer (or forever)"),
+                ));
+            }
+        }
+    }
+}
+
+/// The statements executed with the lock held: the siblings after `lock_stmt` up to the first
+/// statement that unlocks `mu`, or — when a `defer mu.Unlock()` follows — the rest of the block.
+fn critical_section<'t>(ctx: &Context<'_>, lock_stmt: Node<'t>, mu: &str) -> Vec<Node<'t>> {
+    let unlock = format!("{mu}.Unlock()");
+    let runlock = format!("{mu}.RUnlock()");
+    let mut out = Vec::new();
+    let mut next = lock_stmt.next_named_sibling();
+    while let Some(s) = next {
+        next = s.next_named_sibling();
+        let t = squash(ctx.text(s));
+        if s.kind() == "defer_statement" && (t.contains(&unlock) || t.contains(&runlock)) {
+            continue;
+        }
+        if t == unlock || t == runlock {
+            break;
+        }
+        if t.contains(&unlock) || t.contains(&runlock) {
+            // Unlocked inside a nested block (`if ... { mu.Unlock(); return }`): the statements
+            // before that point in this statement may still run locked; stop here for precision.
+            break;
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// Channels created with a positive literal capacity in the file: `x := make(chan T, 16)`,
+/// `s.ch = make(chan T, n)`, `ch: make(chan T, 16)` (keyed by the last name segment).
+fn buffered_channels(ctx: &Context<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in Walk::new(ctx.root) {
+        if n.kind() != "call_expression" {
+            continue;
+        }
+        let f = n.child_by_field_name("function").map(|f| ctx.text(f));
+        if f != Some("make") {
+            continue;
+        }
+        let args = call_args(n);
+        if args.len() < 2 || args[0].kind() != "channel_type" {
+            continue;
+        }
+        let cap = ctx.text(args[1]).trim();
+        if cap == "0" {
+            continue;
+        }
+        // The name it is stored under.
+        let name = ancestors(n).take(4).find_map(|a| match a.kind() {
+            "short_var_declaration" | "assignment_statement" => {
+                a.child_by_field_name("left").map(|l| squash(ctx.text(l)))
+            }
+            "keyed_element" => named_children(a).first().map(|k| squash(ctx.text(*k))),
+            "var_spec" => a
+                .child_by_field_name("name")
+                .map(|x| ctx.text(x).to_string()),
+            _ => None,
+        });
+        if let Some(name) = name {
+            out.push(last_segment(&name).to_string());
+        }
+    }
+    out
+}
+
+fn last_segment(s: &str) -> &str {
+    s.rsplit('.').next().unwrap_or(s)
+}
+
+const DB_METHODS: &[&str] = &[
+    "QueryContext",
+    "ExecContext",
+    "QueryRowContext",
+    "Query",
+    "Exec",
+    "QueryRow",
+    "PrepareContext",
+    "BeginTx",
+];
+const BROKER_METHODS: &[&str] = &[
+    "WriteMessages",
+    "ReadMessage",
+    "FetchMessage",
+    "CommitMessages",
+    "SendMessage",
+    "SendMessages",
+    "PublishWithContext",
+];
+
+/// A blocking network operation or channel send in `stmt` (outside function literals and `go`
+/// statements), described for the message.
+fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, buffered: &[String], mu: &str) -> Option<String> {
+    let mut walk = Walk::new(stmt);
+    while let Some(n) = walk.next() {
+        match n.kind() {
+            "func_literal" | "go_statement" => walk.skip_subtree(),
+            "send_statement" => {
+                if in_select_with_default(n) {
+                    continue;
+                }
+                let ch = n
+                    .child_by_field_name("channel")
+                    .map(|c| squash(ctx.text(c)))
+                    .unwrap_or_default();
+                if buffered.iter().any(|b| b == last_segment(&ch)) {
+                    continue;
+                }
+                return Some(format!("a send on `{ch}` (unbuffered or unknown capacity)"));
+            }
+            "call_expression" => {
+                if let Some(what) = network_call(ctx, n, mu) {
+                    return Some(what);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn in_select_with_default(send: Node<'_>) -> bool {
+    let Some(case) = send.parent().filter(|p| p.kind() == "communication_case") else {
+        return false;
+    };
+    case.parent().is_some_and(|sel| {
+        named_children(sel)
+            .iter()
+            .any(|c| c.kind() == "default_case")
+    })
+}
+
+fn network_call(ctx: &Context<'_>, call: Node<'_>, mu: &str) -> Option<String> {
+    if let Some((path, m)) = pkg_call(ctx, call) {
+        let hit = match path {
+            "net/http" => matches!(m, "Get" | "Post" | "Head" | "PostForm"),
+            "net" => m.starts_with("Dial"),
+            _ => false,
+        };
+        return hit.then(|| format!("a network call (`{}`)", first_line(ctx.text(call))));
+    }
+    let m = method_name(ctx, call)?;
+    let recv = method_receiver(call)?;
+    let r = squash(ctx.text(recv));
+    let rl = last_segment(&r).to_ascii_lowercase();
+    let args = call_args(call);
+    let first_is_ctx = args.first().is_some_and(|a| {
+        matches!(
+            ctx.text(*a),
+            "ctx" | "context.Background()" | "context.TODO()"
+        ) || ctx.text(*a).ends_with("Context()")
+    });
+    let hit = if rl.contains("client") || rl == "cli" || rl == "c.cli" {
+        // HTTP client `Do(req)`, or a gRPC/etcd/Redis-style client call taking a context.
+        (m == "Do" && args.len() == 1)
+            || matches!(m, "Get" | "Post" | "Head")
+                && !first_is_ctx
+                && args.len() >= 1
+                && rl.contains("http")
+            || first_is_ctx
+    } else if rl == "db"
+        || rl == "tx"
+        || rl.ends_with("db")
+        || rl.ends_with("tx")
+        || rl.contains("pool")
+    {
+        DB_METHODS.contains(&m)
+    } else if rl.contains("conn") || rl == "nc" {
+        // A lock of the object that owns the connection (`b.lock` around `b.conn.Write`)
+        // serialises frames on that connection: that is what the lock is for.
+        let owner = |x: &str| {
+            x.rsplit_once('.')
+                .map(|(o, _)| o.to_string())
+                .unwrap_or_default()
+        };
+        let owned = !owner(mu).is_empty() && owner(mu) == owner(&r);
+        !owned
+            && (matches!(
+                m,
+                "Read" | "Write" | "ReadFrom" | "WriteTo" | "Publish" | "Request" | "Flush"
+            ) || DB_METHODS.contains(&m))
+    } else if rl.contains("redis") || rl == "rdb" || rl == "rds" {
+        first_is_ctx
+    } else if rl.contains("producer")
+        || rl.contains("writer")
+        || rl.contains("reader")
+        || rl.contains("consumer")
+        || rl.contains("channel")
+        || rl == "ch"
+    {
+        BROKER_METHODS.contains(&m) || (m == "Publish" && first_is_ctx)
+    } else {
+        BROKER_METHODS.contains(&m)
+    };
+    hit.then(|| format!("a network call (`{}`)", first_line(ctx.text(call))))
+}
+
+fn first_line(s: &str) -> &str {
+    let l = s.lines().next().unwrap_or(s);
+    if l.len() > 60 {
+        let mut end = 60;
+        while !l.is_char_boundary(end) {
+            end -= 1;
+        }
+        &l[..end]
+    } else {
+        l
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::check;
+
+    #[test]
+    fn flags_network_calls_and_sends_under_a_lock() {
+        check(
+            "mutex-held-across-io",
+            r#"
+package cache
+
+import (
+    "context"
+    "database/sql"
+    "net"
+    "net/http"
+    "sync"
+)
+
+type Cache struct {
+    mu     sync.Mutex
+    client *http.Client
+    db     *sql.DB
+    events chan string
+    items  map[string]string
+}
+
+func (c *Cache) Refresh(ctx context.Context, u string) error {
+    c.mu.Lock()
+  //^^^^^^^^^^^ mutex-held-across-io
+    defer c.mu.Unlock()
+    req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+    resp, err := c.client.Do(req)
+    if err != nil {
+        return err
+    }
+    resp.Body.Close()
+    return nil
+}
+
+func (c *Cache) Store(ctx context.Context, k, v string) error {
+    c.mu.RLock()
+  //^^^^^^^^^^^^ mutex-held-across-io
+    _, err := c.db.ExecContext(ctx, "INSERT INTO kv VALUES (?, ?)", k, v)
+    c.mu.RUnlock()
+    return err
+}
+
+func (c *Cache) Notify(k string) {
+    c.mu.Lock()
+  //^^^^^^^^^^^ mutex-held-across-io
+    c.items[k] = ""
+    c.events <- k
+    c.mu.Unlock()
+}
+
+func (c *Cache) Dial(addr string) {
+    var mu sync.Mutex
+    mu.Lock()
+  //^^^^^^^^^ mutex-held-across-io
+    conn, _ := net.Dial("tcp", addr)
+    conn.Write([]byte("x"))
+    mu.Unlock()
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_when_unlocked_before_io_or_only_memory_work() {
+        check(
+            "mutex-held-across-io",
+            r#"
+package cache
+
+import (
+    "context"
+    "net"
+    "net/http"
+    "sync"
+)
+
+type Cache struct {
+    mu     sync.Mutex
+    client *http.Client
+    items  map[string]string
+    ready  chan struct{}
+    queue  chan string
+    conn   net.Conn
+}
+
+func New() *Cache {
+    return &Cache{queue: make(chan string, 128)}
+}
+
+func (c *Cache) Refresh(ctx context.Context, u string) error {
+    c.mu.Lock()
+    n := len(c.items)
+    c.mu.Unlock()
+    _ = n
+    resp, err := c.client.Get(u)
+    if err != nil {
+        return err
+    }
+    resp.Body.Close()
+    return nil
+}
+
+func (c *Cache) Set(k, v string) {
+    c.mu.Lock()
+    defer c.mu.Unlock()
+    c.items[k] = v
+    go func() { c.ready <- struct{}{} }()
+    c.conn.Write(nil)
+    select {
+    case c.ready <- struct{}{}:
+    default:
+    }
+    c.queue <- k
+}
+"#,
+        );
+    }
+}
