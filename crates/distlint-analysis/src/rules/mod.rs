@@ -22,6 +22,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::poison_message::RULE,
         &rust::cache_stampede::RULE,
         &rust::replication_lag::RULE,
+        &rust::hot_spot::RULE,
+        &rust::schema_evolution::RULE,
         &rust::lock_held_across_await::RULE,
         &rust::reqwest_client_without_timeout::RULE,
         &rust::connect_without_timeout::RULE,

@@ -159,6 +159,9 @@ impl Rule for CacheStampede {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for f in functions(node) {
             if !rust_fn_is_async(ctx.source, f) {
                 continue;

@@ -393,3 +393,9 @@ pub fn ancestors_loop(node: Node<'_>) -> Option<Node<'_>> {
     }
     None
 }
+
+/// True when the file is test or benchmark code by Cargo's layout (see
+/// [`super::local_flow::is_test_path`]) and test code is not analysed under the configuration.
+pub fn skip_test_file(ctx: &Context<'_>) -> bool {
+    !ctx.config.include_tests && ctx.path.is_some_and(super::local_flow::is_test_path)
+}

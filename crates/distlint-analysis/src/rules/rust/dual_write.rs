@@ -69,6 +69,9 @@ impl Rule for DualWrite {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for f in functions(node) {
             let nodes = own_nodes(f);
             let commits: Vec<usize> = nodes.iter().filter_map(|n| commit_point(ctx, *n)).collect();

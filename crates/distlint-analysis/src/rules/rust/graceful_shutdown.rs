@@ -57,6 +57,9 @@ impl Rule for GracefulShutdown {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for aw in Walk::new(node) {
             if aw.kind() != "await_expression" {
                 continue;

@@ -165,6 +165,9 @@ impl Rule for LockFencing {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for f in functions(node) {
             let nodes = own_nodes(f);
             let Some((range, _)) = nodes

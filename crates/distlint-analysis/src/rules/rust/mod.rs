@@ -14,3 +14,5 @@ pub mod unbounded_channel;
 pub mod poison_message;
 pub mod cache_stampede;
 pub mod replication_lag;
+pub mod hot_spot;
+pub mod schema_evolution;

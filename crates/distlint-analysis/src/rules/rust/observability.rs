@@ -129,6 +129,9 @@ impl Rule for SwallowedSendError {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for n in Walk::new(node) {
             let discarded = match n.kind() {
                 "let_declaration" => {

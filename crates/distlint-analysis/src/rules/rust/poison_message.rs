@@ -292,6 +292,9 @@ impl Rule for PoisonMessage {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for n in Walk::new(node) {
             if n.kind() == "struct_expression" {
                 check_config(ctx, n, out);

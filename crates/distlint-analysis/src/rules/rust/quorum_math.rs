@@ -104,6 +104,9 @@ impl Rule for QuorumMath {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for div in Walk::new(node) {
             if !halves(ctx, div) {
                 continue;

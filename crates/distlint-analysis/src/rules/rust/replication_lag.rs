@@ -140,6 +140,9 @@ impl Rule for ReplicationLag {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for f in functions(node) {
             let mut first_write: Option<usize> = None;
             for n in own_nodes(f) {

@@ -142,6 +142,9 @@ impl Rule for UnboundedChannel {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
         for call in Walk::new(node) {
             if call.kind() != "call_expression" {
                 continue;

@@ -1,0 +1,226 @@
+//! `strict-wire-decoding` (category `schema-evolution`): `#[serde(deny_unknown_fields)]` on types
+//! decoded from the network.
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::syntax::{rust_call_path, squash, Walk};
+
+use super::common::{idents, method_call};
+
+/// The rule.
+pub struct StrictWireDecoding;
+
+/// Registered instance.
+pub static RULE: StrictWireDecoding = StrictWireDecoding;
+
+static META: RuleMeta = RuleMeta {
+    id: "strict-wire-decoding",
+    language: Language::Rust,
+    category: "schema-evolution",
+    severity: Severity::Major,
+    title: "Wire type rejects unknown fields",
+    scope: Scope::File,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds `#[serde(deny_unknown_fields)]` on a struct or enum that the same file \
+decodes from the network: an HTTP body extractor (`Json<T>`, `Form<T>`), a response decode \
+(`.json::<T>()`), or a wire format call (`serde_json`, `rmp_serde`, `bincode`, `serde_cbor`, \
+`ciborium`, `postcard`, `simd_json` `from_slice`/`from_str`/`from_reader`/`from_value`/`decode`) \
+with `T` as the turbofish or the `let` type. Silent for types decoded only from configuration \
+(`toml`, `serde_yaml`, `config`, `figment`, `envy`), where rejecting typos is the point.",
+        why: "Producers and consumers of a message are deployed at different times:\n\n\
+1. The `orders` service adds an optional field `gift_wrap` to the event and deploys first, as \
+backward-compatible changes are supposed to allow.\n\
+2. Every consumer still running the old code decodes with `deny_unknown_fields` and fails on \
+every message from the new producer.\n\
+3. Consumers crash-loop or dead-letter all traffic (see `poison-message`); HTTP handlers return \
+400 to the newer clients.\n\
+4. The \"compatible\" change is now an outage that needs a coordinated rollback.\n\n\
+Tolerant readers (serde's default: ignore unknown fields) let writers add fields first.",
+        known_problems: "- Only decoding visible in the same file is used as evidence; a type \
+decoded from the wire in another file is not reported.\n\
+- An API that deliberately rejects unknown request fields (strict validation) is reported; \
+suppress it with the reason.",
+        example: "#[derive(Deserialize)]\n#[serde(deny_unknown_fields)]\nstruct OrderCreated { id: u64, total: u64 }\n\nlet ev: OrderCreated = serde_json::from_slice(&msg.payload)?;",
+        use_instead: "#[derive(Deserialize)]\nstruct OrderCreated { id: u64, total: u64 } // unknown fields are ignored\n\nlet ev: OrderCreated = serde_json::from_slice(&msg.payload)?;",
+        fix: "",
+    },
+};
+
+const WIRE_CRATES: &[&str] = &[
+    "serde_json",
+    "rmp_serde",
+    "bincode",
+    "serde_cbor",
+    "ciborium",
+    "postcard",
+    "simd_json",
+    "prost",
+];
+const DECODE_FNS: &[&str] = &[
+    "from_slice",
+    "from_str",
+    "from_reader",
+    "from_value",
+    "from_bytes",
+    "decode",
+    "deserialize_from",
+    "from_read",
+];
+const EXTRACTORS: &[&str] = &["Json", "Form"];
+
+/// The type names that the file decodes from the wire.
+fn wire_types(ctx: &Context<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in Walk::new(ctx.root) {
+        match n.kind() {
+            "generic_type" => {
+                let Some(t) = n.child_by_field_name("type") else {
+                    continue;
+                };
+                let name = squash(ctx.text(t));
+                let last = name.rsplit("::").next().unwrap_or(&name);
+                if EXTRACTORS.contains(&last) {
+                    if let Some(args) = n.child_by_field_name("type_arguments") {
+                        out.extend(idents(ctx, args).into_iter().map(String::from));
+                    }
+                }
+            }
+            "call_expression" => {
+                let f = n.child_by_field_name("function");
+                let turbofish = f
+                    .filter(|f| f.kind() == "generic_function")
+                    .and_then(|f| f.child_by_field_name("type_arguments"));
+                let wire = if let Some(m) = method_call(n) {
+                    ctx.text(m.name) == "json"
+                } else {
+                    rust_call_path(ctx.source, n).is_some_and(|p| {
+                        let full = ctx.imports.resolve_rust(&p);
+                        let first = full.split("::").next().unwrap_or("");
+                        let last = full.rsplit("::").next().unwrap_or("");
+                        WIRE_CRATES.contains(&first) && DECODE_FNS.contains(&last)
+                    })
+                };
+                if !wire {
+                    continue;
+                }
+                if let Some(ta) = turbofish {
+                    out.extend(idents(ctx, ta).into_iter().map(String::from));
+                }
+                // `let x: T = serde_json::from_slice(..)?;`
+                let mut v = n;
+                while let Some(p) = v.parent() {
+                    if matches!(p.kind(), "try_expression" | "await_expression") {
+                        v = p;
+                    } else {
+                        break;
+                    }
+                }
+                if let Some(l) = v.parent().filter(|p| p.kind() == "let_declaration") {
+                    if let Some(t) = l.child_by_field_name("type") {
+                        out.extend(idents(ctx, t).into_iter().map(String::from));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Rule for StrictWireDecoding {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
+        let mut wire: Option<Vec<String>> = None;
+        for attr in Walk::new(node) {
+            if attr.kind() != "attribute_item" {
+                continue;
+            }
+            let t = squash(ctx.text(attr));
+            if !(t.starts_with("#[serde(") && t.contains("deny_unknown_fields")) {
+                continue;
+            }
+            // The item the attribute belongs to: the next sibling that is not an attribute.
+            let mut item = attr.next_named_sibling();
+            while let Some(i) = item {
+                if i.kind() == "attribute_item" || i.kind().ends_with("comment") {
+                    item = i.next_named_sibling();
+                } else {
+                    break;
+                }
+            }
+            let Some(item) = item.filter(|i| matches!(i.kind(), "struct_item" | "enum_item"))
+            else {
+                continue;
+            };
+            let Some(name) = item.child_by_field_name("name").map(|n| ctx.text(n)) else {
+                continue;
+            };
+            let wire = wire.get_or_insert_with(|| wire_types(ctx));
+            if wire.iter().any(|w| w == name) {
+                out.push(Finding::new(
+                    &META,
+                    attr.byte_range(),
+                    format!("`{name}` is decoded from the wire but rejects unknown fields: a newer producer adding one field breaks every message"),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::check;
+
+    #[test]
+    fn flags_strict_types_decoded_from_the_wire() {
+        check(
+            "strict-wire-decoding",
+            r#"
+use axum::Json;
+mod wire {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ strict-wire-decoding
+    pub struct OrderCreated { id: u64 }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ strict-wire-decoding
+    pub struct CreateUser { name: String }
+}
+async fn consume(msg: &[u8]) -> anyhow::Result<()> {
+    let ev: OrderCreated = serde_json::from_slice(msg)?;
+    Ok(())
+}
+async fn create(Json(body): Json<CreateUser>) {}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_on_config_types_and_tolerant_types() {
+        check(
+            "strict-wire-decoding",
+            r#"
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings { port: u16 }
+#[derive(Deserialize)]
+struct Event { id: u64 }
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Unused { id: u64 }
+fn load(s: &str) -> Settings { toml::from_str::<Settings>(s).unwrap() }
+fn decode(b: &[u8]) -> Event { serde_json::from_slice::<Event>(b).unwrap() }
+"#,
+        );
+    }
+}
