@@ -18,9 +18,10 @@ pub mod server;
 pub mod session;
 #[cfg(feature = "test-client")]
 pub mod test_client;
+pub mod transport;
 
 pub use server::Backend;
-use tower_lsp_server::{ClientSocket, LspService, Server};
+use tower_lsp_server::{ClientSocket, LspService};
 
 /// A fresh language-server service and the socket for server → client messages, ready for
 /// `tower_lsp_server::Server::new(input, output, socket).serve(service)`.
@@ -28,18 +29,19 @@ pub fn service() -> (LspService<Backend>, ClientSocket) {
     LspService::new(Backend::new)
 }
 
-/// Serves the language server on `input`/`output` until the client sends `exit` (or closes input).
-pub async fn serve<I, O>(input: I, output: O)
+/// Serves the language server on `input`/`output` until the client sends `exit` (or closes input),
+/// behind [`transport::serve_tolerant`]: malformed frames are answered and skipped, never fatal.
+pub async fn serve<I, O>(input: I, output: O) -> transport::ServeOutcome
 where
     I: tokio::io::AsyncRead + Unpin,
-    O: tokio::io::AsyncWrite,
+    O: tokio::io::AsyncWrite + Unpin,
 {
-    let (service, socket) = service();
-    Server::new(input, output, socket).serve(service).await;
+    transport::serve_tolerant(input, output).await
 }
 
 /// Serves the language server on this process's stdin/stdout (`distlint lsp`). The caller
-/// installs the tracing subscriber (to stderr) and the tokio runtime.
-pub async fn run_stdio() {
-    serve(tokio::io::stdin(), tokio::io::stdout()).await;
+/// installs the tracing subscriber (to stderr) and the tokio runtime, and exits with code 0 when
+/// [`transport::ServeOutcome::shutdown_requested`], 1 otherwise (LSP 3.17 "Exit Notification").
+pub async fn run_stdio() -> transport::ServeOutcome {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await
 }

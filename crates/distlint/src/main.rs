@@ -39,10 +39,15 @@ fn lsp() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(distlint_server::run_stdio());
+    let outcome = runtime.block_on(distlint_server::run_stdio());
     // Blocking analysis tasks still running are abandoned rather than awaited.
     runtime.shutdown_background();
-    ExitCode::SUCCESS
+    // LSP 3.17 "Exit Notification": 0 after `shutdown`, 1 otherwise.
+    if outcome.shutdown_requested {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// Logs go to stderr (never stdout: it carries the report), filtered by `DISTLINT_LOG`
