@@ -167,14 +167,27 @@ impl Analyzer {
         source: &str,
         root: Node<'_>,
         index: &LineIndex,
-        mut findings: Vec<Finding>,
+        findings: Vec<Finding>,
         judge: &suppress::Judge<'_>,
     ) -> Vec<Finding> {
         let sups = suppress::collect(source, root, index);
-        let used = suppress::apply_tracked(&mut findings, &sups, index);
-        let mut meta_findings = suppress::report(source, index, &sups, &used, judge, &self.config);
+        self.finish_with(source, index, findings, &sups, judge)
+    }
+
+    /// [`Analyzer::finish_judged`] with the suppression comments already collected (the
+    /// incremental engine finds them without walking the whole tree).
+    pub fn finish_with(
+        &self,
+        source: &str,
+        index: &LineIndex,
+        mut findings: Vec<Finding>,
+        sups: &[suppress::Suppression],
+        judge: &suppress::Judge<'_>,
+    ) -> Vec<Finding> {
+        let used = suppress::apply_tracked(&mut findings, sups, index);
+        let mut meta_findings = suppress::report(source, index, sups, &used, judge, &self.config);
         // Pseudo-rule findings can themselves be suppressed, by naming the pseudo-rule.
-        suppress::apply_tracked(&mut meta_findings, &sups, index);
+        suppress::apply_tracked(&mut meta_findings, sups, index);
         findings.extend(meta_findings);
         findings.sort_by(|a, b| {
             (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))

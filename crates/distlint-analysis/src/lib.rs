@@ -11,6 +11,7 @@ pub mod config_file;
 pub mod document;
 pub mod engine;
 pub mod host;
+pub mod incremental;
 pub mod input;
 pub mod language;
 pub mod resolve;

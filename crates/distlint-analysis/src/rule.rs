@@ -259,6 +259,31 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What a [`Scope::Unit`] rule reads outside the unit it is given, besides [`Context::imports`],
+/// the configuration, the language and the path. The incremental engine (`crate::incremental`)
+/// uses it to decide which cached findings of *unedited* units are still valid after an edit
+/// elsewhere; a wrong declaration makes editor findings differ from `distlint check` (the
+/// differential test `tests/incremental_differential.rs` catches that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileReads {
+    /// Nothing: the findings are a function of the unit's subtree and text. The default, and the
+    /// cheapest: only edited units are re-run.
+    Nothing,
+    /// *Whether* a unit has findings depends only on the unit, but their messages and fixes read
+    /// the rest of the file (e.g. a fix that follows a channel's sender through the file). After
+    /// every edit the rule is re-run on the units where it has findings.
+    ForFindings,
+    /// Anything in the file may decide the findings (e.g. a struct field's declared type decides
+    /// whether `self.state.lock()` is a blocking lock). A unit whose text contains none of
+    /// `triggers` never gets a finding, whatever the rest of the file says; after every edit the
+    /// rule is re-run on every unit whose text contains a trigger. Empty `triggers`: on every
+    /// unit, which costs as much as [`Scope::File`].
+    Anything {
+        /// Substrings of which a unit must contain at least one to possibly get a finding.
+        triggers: &'static [&'static str],
+    },
+}
+
 /// A distlint rule. Implementations are stateless and shared across threads.
 pub trait Rule: Send + Sync + 'static {
     /// Static metadata.
@@ -266,4 +291,10 @@ pub trait Rule: Send + Sync + 'static {
     /// Appends the findings in `node` (an analysis unit, or the root for [`Scope::File`]) to `out`.
     /// Must not recurse on the syntax tree (use [`crate::syntax::Walk`]): input can nest thousands deep.
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>);
+    /// For [`Scope::Unit`] rules: what the check reads outside the unit (see [`FileReads`]).
+    /// Default [`FileReads::Nothing`]; override when the check looks at `ctx.root`, parents
+    /// beyond the unit, or other items of the file.
+    fn file_reads(&self) -> FileReads {
+        FileReads::Nothing
+    }
 }

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
 };
 use crate::rules::go::common::{
     assigned_name, call_args, enclosing_func, field_assigned, function_scope, insert_field,
@@ -79,6 +79,14 @@ const CLIENT_METHODS: &[&str] = &["Do", "Get", "Post", "Head", "PostForm"];
 impl Rule for HttpClientWithoutTimeout {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn file_reads(&self) -> FileReads {
+        // Follows the client variable (`c.Timeout = ...`) to package level and reads the imports
+        // block for the fix; a finding needs `http.Client`, `DefaultClient` or a helper call.
+        FileReads::Anything {
+            triggers: &["Client", "Get", "Post", "Head"],
+        }
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -5,7 +5,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    TextEdit,
 };
 use crate::rules::go::common::{
     assigned_name, call_args, field_assigned, function_scope, insert_field, keyed_fields,
@@ -66,6 +67,13 @@ import is added when missing.",
 impl Rule for HttpServerWithoutTimeouts {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn file_reads(&self) -> FileReads {
+        // Follows the server variable to package level; a finding needs `Server`/`Serve...`.
+        FileReads::Anything {
+            triggers: &["Serve"],
+        }
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

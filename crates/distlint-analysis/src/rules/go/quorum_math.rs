@@ -4,7 +4,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    TextEdit,
 };
 use crate::rules::go::shapes::{assigned_to, enclosing_function, has_word, keyed_by, unparen};
 use crate::syntax::Walk;
@@ -98,6 +99,11 @@ const MAJORITY_WORDS: &[&str] = &["quorum", "majority"];
 impl Rule for QuorumMath {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn file_reads(&self) -> FileReads {
+        // Follows values through the file; a finding needs a `/ 2` in the unit.
+        FileReads::Anything { triggers: &["2"] }
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -5,7 +5,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    TextEdit,
 };
 use crate::syntax::{rust_call_path, rust_in_async, rust_method_call, Walk};
 
@@ -364,6 +365,14 @@ fn is_move_body(ctx: &Context<'_>, n: Node<'_>) -> bool {
 impl Rule for LockHeldAcrossAwait {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn file_reads(&self) -> FileReads {
+        // Lock types come from struct fields, statics and aliases anywhere in the file; a
+        // finding needs an `.await` in the unit.
+        FileReads::Anything {
+            triggers: &["await"],
+        }
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

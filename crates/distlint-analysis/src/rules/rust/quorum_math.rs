@@ -4,7 +4,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    TextEdit,
 };
 use crate::syntax::{ancestors, Walk};
 
@@ -101,6 +102,11 @@ fn outer(div: Node<'_>) -> (Node<'_>, Option<Node<'_>>) {
 impl Rule for QuorumMath {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn file_reads(&self) -> FileReads {
+        // Looks for comparisons elsewhere in the file; a finding needs a `/ 2` in the unit.
+        FileReads::Anything { triggers: &["2"] }
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

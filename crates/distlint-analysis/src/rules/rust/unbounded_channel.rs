@@ -4,7 +4,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    TextEdit,
 };
 use crate::syntax::{rust_call_path, Walk};
 
@@ -139,6 +140,12 @@ pub fn unbounded_constructor(
 impl Rule for UnboundedChannel {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn file_reads(&self) -> FileReads {
+        // Detection resolves the call path through imports only; the "Bound this channel" fix
+        // follows senders and receivers through the whole file.
+        FileReads::ForFindings
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -1,0 +1,1155 @@
+//! Incremental analysis: after an edit, re-run the rules only on the analysis units the edit
+//! touched, and reuse every other unit's cached findings with their byte offsets shifted.
+//!
+//! # How an edit flows
+//!
+//! 1. The host records each edit [`Document::apply_changes`] applied ([`AppliedEdit`], bytes) and
+//!    composes the edits since the last analysed version into one [`Delta::Edit`]
+//!    (`old[start..old_end]` became `new[start..new_end]`).
+//! 2. [`Analyzer::analyze_incremental`] describes that covering edit to a copy of the *analysed*
+//!    tree (`Tree::edit`), asks tree-sitter for `Tree::changed_ranges` against the new tree, and
+//!    adds the edited byte range itself (changed ranges miss edits that keep the structure, such as
+//!    renaming an identifier). The union is the *dirty region*, in new-text bytes.
+//! 3. The new tree's analysis units (see [`crate::engine::analysis_units`]) are listed. A unit is
+//!    reused when it does not touch the dirty region (closed intervals: touching counts), the unit
+//!    at the same pre-edit range with the same node kind existed before, none of its cached
+//!    findings or fix edits reaches into the edited range, and the file-level facts are unchanged.
+//!    Every other unit is re-analysed by every [`Scope::Unit`] rule.
+//! 4. File-level facts are dependencies of every unit: Rust `use` declarations and item names
+//!    ([`Imports`], itself computed incrementally per top-level item), Go imports and aliases, the
+//!    configuration and the path. When any of them changes, every unit is re-analysed.
+//! 5. [`Scope::File`] rules run over the whole file on every analysis (their cost is O(file)
+//!    per keystroke; prefer [`Scope::Unit`]).
+//! 6. Suppression comments are re-collected on every analysis (from a text search for
+//!    `distlint:ignore`, so O(matches) tree work) and applied to the merged raw findings, so a
+//!    comment on the line above a function (which belongs to the previous unit, or none) keeps
+//!    working whichever side of it is edited.
+//!
+//! The result is exactly what [`Analyzer::analyze`] returns for the same text; the differential
+//! test `tests/incremental_differential.rs` checks this after every step of random edit sequences.
+//!
+//! # Contract for [`Scope::Unit`] rules
+//!
+//! A unit rule's findings must be a function of the unit's subtree and text, the file's
+//! [`Imports`], the configuration, the language and the path. It must not read nodes or text
+//! outside the unit (parents beyond the unit, siblings, `ctx.root`), and messages must not embed
+//! positions (line numbers), because cached findings are moved, not recomputed. A rule that needs
+//! more declares [`Scope::File`].
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tree_sitter::{InputEdit, Node, Point, Tree};
+
+use crate::config::Config;
+use crate::document::{AppliedEdit, Document};
+use crate::engine::{is_go_test_file, is_test_attribute, Analyzer};
+use crate::language::Language;
+use crate::resolve::Imports;
+use crate::rule::{Context, FileReads, Finding, Rule, Scope};
+use crate::suppress;
+use crate::text::LineIndex;
+
+/// What happened to a document's text between an analysed version and the version now analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delta {
+    /// The text is unchanged.
+    Unchanged,
+    /// One covering edit: bytes `start..old_end` of the old text became `start..new_end` of the
+    /// new text; everything before `start` is identical, everything from `old_end` on moved by
+    /// `new_end - old_end` bytes.
+    Edit {
+        /// First changed byte (same in old and new text).
+        start: usize,
+        /// End of the replaced range in the old text (exclusive).
+        old_end: usize,
+        /// End of the replacement in the new text (exclusive).
+        new_end: usize,
+    },
+    /// Unknown or whole-text change: analyse from scratch.
+    Reset,
+}
+
+impl Delta {
+    /// Composes `self` (old → current) with `edit`, an edit of the current text, giving old → new.
+    /// A full-document replacement (`old_range.end == usize::MAX`) gives [`Delta::Reset`].
+    pub fn then(self, edit: &AppliedEdit) -> Delta {
+        if edit.old_range.end == usize::MAX {
+            return Delta::Reset;
+        }
+        let (s, e, len) = (edit.old_range.start, edit.old_range.end, edit.new_len);
+        match self {
+            Delta::Reset => Delta::Reset,
+            Delta::Unchanged => Delta::Edit {
+                start: s,
+                old_end: e,
+                new_end: s + len,
+            },
+            Delta::Edit {
+                start,
+                old_end,
+                new_end,
+            } => {
+                // Covering range in current coordinates: [min(start, s), max(new_end, e)).
+                let lo = start.min(s);
+                let hi = new_end.max(e);
+                // `hi` is at or after the end of the previous change: map it back to old bytes.
+                let hi_old = hi - new_end + old_end;
+                let hi_new = hi + len - (e - s);
+                Delta::Edit {
+                    start: lo,
+                    old_end: hi_old,
+                    new_end: hi_new,
+                }
+            }
+        }
+    }
+
+    /// Composes a sequence of edits, in the order they were applied.
+    pub fn compose<'a>(edits: impl IntoIterator<Item = &'a AppliedEdit>) -> Delta {
+        edits.into_iter().fold(Delta::Unchanged, |d, e| d.then(e))
+    }
+}
+
+/// Counters of one analysis, for tests and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnalysisStats {
+    /// True when nothing was reused (first analysis, reset, changed facts or configuration).
+    pub from_scratch: bool,
+    /// Analysis units in the file.
+    pub units: usize,
+    /// Units whose rules were run in this analysis.
+    pub units_analysed: usize,
+    /// Whether the file-level facts (imports) changed, forcing every unit to be re-analysed.
+    pub facts_changed: bool,
+}
+
+/// Cached findings of one analysis unit.
+#[derive(Debug, Clone)]
+struct UnitEntry {
+    /// Byte range of the unit in the text of the state's version.
+    range: Range<usize>,
+    /// `Node::kind_id` of the unit.
+    kind: u16,
+    /// Offsets in `findings` plus `shift` are offsets in the state's text.
+    shift: isize,
+    /// Raw findings (before suppressions), rule-major in registry order, severities applied.
+    findings: Arc<Vec<Finding>>,
+    /// Indices (into the analyzer's rule list) of the rules that panicked on this unit.
+    panicked: Arc<Vec<usize>>,
+    /// Per unit rule (in order): a [`FileReads::Anything`] rule whose trigger occurs in the
+    /// unit's text (so it is re-run after every edit).
+    triggered: Arc<Vec<bool>>,
+}
+
+/// Rust only: the [`Imports`] contributed by one segment of the file (a top-level item, or an
+/// item inside an `impl`/`trait`/`mod` body).
+#[derive(Debug, Clone)]
+struct SegmentEntry {
+    range: Range<usize>,
+    kind: u16,
+    imports: Arc<Imports>,
+}
+
+/// What an analysis of one document version leaves behind so the next version can be analysed
+/// incrementally: the analysed tree and line index, per-unit raw findings, per-segment imports,
+/// and the final findings. Cheap to keep: the tree shares its nodes with the document's tree.
+#[derive(Debug, Clone)]
+pub struct AnalysisState {
+    version: i32,
+    language: Language,
+    path: Option<PathBuf>,
+    config: Config,
+    /// `None` when the version was not parsed (skipped input) or the whole file was skipped.
+    tree: Option<Tree>,
+    line_index: LineIndex,
+    text_len: usize,
+    units: Vec<UnitEntry>,
+    segments: Vec<SegmentEntry>,
+    contributions: Vec<Arc<Imports>>,
+    imports: Arc<Imports>,
+    findings: Arc<Vec<Finding>>,
+    stats: AnalysisStats,
+}
+
+impl AnalysisState {
+    /// The document version this state was computed for.
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    /// The findings (suppressions applied, sorted by byte position), exactly as
+    /// [`Analyzer::analyze`] returns them for this version's text.
+    pub fn findings(&self) -> &Arc<Vec<Finding>> {
+        &self.findings
+    }
+
+    /// Counters of the analysis that produced this state.
+    pub fn stats(&self) -> AnalysisStats {
+        self.stats
+    }
+
+    fn empty(doc: &Document, config: &Config) -> Self {
+        AnalysisState {
+            version: doc.version(),
+            language: doc.language(),
+            path: doc.path().map(PathBuf::from),
+            config: config.clone(),
+            tree: None,
+            line_index: doc.line_index().clone(),
+            text_len: doc.text().len(),
+            units: Vec::new(),
+            segments: Vec::new(),
+            contributions: Vec::new(),
+            imports: Arc::new(Imports::default()),
+            findings: Arc::new(Vec::new()),
+            stats: AnalysisStats {
+                from_scratch: true,
+                ..AnalysisStats::default()
+            },
+        }
+    }
+}
+
+/// A Rust file's layout: analysis units (test code left out unless asked) and the segments whose
+/// imports make up the file's [`Imports`], both in source order.
+pub(crate) struct Layout<'t> {
+    pub(crate) units: Vec<Node<'t>>,
+    pub(crate) segments: Vec<Segment<'t>>,
+    /// Byte ranges of the units left out as test code (what `include_tests` would add).
+    pub(crate) skipped: Vec<Range<usize>>,
+}
+
+/// A piece of the pre-order walk that [`Imports::collect`] does over the whole file.
+#[derive(Clone, Copy)]
+pub(crate) enum Segment<'t> {
+    /// A node and its whole subtree.
+    Subtree(Node<'t>),
+    /// Only a container node itself (`impl`, `trait` or `mod` with a body); its children are
+    /// further segments.
+    Container(Node<'t>),
+}
+
+fn is_rust_container(kind: &str) -> bool {
+    matches!(kind, "impl_item" | "trait_item" | "mod_item")
+}
+
+/// Lists the units (and, when `want_segments`, the import segments) of a file. Iterative: an
+/// explicit stack of container bodies, never recursion.
+pub(crate) fn layout<'t>(
+    language: Language,
+    source: &str,
+    root: Node<'t>,
+    include_tests: bool,
+    want_segments: bool,
+) -> Layout<'t> {
+    let mut units = Vec::new();
+    let mut segments = Vec::new();
+    let mut skipped = Vec::new();
+    if language == Language::Go {
+        let mut c = root.walk();
+        for child in root.named_children(&mut c) {
+            if child.kind() != "comment" {
+                units.push(child);
+            }
+        }
+        return Layout {
+            units,
+            segments,
+            skipped,
+        };
+    }
+    enum Frame<'t> {
+        /// Items of the root or of a container body; `in_test`: the body belongs to test code.
+        Body {
+            children: Vec<Node<'t>>,
+            next: usize,
+            in_test: bool,
+            pending_test_attr: bool,
+        },
+        /// The children of a container node (header parts, then its body).
+        Container {
+            children: Vec<Node<'t>>,
+            next: usize,
+            body: usize,
+            in_test: bool,
+        },
+    }
+    let children_of = |n: Node<'t>| -> Vec<Node<'t>> {
+        let mut c = n.walk();
+        n.children(&mut c).filter(|ch| ch.is_named()).collect()
+    };
+    let mut stack = vec![Frame::Body {
+        children: children_of(root),
+        next: 0,
+        in_test: false,
+        pending_test_attr: false,
+    }];
+    while let Some(frame) = stack.last_mut() {
+        match frame {
+            Frame::Body {
+                children,
+                next,
+                in_test,
+                pending_test_attr,
+            } => {
+                let Some(&child) = children.get(*next) else {
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
+                let kind = child.kind();
+                match kind {
+                    "attribute_item" => {
+                        if !include_tests && is_test_attribute(crate::syntax::text(source, child)) {
+                            *pending_test_attr = true;
+                        }
+                        if want_segments {
+                            segments.push(Segment::Subtree(child));
+                        }
+                        continue;
+                    }
+                    "line_comment" | "block_comment" => continue,
+                    _ => {}
+                }
+                let skip = std::mem::take(pending_test_attr) || *in_test;
+                let body = if is_rust_container(kind) {
+                    child.child_by_field_name("body")
+                } else {
+                    None
+                };
+                match body {
+                    Some(b) => {
+                        let in_test = skip;
+                        if want_segments {
+                            segments.push(Segment::Container(child));
+                            let children = children_of(child);
+                            let body = children
+                                .iter()
+                                .position(|c| c.id() == b.id())
+                                .unwrap_or(usize::MAX);
+                            stack.push(Frame::Container {
+                                children,
+                                next: 0,
+                                body,
+                                in_test,
+                            });
+                        } else {
+                            stack.push(Frame::Body {
+                                children: children_of(b),
+                                next: 0,
+                                in_test,
+                                pending_test_attr: false,
+                            });
+                        }
+                    }
+                    None => {
+                        if skip {
+                            skipped.push(child.byte_range());
+                        } else {
+                            units.push(child);
+                        }
+                        if want_segments {
+                            segments.push(Segment::Subtree(child));
+                        }
+                    }
+                }
+            }
+            Frame::Container {
+                children,
+                next,
+                body,
+                in_test,
+            } => {
+                let i = *next;
+                let Some(&child) = children.get(i) else {
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
+                if i == *body {
+                    let in_test = *in_test;
+                    stack.push(Frame::Body {
+                        children: children_of(child),
+                        next: 0,
+                        in_test,
+                        pending_test_attr: false,
+                    });
+                } else {
+                    segments.push(Segment::Subtree(child));
+                }
+            }
+        }
+    }
+    Layout {
+        units,
+        segments,
+        skipped,
+    }
+}
+
+/// The imports a container node contributes by itself (its own name, as `Imports::collect` does
+/// for `mod` and `trait` items at file level or inside a declaration list).
+fn container_imports(source: &str, node: Node<'_>) -> Imports {
+    let mut imports = Imports::default();
+    if matches!(node.kind(), "mod_item" | "trait_item") {
+        if let Some(name) = node.child_by_field_name("name") {
+            let top = node
+                .parent()
+                .map(|p| p.kind() == "source_file" || p.kind() == "declaration_list")
+                .unwrap_or(false);
+            if top {
+                imports
+                    .local_items
+                    .insert(crate::syntax::text(source, name).to_string());
+            }
+        }
+    }
+    imports
+}
+
+/// Merges per-segment imports in source order, as one pre-order walk would have collected them.
+fn merge_imports(parts: &[Arc<Imports>]) -> Imports {
+    let mut out = Imports::default();
+    for p in parts {
+        for (k, v) in &p.names {
+            out.names.insert(k.clone(), v.clone());
+        }
+        out.globs.extend(p.globs.iter().cloned());
+        out.local_items.extend(p.local_items.iter().cloned());
+    }
+    out
+}
+
+fn point(index: &LineIndex, offset: usize) -> Point {
+    let line = index.line_of(offset);
+    let start = index.line_start(line).unwrap_or(0);
+    Point {
+        row: line as usize,
+        column: offset - start,
+    }
+}
+
+/// How the previous state maps onto the new text.
+struct Reuse<'p> {
+    prev: &'p AnalysisState,
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+    /// Sorted, merged, closed byte intervals of the new text that may have changed.
+    dirty: Vec<(usize, usize)>,
+}
+
+impl Reuse<'_> {
+    fn delta(&self) -> isize {
+        self.new_end as isize - self.old_end as isize
+    }
+
+    fn is_dirty(&self, r: &Range<usize>) -> bool {
+        // First dirty interval whose end is >= r.start; dirty if it starts at or before r.end.
+        let i = self.dirty.partition_point(|&(_, e)| e < r.start);
+        self.dirty.get(i).is_some_and(|&(s, _)| s <= r.end)
+    }
+
+    /// The pre-edit range of a clean new range, or `None` if it overlaps the edit.
+    fn old_range(&self, r: &Range<usize>) -> Option<Range<usize>> {
+        if r.end < self.start {
+            Some(r.clone())
+        } else if r.start > self.new_end {
+            Some(r.start - self.new_end + self.old_end..r.end - self.new_end + self.old_end)
+        } else {
+            None
+        }
+    }
+
+    /// Where an offset of the old text lies: `Some(true)` before the edit (unchanged),
+    /// `Some(false)` after it (moves by the delta), `None` touching the edited range.
+    fn side(&self, offset: usize) -> Option<bool> {
+        if offset < self.start {
+            Some(true)
+        } else if offset > self.old_end {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+fn find_by_range<'e, T>(
+    entries: &'e [T],
+    range: &Range<usize>,
+    get: impl Fn(&T) -> &Range<usize>,
+) -> Option<&'e T> {
+    let i = entries.partition_point(|e| get(e).start < range.start);
+    entries.get(i).filter(|e| get(e) == range)
+}
+
+fn shifted(offset: usize, shift: isize) -> usize {
+    (offset as isize + shift) as usize
+}
+
+fn finding_offsets(f: &Finding) -> impl Iterator<Item = usize> + '_ {
+    [f.range.start, f.range.end].into_iter().chain(
+        f.fixes
+            .iter()
+            .flat_map(|fix| fix.edits.iter().flat_map(|e| [e.range.start, e.range.end])),
+    )
+}
+
+fn shift_finding(f: &Finding, shift: isize) -> Finding {
+    let mut f = f.clone();
+    if shift != 0 {
+        f.range = shifted(f.range.start, shift)..shifted(f.range.end, shift);
+        for fix in &mut f.fixes {
+            for e in &mut fix.edits {
+                e.range = shifted(e.range.start, shift)..shifted(e.range.end, shift);
+            }
+        }
+    }
+    f
+}
+
+/// Suppression comments of the file, found from text matches of `distlint:ignore` (each match's
+/// enclosing comment node is handed to [`suppress::collect`]), so the tree is only visited near
+/// the matches. Equal to `suppress::collect(source, root, index)`.
+fn collect_suppressions(
+    source: &str,
+    root: Node<'_>,
+    index: &LineIndex,
+) -> Vec<suppress::Suppression> {
+    const NEEDLE: &str = "distlint:ignore";
+    let mut out = Vec::new();
+    let mut last: Option<Range<usize>> = None;
+    for (at, _) in source.match_indices(NEEDLE) {
+        if last.as_ref().is_some_and(|r| at < r.end) {
+            continue;
+        }
+        let Some(mut node) = root.descendant_for_byte_range(at, at + NEEDLE.len()) else {
+            continue;
+        };
+        let comment = loop {
+            if matches!(node.kind(), "line_comment" | "comment" | "block_comment") {
+                break Some(node);
+            }
+            match node.parent() {
+                Some(p) => node = p,
+                None => break None,
+            }
+        };
+        let Some(comment) = comment else { continue };
+        last = Some(comment.byte_range());
+        out.extend(suppress::collect(source, comment, index));
+    }
+    out
+}
+
+impl Analyzer {
+    /// Analyses `doc`, reusing `prev` (the state of an earlier version of the same document) and
+    /// `delta` (how the text changed since that version) where it can. Returns the new state; its
+    /// [`AnalysisState::findings`] equal [`Analyzer::analyze`]`(doc)` exactly.
+    ///
+    /// `prev` is ignored (full analysis) when its configuration, language or path differ, when
+    /// `delta` is [`Delta::Reset`], or when either version was not parsed.
+    pub fn analyze_incremental(
+        &self,
+        doc: &Document,
+        prev: Option<(&AnalysisState, Delta)>,
+    ) -> AnalysisState {
+        let language = doc.language();
+        let config = self.config();
+        if !config.include_tests && language == Language::Go && is_go_test_file(doc.path()) {
+            return AnalysisState::empty(doc, config);
+        }
+        let source = doc.text();
+        let tree = doc.tree();
+        let root = tree.root_node();
+        let index = doc.line_index();
+
+        if let Some((p, Delta::Unchanged)) = prev {
+            if p.version == doc.version() && self.compatible(p, doc) && p.tree.is_some() {
+                return p.clone();
+            }
+        }
+        let reuse = prev.and_then(|(p, delta)| self.reuse_plan(p, delta, doc));
+
+        let rules: Vec<&'static dyn Rule> = self.rules_for(language).collect();
+        let layout = layout(
+            language,
+            source,
+            root,
+            config.include_tests,
+            language == Language::Rust,
+        );
+
+        // File-level facts.
+        let mut segments = Vec::with_capacity(layout.segments.len());
+        let mut contributions = Vec::with_capacity(layout.segments.len());
+        let imports: Arc<Imports> = match language {
+            Language::Go => {
+                let imports = Imports::collect(language, source, root);
+                match &reuse {
+                    Some(r) if *r.prev.imports == imports => r.prev.imports.clone(),
+                    _ => Arc::new(imports),
+                }
+            }
+            Language::Rust => {
+                for seg in &layout.segments {
+                    match *seg {
+                        Segment::Container(node) => {
+                            contributions.push(Arc::new(container_imports(source, node)))
+                        }
+                        Segment::Subtree(node) => {
+                            let range = node.byte_range();
+                            let kind = node.kind_id();
+                            let cached = reuse.as_ref().and_then(|r| {
+                                if r.is_dirty(&range) {
+                                    return None;
+                                }
+                                let old = r.old_range(&range)?;
+                                find_by_range(&r.prev.segments, &old, |e| &e.range)
+                                    .filter(|e| e.kind == kind)
+                                    .map(|e| e.imports.clone())
+                            });
+                            let imports = cached.unwrap_or_else(|| {
+                                Arc::new(Imports::collect(language, source, node))
+                            });
+                            contributions.push(imports.clone());
+                            segments.push(SegmentEntry {
+                                range,
+                                kind,
+                                imports,
+                            });
+                        }
+                    }
+                }
+                let same = reuse.as_ref().is_some_and(|r| {
+                    r.prev.contributions.len() == contributions.len()
+                        && r.prev
+                            .contributions
+                            .iter()
+                            .zip(&contributions)
+                            .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+                });
+                match &reuse {
+                    Some(r) if same => r.prev.imports.clone(),
+                    _ => Arc::new(merge_imports(&contributions)),
+                }
+            }
+        };
+        let facts_changed = reuse.as_ref().is_some_and(|r| {
+            !Arc::ptr_eq(&r.prev.imports, &imports) && *r.prev.imports != *imports
+        });
+        let reuse = if facts_changed { None } else { reuse };
+
+        let ctx = Context {
+            source,
+            language,
+            root,
+            imports: &imports,
+            config,
+            path: doc.path(),
+        };
+
+        // Units.
+        let unit_rules: Vec<(usize, &'static dyn Rule, FileReads)> = rules
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, r)| r.meta().scope == Scope::Unit)
+            .map(|(i, r)| (i, r, r.file_reads()))
+            .collect();
+        let run = |rule: &dyn Rule, node: Node<'_>| -> Option<Vec<Finding>> {
+            let mut out = Vec::new();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rule.check(&ctx, node, &mut out)
+            }));
+            result.ok()?;
+            let severity = config.severity(rule.meta());
+            for f in &mut out {
+                f.severity = severity;
+            }
+            Some(out)
+        };
+        let mut units = Vec::with_capacity(layout.units.len());
+        let mut analysed = 0;
+        for node in &layout.units {
+            let range = node.byte_range();
+            let kind = node.kind_id();
+            let cached = reuse.as_ref().and_then(|r| {
+                if r.is_dirty(&range) {
+                    return None;
+                }
+                let old = r.old_range(&range)?;
+                let e =
+                    find_by_range(&r.prev.units, &old, |e| &e.range).filter(|e| e.kind == kind)?;
+                Some((r, old, e))
+            });
+            let entry = match cached {
+                Some((r, old, e)) => {
+                    // Rules that read outside the unit and must run again here.
+                    let rerun: Vec<usize> = unit_rules
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, (_, rule, reads))| match reads {
+                            FileReads::Nothing => false,
+                            FileReads::ForFindings => {
+                                e.findings.iter().any(|f| f.rule == rule.meta().id)
+                            }
+                            FileReads::Anything { .. } => e.triggered.get(*k) == Some(&true),
+                        })
+                        .map(|(k, _)| k)
+                        .collect();
+                    // Every offset the kept findings carry must lie on the unit's side of the
+                    // edit, so one shift moves them all.
+                    let before = range.start == old.start;
+                    let shift = if before { e.shift } else { e.shift + r.delta() };
+                    let rerun_ids: Vec<&str> =
+                        rerun.iter().map(|&k| unit_rules[k].1.meta().id).collect();
+                    let clear = e
+                        .findings
+                        .iter()
+                        .filter(|f| !rerun_ids.contains(&f.rule))
+                        .flat_map(finding_offsets)
+                        .all(|o| r.side(shifted(o, e.shift)) == Some(before));
+                    if !clear {
+                        None
+                    } else if rerun.is_empty() {
+                        Some(UnitEntry {
+                            range: range.clone(),
+                            kind,
+                            shift,
+                            findings: e.findings.clone(),
+                            panicked: e.panicked.clone(),
+                            triggered: e.triggered.clone(),
+                        })
+                    } else {
+                        let mut findings = Vec::new();
+                        let mut panicked = Vec::new();
+                        for (k, &(i, rule, _)) in unit_rules.iter().enumerate() {
+                            if rerun.contains(&k) {
+                                match run(rule, *node) {
+                                    Some(found) => findings.extend(found),
+                                    None => panicked.push(i),
+                                }
+                            } else {
+                                let id = rule.meta().id;
+                                findings.extend(
+                                    e.findings
+                                        .iter()
+                                        .filter(|f| f.rule == id)
+                                        .map(|f| shift_finding(f, shift)),
+                                );
+                                if e.panicked.contains(&i) {
+                                    panicked.push(i);
+                                }
+                            }
+                        }
+                        Some(UnitEntry {
+                            range: range.clone(),
+                            kind,
+                            shift: 0,
+                            findings: Arc::new(findings),
+                            panicked: Arc::new(panicked),
+                            triggered: e.triggered.clone(),
+                        })
+                    }
+                }
+                None => None,
+            };
+            let entry = match entry {
+                Some(e) => e,
+                None => {
+                    analysed += 1;
+                    let mut findings = Vec::new();
+                    let mut panicked = Vec::new();
+                    for &(i, rule, _) in &unit_rules {
+                        match run(rule, *node) {
+                            Some(found) => findings.extend(found),
+                            None => panicked.push(i),
+                        }
+                    }
+                    let unit_text = &source[range.clone()];
+                    let triggered = unit_rules
+                        .iter()
+                        .map(|(_, _, reads)| match reads {
+                            FileReads::Anything { triggers } => {
+                                triggers.is_empty()
+                                    || triggers.iter().any(|t| unit_text.contains(t))
+                            }
+                            _ => false,
+                        })
+                        .collect();
+                    UnitEntry {
+                        range,
+                        kind,
+                        shift: 0,
+                        findings: Arc::new(findings),
+                        panicked: Arc::new(panicked),
+                        triggered: Arc::new(triggered),
+                    }
+                }
+            };
+            units.push(entry);
+        }
+
+        // File-scope rules: the whole file, every time.
+        let mut file_findings = Vec::new();
+        let mut dead = vec![false; rules.len()];
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.meta().scope == Scope::File {
+                match self.run_rule_checked(*rule, &ctx, &layout.units) {
+                    Some(found) => file_findings.extend(found),
+                    None => dead[i] = true,
+                }
+            }
+        }
+
+        // Merge: a rule that panicked on any unit loses all its findings in this file, as in
+        // `run_rule`.
+        for u in &units {
+            for &i in u.panicked.iter() {
+                if !dead[i] {
+                    tracing::error!(rule = rules[i].meta().id, path = ?doc.path(), "rule panicked; its findings for this file are skipped");
+                }
+                dead[i] = true;
+            }
+        }
+        let dead_ids: Vec<&str> = rules
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| dead[*i])
+            .map(|(_, r)| r.meta().id)
+            .collect();
+        let mut all = Vec::new();
+        for u in &units {
+            for f in u.findings.iter() {
+                if dead_ids.is_empty() || !dead_ids.contains(&f.rule) {
+                    all.push(shift_finding(f, u.shift));
+                }
+            }
+        }
+        all.extend(file_findings.iter().cloned());
+        let sups = collect_suppressions(source, root, index);
+        let judge = suppress::Judge {
+            ran: rules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !dead[*i])
+                .map(|(_, r)| r.meta().id)
+                .collect(),
+            skipped: if !config.include_tests && language == Language::Rust {
+                layout.skipped.clone()
+            } else {
+                Vec::new()
+            },
+        };
+        let findings = self.finish_with(source, index, all, &sups, &judge);
+
+        AnalysisState {
+            version: doc.version(),
+            language,
+            path: doc.path().map(PathBuf::from),
+            config: config.clone(),
+            tree: doc.skipped().is_none().then(|| tree.clone()),
+            line_index: index.clone(),
+            text_len: source.len(),
+            stats: AnalysisStats {
+                from_scratch: reuse.is_none(),
+                units: units.len(),
+                units_analysed: analysed,
+                facts_changed,
+            },
+            units,
+            segments,
+            contributions,
+            imports,
+            findings: Arc::new(findings),
+        }
+    }
+
+    fn compatible(&self, p: &AnalysisState, doc: &Document) -> bool {
+        p.language == doc.language()
+            && p.config == *self.config()
+            && p.path.as_deref() == doc.path()
+    }
+
+    fn reuse_plan<'p>(
+        &self,
+        p: &'p AnalysisState,
+        delta: Delta,
+        doc: &Document,
+    ) -> Option<Reuse<'p>> {
+        if !self.compatible(p, doc) || doc.skipped().is_some() {
+            return None;
+        }
+        let old_tree = p.tree.as_ref()?;
+        let (start, old_end, new_end) = match delta {
+            Delta::Reset => return None,
+            Delta::Unchanged => (0, 0, 0),
+            Delta::Edit {
+                start,
+                old_end,
+                new_end,
+            } => (start, old_end, new_end),
+        };
+        // The delta must describe exactly these two texts.
+        if old_end > p.text_len
+            || new_end > doc.text().len()
+            || p.text_len - old_end != doc.text().len() - new_end
+        {
+            return None;
+        }
+        let mut edited = old_tree.clone();
+        if delta != Delta::Unchanged {
+            edited.edit(&InputEdit {
+                start_byte: start,
+                old_end_byte: old_end,
+                new_end_byte: new_end,
+                start_position: point(&p.line_index, start),
+                old_end_position: point(&p.line_index, old_end),
+                new_end_position: point(doc.line_index(), new_end),
+            });
+        }
+        let mut dirty: Vec<(usize, usize)> = edited
+            .changed_ranges(doc.tree())
+            .map(|r| (r.start_byte, r.end_byte))
+            .collect();
+        if delta != Delta::Unchanged {
+            dirty.push((start, new_end));
+        }
+        dirty.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(dirty.len());
+        for (s, e) in dirty {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        Some(Reuse {
+            prev: p,
+            start,
+            old_end,
+            new_end,
+            dirty: merged,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::TextChange;
+    use crate::engine::analysis_units;
+    use crate::host::AnalysisHost;
+    use crate::text::PositionEncoding;
+
+    fn edit(host: &AnalysisHost, key: &str, version: i32, at: usize, del: usize, text: &str) {
+        let doc = host.snapshot(key).unwrap();
+        let (t, index) = (doc.text(), doc.line_index());
+        let range = (
+            index.position(t, at, PositionEncoding::Utf8),
+            index.position(t, at + del, PositionEncoding::Utf8),
+        );
+        host.change(
+            key,
+            &[TextChange {
+                range: Some(range),
+                text: text.into(),
+            }],
+            version,
+            PositionEncoding::Utf8,
+        )
+        .unwrap();
+    }
+
+    fn rules_of(host: &AnalysisHost, key: &str) -> Vec<(&'static str, usize)> {
+        let f = host.analyze(key).unwrap();
+        let doc = host.snapshot(key).unwrap();
+        assert_eq!(*f.findings, Analyzer::default().analyze(&doc));
+        f.findings
+            .iter()
+            .map(|f| (f.rule, doc.line_index().line_of(f.range.start) as usize))
+            .collect()
+    }
+
+    #[test]
+    fn delta_composition_covers_every_edit() {
+        let e = |s: usize, e: usize, n: usize| AppliedEdit {
+            old_range: s..e,
+            new_len: n,
+        };
+        // "abcdef": replace "cd" by "XYZ" → "abXYZef"; then delete "a" → "bXYZef".
+        let d = Delta::compose(&[e(2, 4, 3), e(0, 1, 0)]);
+        assert_eq!(
+            d,
+            Delta::Edit {
+                start: 0,
+                old_end: 4,
+                new_end: 4
+            }
+        );
+        // Insert at the end after an edit at the start.
+        let d = Delta::compose(&[e(0, 1, 2), e(7, 7, 1)]);
+        assert_eq!(
+            d,
+            Delta::Edit {
+                start: 0,
+                old_end: 6,
+                new_end: 8
+            }
+        );
+        assert_eq!(Delta::compose(&[e(0, usize::MAX, 3)]), Delta::Reset);
+        assert_eq!(Delta::compose(&[]), Delta::Unchanged);
+    }
+
+    #[test]
+    fn layout_units_equal_analysis_units_on_real_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let language = match path.extension().and_then(|e| e.to_str()) {
+                Some("rs") => Language::Rust,
+                Some("go") => Language::Go,
+                _ => continue,
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = Document::new(language, text.clone(), 0);
+            let root = doc.tree().root_node();
+            for include_tests in [false, true] {
+                let a: Vec<_> = analysis_units(language, &text, root, include_tests)
+                    .iter()
+                    .map(|n| n.byte_range())
+                    .collect();
+                let b: Vec<_> = layout(language, &text, root, include_tests, true)
+                    .units
+                    .iter()
+                    .map(|n| n.byte_range())
+                    .collect();
+                assert_eq!(a, b, "{}", path.display());
+            }
+            if language == Language::Rust {
+                let l = layout(language, &text, root, false, true);
+                let parts: Vec<Arc<Imports>> = l
+                    .segments
+                    .iter()
+                    .map(|s| match *s {
+                        Segment::Container(n) => Arc::new(container_imports(&text, n)),
+                        Segment::Subtree(n) => Arc::new(Imports::collect(language, &text, n)),
+                    })
+                    .collect();
+                assert_eq!(
+                    merge_imports(&parts),
+                    Imports::collect(language, &text, root),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    const SRC: &str = "use tokio::sync::mpsc;\n\nfn a() {\n    let x = 1;\n}\n\nfn b() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n}\n\n#[cfg(test)]\nmod tests {\n    fn t() { let c = std::sync::mpsc::channel::<u8>(); }\n}\n";
+
+    #[test]
+    fn suppression_on_the_line_above_a_function_in_another_unit() {
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("k", Document::new(Language::Rust, SRC, 0));
+        assert_eq!(rules_of(&host, "k"), vec![("unbounded-channel", 7)]);
+        // A suppression comment above the `let` inside `fn b` …
+        let at = SRC.find("    let (tx").unwrap();
+        edit(
+            &host,
+            "k",
+            1,
+            at,
+            0,
+            "    // distlint:ignore unbounded-channel bounded by caller\n",
+        );
+        assert_eq!(rules_of(&host, "k"), vec![]);
+        // … and an edit in `fn a` (another unit) keeps it suppressed, shifted by a line.
+        edit(&host, "k", 2, SRC.find("let x").unwrap(), 0, "\n");
+        assert_eq!(rules_of(&host, "k"), vec![]);
+        assert_eq!(host.last_stats("k").unwrap().units_analysed, 1);
+        // A file-level suppression added in the first unit removes findings everywhere.
+        edit(
+            &host,
+            "k",
+            3,
+            0,
+            0,
+            "// distlint:ignore-file all generated\n",
+        );
+        assert_eq!(rules_of(&host, "k"), vec![]);
+    }
+
+    #[test]
+    fn suppression_comment_between_two_functions_covers_the_next_ones_first_line() {
+        let src = "fn a() {}\n// distlint:ignore unbounded-channel one-shot signal\nfn c() { let _ = std::sync::mpsc::channel::<u8>(); }\nfn d() {}\n";
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("k", Document::new(Language::Rust, src, 0));
+        assert_eq!(rules_of(&host, "k"), vec![]);
+        // Edit inside `fn c` (the comment is in no unit): still suppressed.
+        edit(&host, "k", 1, src.find("let _").unwrap(), 0, " ");
+        assert_eq!(rules_of(&host, "k"), vec![]);
+        // Edit `fn a` so the comment moves: still suppressed; `fn c` was not re-run.
+        edit(&host, "k", 2, src.find("{}").unwrap(), 0, "\n");
+        assert_eq!(rules_of(&host, "k"), vec![]);
+        assert_eq!(host.last_stats("k").unwrap().units_analysed, 1);
+        // Break the comment's directive: the finding of the untouched unit comes back.
+        let at = src.find("ignore").unwrap() + 1 + 2;
+        edit(&host, "k", 3, at, 1, "X");
+        assert_eq!(rules_of(&host, "k"), vec![("unbounded-channel", 3)]);
+        // (The comment token ends where `fn c` starts, so `fn c` counts as touched.)
+        let stats = host.last_stats("k").unwrap();
+        assert!(
+            !stats.from_scratch && stats.units_analysed <= 1,
+            "{stats:?}"
+        );
+    }
+
+    #[test]
+    fn a_new_use_declaration_reanalyses_untouched_units() {
+        let src = SRC.replacen("use tokio::sync::mpsc;\n", "\n", 1);
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("k", Document::new(Language::Rust, src.clone(), 0));
+        // `mpsc::unbounded_channel` does not resolve without the `use`.
+        assert_eq!(rules_of(&host, "k"), vec![]);
+        edit(&host, "k", 1, 0, 0, "use tokio::sync::mpsc;");
+        assert_eq!(rules_of(&host, "k"), vec![("unbounded-channel", 7)]);
+        let stats = host.last_stats("k").unwrap();
+        assert!(stats.facts_changed, "{stats:?}");
+        // Removing it again removes the finding in `fn b`, which was not edited.
+        edit(&host, "k", 2, 0, "use tokio::sync::mpsc;".len(), "");
+        assert_eq!(rules_of(&host, "k"), vec![]);
+    }
+
+    #[test]
+    fn removing_a_cfg_test_attribute_brings_test_code_into_analysis() {
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("k", Document::new(Language::Rust, SRC, 0));
+        assert_eq!(rules_of(&host, "k"), vec![("unbounded-channel", 7)]);
+        let at = SRC.find("#[cfg(test)]").unwrap();
+        edit(&host, "k", 1, at, "#[cfg(test)]".len(), "");
+        assert_eq!(
+            rules_of(&host, "k"),
+            vec![("unbounded-channel", 7), ("unbounded-channel", 12)]
+        );
+    }
+
+    #[test]
+    fn stale_results_never_replace_newer_ones() {
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("k", Document::new(Language::Rust, SRC, 0));
+        edit(&host, "k", 1, 0, 0, "\n");
+        // A debounced task for version 0 finds the document moved on and does nothing.
+        assert!(host.analyze_if_current("k", 0).is_none());
+        let v1 = host.analyze_if_current("k", 1).unwrap();
+        assert_eq!(v1.version, 1);
+        edit(&host, "k", 2, 0, 0, "\n");
+        assert!(
+            host.cached("k").is_none(),
+            "version 1's result is not served for version 2"
+        );
+        assert_eq!(host.analyze("k").unwrap().version, 2);
+    }
+}
