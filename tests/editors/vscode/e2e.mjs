@@ -108,10 +108,8 @@ const extDir = path.join(work, "extensions");
 const workspace = path.join(work, "editor-demo");
 fs.cpSync(path.join(REPO, "tests/examples/editor-demo"), workspace, { recursive: true });
 fs.mkdirSync(path.join(userData, "User"), { recursive: true });
-fs.writeFileSync(
-  path.join(userData, "User", "settings.json"),
-  JSON.stringify(
-    {
+const userSettingsFile = path.join(userData, "User", "settings.json");
+const baseSettings = {
       "distlint.path": BIN,
       "distlint.trace.server": "messages",
       "workbench.startupEditor": "none",
@@ -128,11 +126,8 @@ fs.writeFileSync(
       "window.commandCenter": false,
       "chat.commandCenter.enabled": false,
       "workbench.secondarySideBar.defaultVisibility": "hidden",
-    },
-    null,
-    2,
-  ),
-);
+};
+fs.writeFileSync(userSettingsFile, JSON.stringify(baseSettings, null, 2));
 
 let server;
 let browser;
@@ -275,6 +270,30 @@ try {
   const extra = rows.filter((t) => /distlint/.test(t) && !expected.some((e) => t.includes(e.rule)));
   check(extra.length === 0, `unexpected distlint problems: ${JSON.stringify(extra)}`);
 
+  // 1b. Live settings, through the Settings editor as a user would: set
+  //     distlint.fix.channelCapacity to 64. The extension sends workspace/didChangeConfiguration
+  //     (no restart); step 4 checks that the quick fix now writes capacity 64.
+  //     (Editing settings.json on disk behind the workbench's back is not picked up by
+  //     code-server, so the test goes through the UI.)
+  let capacity = 1024;
+  try {
+    await runCommand("Preferences: Open User Settings");
+    await page.locator(".settings-editor").waitFor({ timeout: TIMEOUT });
+    await page.waitForTimeout(500);
+    await page.keyboard.type("distlint.fix.channelCapacity");
+    const item = page.locator(".settings-editor .setting-item", { hasText: "Channel Capacity" }).first();
+    await item.waitFor({ timeout: TIMEOUT });
+    const input = item.locator("input").first();
+    await input.fill("64");
+    await page.keyboard.press("Tab");
+    await waitFor("settings.json to hold the new capacity", async () =>
+      /"distlint\.fix\.channelCapacity":\s*64/.test(fs.readFileSync(userSettingsFile, "utf8")));
+    capacity = 64;
+    await runCommand("View: Close Editor");
+  } catch (e) {
+    check(false, `changing distlint.fix.channelCapacity in the Settings editor: ${e.message}`);
+  }
+
   // 2. Rust file: hover the squiggle; the failure scenario is shown. Screenshot for the docs.
   const rust = expected.find((e) => e.rule === "unbounded-channel");
   await openFile("rust/src/main.rs");
@@ -343,7 +362,7 @@ try {
   await goTo(rust.line, rust.lineText.indexOf(rust.text) + 3);
   const before = await editorText();
   await page.keyboard.press("Control+.");
-  const item = page.locator(".action-widget .monaco-list-row", { hasText: "Bound this channel" }).first();
+  const item = page.locator(".action-widget .monaco-list-row", { hasText: `Bound this channel (capacity ${capacity})` }).first();
   try {
     await item.waitFor({ state: "visible", timeout: TIMEOUT });
     const titles = await page.locator(".action-widget .monaco-list-row").allInnerTexts();
@@ -352,7 +371,7 @@ try {
     // Keyboard, as a user would: move the focus to the fix, then Enter.
     for (let i = 0; i < 10; i++) {
       const focused = await page.locator(".action-widget .monaco-list-row.focused").first().getAttribute("aria-label");
-      if (focused && focused.startsWith("Bound this channel")) break;
+      if (focused && focused.startsWith(`Bound this channel (capacity ${capacity})`)) break;
       await page.keyboard.press("ArrowDown");
     }
     await page.keyboard.press("Enter");
@@ -360,7 +379,7 @@ try {
       const t = await editorText();
       return t !== before ? t : null;
     });
-    check(after.includes("mpsc::sync_channel::<String>(1024)"), `after the fix the editor shows: ${after.split("\n").find((l) => l.includes("label"))}`);
+    check(after.includes(`mpsc::sync_channel::<String>(${capacity})`), `after the fix the editor shows: ${after.split("\n").find((l) => l.includes("label"))}`);
     check(after.includes("注文 📦"), "the fix clobbered the non-ASCII text");
     await runCommand("View: Focus Problems");
     await waitFor("unbounded-channel to leave the Problems view", async () => {
@@ -372,8 +391,23 @@ try {
   }
   await page.screenshot({ path: path.join(SHOTS, "vscode-after-fix.png") });
 
+  // The settings change travelled as workspace/didChangeConfiguration (the client's JSON-RPC
+  // trace, "distlint.trace.server": "messages", is written to the output channel's log file).
+  const traceLogs = [];
+  (function walk(dir) {
+    for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else if (ent.name.endsWith("distlint Trace.log")) traceLogs.push(p);
+    }
+  })(path.join(userData, "logs"));
+  const trace = traceLogs.map((p) => fs.readFileSync(p, "utf8")).join("\n");
+  check(traceLogs.length > 0, "no distlint Trace output log found");
+  check(/Sending notification 'workspace\/didChangeConfiguration'/.test(trace), "no workspace/didChangeConfiguration in the client trace");
+  check((trace.match(/Sending request 'initialize - /g) || []).length === 1, "the trace must show exactly one initialize (no restart for a live setting)");
+
   if (failures.length === 0) {
-    console.log(`PASS: vscode e2e (${expected.length} findings, hover, explain, quick fix)`);
+    console.log(`PASS: vscode e2e (${expected.length} findings, live settings, hover, explain, close, quick fix)`);
     exitCode = 0;
   } else {
     console.error(`${failures.length} failure(s)`);
