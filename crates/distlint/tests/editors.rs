@@ -41,7 +41,13 @@ fn require(present: bool, what: &str, how: &str) -> bool {
     if in_ci() {
         panic!("DISTLINT_CI is set but {what} is missing; {how}");
     }
-    eprintln!("SKIPPED: {what} is missing ({how}); set DISTLINT_CI=1 to make this a failure");
+    // Straight to the process's stderr: libtest captures `eprintln!` of passing tests, and the
+    // reason for a skip must be visible in a plain `cargo test` run.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nSKIPPED: {what} not found ({how}); set DISTLINT_CI=1 to make this a failure"
+    );
     false
 }
 
@@ -141,7 +147,7 @@ fn vscode_end_to_end() {
     let npm = which("npm");
     if !require(
         node.is_some() && npm.is_some(),
-        "node and npm",
+        "`node`/`npm`",
         "install Node.js 20",
     ) || !require(
         ext.join("node_modules/vscode-languageclient").is_dir(),

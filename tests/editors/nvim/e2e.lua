@@ -325,7 +325,25 @@ local function test_file(rel, opts)
   check(#distlint_diags(buf) == 0, '%s: %d diagnostics left after closing the buffer', rel, #distlint_diags(buf))
 end
 
+-- The Neovim >= 0.11 config (lsp/distlint.lua) cannot run on 0.7, but it must load and describe
+-- the same server: command, filetypes, root markers, settings → initializationOptions.
+local function check_lsp_config()
+  local cfg = dofile(repo .. '/editors/neovim/lsp/distlint.lua')
+  check(type(cfg) == 'table', 'lsp/distlint.lua does not return a table')
+  check(vim.deep_equal(cfg.cmd, { 'distlint', 'lsp' }), 'lsp/distlint.lua: cmd %s', vim.inspect(cfg.cmd))
+  check(vim.deep_equal(cfg.filetypes, { 'rust', 'go' }), 'lsp/distlint.lua: filetypes %s', vim.inspect(cfg.filetypes))
+  check(vim.deep_equal(cfg.root_markers, distlint.root_markers), 'lsp/distlint.lua: root_markers differ from the plugin: %s', vim.inspect(cfg.root_markers))
+  local params = {}
+  cfg.before_init(params, { settings = { distlint = { rules = { ['unbounded-channel'] = 'off' } } } })
+  check(params.initializationOptions ~= nil and params.initializationOptions.rules['unbounded-channel'] == 'off',
+    'lsp/distlint.lua: before_init does not send settings.distlint as initializationOptions')
+  check(vim.fn.json_encode(cfg.settings.distlint) == '{}', 'lsp/distlint.lua: default settings encode as %s, want {}', vim.fn.json_encode(cfg.settings.distlint))
+  local enc = vim.fn.json_encode(distlint.encode_settings({ rules = {} })):gsub('%s', '')
+  check(enc == '{"rules":{}}', 'encode_settings({rules = {}}) encodes as %s, want {"rules":{}}', enc)
+end
+
 local ok, err = xpcall(function()
+  check_lsp_config()
   test_file('tests/examples/editor-demo/rust/src/main.rs', {
     filetype = 'rust',
     fix_title = 'Bound this channel',
