@@ -44,6 +44,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::graceful_shutdown::RULE,
         &go::retry_backoff::RULE,
         &go::mutex_held_across_io::RULE,
+        &go::unbounded_fanout::RULE,
+        &go::unbounded_queue::RULE,
     ];
     ALL
 }
