@@ -97,9 +97,12 @@ const ORDERING_WORDS: &[&str] = &[
 
 /// Expiry words; count only in a lease/lock context.
 const EXPIRY_PREFIXES: &[&str] = &["expir", "deadline", "until", "ttl"];
+/// In the expiry itself, the function name or its receiver type: a lease or lock expiry.
 const LEASE_WORDS: &[&str] = &[
     "lease", "leases", "lock", "locks", "leader", "owner", "holder", "mutex",
 ];
+/// In the function body: words that mean a lease (not `lock`, which `mu.Lock()` makes common).
+const LEASE_BODY_WORDS: &[&str] = &["lease", "leases", "leader", "leadership", "holder"];
 
 impl Rule for ClockOrdering {
     fn meta(&self) -> &'static RuleMeta {
@@ -257,7 +260,19 @@ fn sink(ctx: &Context<'_>, at: Node<'_>) -> Option<String> {
                 .child_by_field_name("name")
                 .map(|n| ctx.text(n))
                 .unwrap_or("");
-            if has_word(name, LEASE_WORDS) || has_word(ctx.text(func), LEASE_WORDS) {
+            let receiver = func
+                .child_by_field_name("receiver")
+                .map(|r| ctx.text(r))
+                .unwrap_or("");
+            let body = func
+                .child_by_field_name("body")
+                .map(|b| ctx.text(b))
+                .unwrap_or("");
+            if has_word(other_text, LEASE_WORDS)
+                || has_word(name, LEASE_WORDS)
+                || has_word(receiver, LEASE_WORDS)
+                || has_word(body, LEASE_BODY_WORDS)
+            {
                 return Some(format!(
                     "is compared with the lease/lock expiry `{other_text}`"
                 ));
@@ -369,6 +384,15 @@ func work(lease *Lease) {
     log.Printf("ts=%d", ts)
     created := Row{CreatedAt: time.Now().Unix()}
     _ = created
+}
+
+func (a *Account) checkExpiration(claims *ClaimsData) {
+    a.mu.Lock()
+    defer a.mu.Unlock()
+    tn := time.Now().Unix()
+    if claims.Expires <= tn {
+        a.expired = true
+    }
 }
 
 func validToken(c Claims) bool {

@@ -42,7 +42,10 @@ requests (gRPC: `GracefulStop`) up to a deadline, so a rollout is invisible to c
 handling or `Shutdown` in another file of the same package is not seen (the finding must then be \
 suppressed with a reason).\n\
 - Servers started in libraries (not `main`) are not reported: their caller decides shutdown.\n\
-- Frameworks (gin `Run`, echo `Start`) are not yet recognised.",
+- Frameworks (gin `Run`, echo `Start`) are not yet recognised.\n\
+- A server method call whose receiver is also `Close()`d in the file is taken as a server the \
+program scopes itself (a temporary challenge server) and is not reported; files excluded from \
+builds (`//go:build ignore`) are skipped.",
         example: "func main() {\n\thttp.HandleFunc(\"/\", handler)\n\tlog.Fatal(http.ListenAndServe(\":8080\", nil))\n}",
         use_instead: "func main() {\n\
 \tsrv := &http.Server{Addr: \":8080\", Handler: mux, ReadHeaderTimeout: 5 * time.Second}\n\
@@ -56,6 +59,19 @@ suppressed with a reason).\n\
         fix: "",
     },
 };
+
+/// True for files excluded from every build (`//go:build ignore`, `// +build ignore`):
+/// generators and manual test harnesses run with `go run`, not deployed programs.
+fn ignored_by_build_tag(source: &str) -> bool {
+    source
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("package "))
+        .any(|l| {
+            let l = l.trim();
+            (l.starts_with("//go:build") || l.starts_with("// +build"))
+                && l.split_whitespace().any(|w| w == "ignore")
+        })
+}
 
 fn has_main(ctx: &Context<'_>) -> bool {
     let mut c = ctx.root.walk();
@@ -73,7 +89,7 @@ impl Rule for GracefulShutdown {
     }
 
     fn check(&self, ctx: &Context<'_>, root: Node<'_>, out: &mut Vec<Finding>) {
-        if !has_main(ctx) {
+        if !has_main(ctx) || ignored_by_build_tag(ctx.source) {
             return;
         }
         let mut shutdown = false;
@@ -81,6 +97,8 @@ impl Rule for GracefulShutdown {
         let mut signals = false;
         let mut grpc_servers: Vec<&str> = Vec::new();
         let mut http_serves: Vec<Node<'_>> = Vec::new();
+        let mut closed: Vec<&str> = Vec::new();
+        let mut method_serves: Vec<(Node<'_>, &str)> = Vec::new();
         let mut serve_calls: Vec<(Node<'_>, &str)> = Vec::new();
         for n in Walk::new(root) {
             if n.kind() != "call_expression" {
@@ -104,17 +122,27 @@ impl Rule for GracefulShutdown {
             };
             match name {
                 "Shutdown" => shutdown = true,
+                "Close" => closed.push(ctx.text(recv)),
                 "GracefulStop" => graceful_stop = true,
                 "ListenAndServe" | "ListenAndServeTLS" => {
                     // A method on an `http.Server` (any receiver in a file importing net/http).
                     if ctx.imports.go_local_name("net/http").is_some() {
-                        http_serves.push(n);
+                        method_serves.push((n, ctx.text(recv)));
                     }
                 }
                 "Serve" => serve_calls.push((n, ctx.text(recv))),
                 _ => {}
             }
         }
+        // A server whose lifetime the program scopes itself (`go s.ListenAndServe(); defer
+        // s.Close()`, a temporary challenge or test server) is not a service being drained.
+        http_serves.extend(
+            method_serves
+                .into_iter()
+                .filter(|(_, r)| !closed.contains(r))
+                .map(|(n, _)| n),
+        );
+        http_serves.sort_by_key(|n| n.start_byte());
         if !shutdown && !signals {
             for call in http_serves {
                 out.push(Finding::new(
@@ -230,6 +258,39 @@ func main() {
     go s.Serve(lis)
     waitForSignal()
     s.GracefulStop()
+}
+"#,
+        );
+        check(
+            "graceful-shutdown-go",
+            r#"
+package main
+
+import "net/http"
+
+func serveChallenge(addr string) {
+    s := &http.Server{Addr: addr}
+    go s.ListenAndServe()
+    defer s.Close()
+    waitForValidation()
+}
+
+func main() {
+    serveChallenge(":8080")
+}
+"#,
+        );
+        check(
+            "graceful-shutdown-go",
+            r#"
+//go:build ignore
+
+package main
+
+import "net/http"
+
+func main() {
+    http.ListenAndServe(":9999", nil)
 }
 "#,
         );

@@ -47,6 +47,8 @@ correct for even `n`; the rule cannot see the self-vote. Suppress with a reason.
 - Read quorums in R + W > N schemes and \"half the nodes\" thresholds that are not majorities \
 (rebalancing, gossip fan-out) are not reported unless named `quorum`/`majority` or compared with \
 a vote/ack count.\n\
+- A read quorum named with `read` (`quorumReads = n/2`, paired with writes at `n/2 + 1`) is not \
+reported: R + W > N intersects without a majority.\n\
 - `(n + 1) / 2` (a majority only for odd `n`) and `n >> 1` are not reported.",
         example: "func (r *Raft) quorumSize() int {\n\treturn len(r.peers) / 2\n}\n\n\
 if votes >= len(peers)/2 {\n\tbecomeLeader()\n}",
@@ -192,7 +194,9 @@ fn majority_use(ctx: &Context<'_>, half: Node<'_>) -> Option<String> {
         .map(|n| ctx.text(n).to_string())
         .or_else(|| returned_from(ctx, expr));
     match named {
-        Some(name) if has_word(&name, MAJORITY_WORDS) => Some(format!(
+        // A read quorum (`quorumReads = n/2` with writes at `n/2 + 1`) intersects every write
+        // quorum; it is not a majority.
+        Some(name) if has_word(&name, MAJORITY_WORDS) && !has_word(&name, &["read", "reads"]) => Some(format!(
             "`{name}` = `{}` is half the cluster, not a majority: with an even size two disjoint halves both reach it (split brain); use `{size}/2 + 1`",
             ctx.text(expr)
         )),

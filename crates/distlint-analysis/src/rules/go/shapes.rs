@@ -74,9 +74,33 @@ fn pkg_selector_of<'s>(
     if operand.kind() != "identifier" {
         return None;
     }
-    let imports: &'s crate::resolve::Imports = ctx.imports;
-    let path = imports.go_package(ctx.text(operand))?;
+    let path = go_package(ctx, ctx.text(operand))?;
     Some((path, name))
+}
+
+/// The import path bound to the local package name `pkg`, like
+/// [`crate::resolve::Imports::go_package`], with one more rule for paths whose last element is
+/// not the package name: a `-go`/`.go` suffix is dropped (`github.com/segmentio/kafka-go` is
+/// package `kafka`, `github.com/nats-io/nats.go` is `nats`, `github.com/rabbitmq/amqp091-go` is
+/// `amqp091`), as those projects declare.
+pub fn go_package<'s>(ctx: &Context<'s>, pkg: &str) -> Option<&'s str> {
+    let imports: &'s crate::resolve::Imports = ctx.imports;
+    if let Some(p) = imports.go_package(pkg) {
+        return Some(p);
+    }
+    imports.names.values().map(String::as_str).find(|path| {
+        let mut parts = path.rsplit('/');
+        let mut last = parts.next().unwrap_or("");
+        if last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit())
+        {
+            last = parts.next().unwrap_or("");
+        }
+        let stripped = last
+            .strip_suffix("-go")
+            .or_else(|| last.strip_suffix(".go"))
+            .unwrap_or("");
+        !stripped.is_empty() && stripped == pkg && !imports.names.contains_key(pkg)
+    })
 }
 
 /// True when the selector `pkg.Name` (a `selector_expression` or `qualified_type`) names a member
@@ -100,7 +124,7 @@ pub fn selector_in_pkg(
     if !matches!(operand.kind(), "identifier" | "package_identifier") {
         return None;
     }
-    let path = ctx.imports.go_package(ctx.text(operand))?;
+    let path = go_package(ctx, ctx.text(operand))?;
     if is_path(path) {
         Some(ctx.text(field).to_string())
     } else {
