@@ -25,8 +25,11 @@ use tower_lsp_server::{ClientSocket, LspService};
 
 /// A fresh language-server service and the socket for server → client messages, ready for
 /// `tower_lsp_server::Server::new(input, output, socket).serve(service)`.
+/// Besides LSP 3.17 methods it answers `distlint/documentState` (the text and version held).
 pub fn service() -> (LspService<Backend>, ClientSocket) {
-    LspService::new(Backend::new)
+    LspService::build(Backend::new)
+        .custom_method("distlint/documentState", Backend::document_state)
+        .finish()
 }
 
 /// Serves the language server on `input`/`output` until the client sends `exit` (or closes input),

@@ -13,7 +13,7 @@
 //! [`AnalysisHost`]: distlint_analysis::AnalysisHost
 
 mod notifications;
-mod requests;
+pub mod requests;
 pub(crate) mod schedule;
 
 use std::future::Future;
@@ -49,6 +49,18 @@ impl Backend {
     /// The shared session (open documents, settings).
     pub fn session(&self) -> &Arc<Session> {
         &self.session
+    }
+
+    /// `distlint/documentState`: see `requests/document_state.rs`.
+    pub async fn document_state(
+        &self,
+        params: requests::document_state::DocumentStateParams,
+    ) -> Result<Option<requests::document_state::DocumentState>> {
+        guard_request(
+            requests::document_state::METHOD,
+            requests::document_state::handle(self, params),
+        )
+        .await
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod code_action;
 pub(crate) mod diagnostic;
+pub mod document_state;
 pub(crate) mod hover;
 pub(crate) mod initialize;
 pub(crate) mod shutdown;
