@@ -27,6 +27,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::lock_held_across_await::RULE,
         &rust::reqwest_client_without_timeout::RULE,
         &rust::connect_without_timeout::RULE,
+        &rust::unbounded_retry::RULE,
         // Go
         &go::quorum_math::RULE,
         &go::http_client_without_timeout::RULE,

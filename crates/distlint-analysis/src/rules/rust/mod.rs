@@ -14,5 +14,7 @@ pub mod poison_message;
 pub mod quorum_math;
 pub mod replication_lag;
 pub mod reqwest_client_without_timeout;
+pub mod retry_shape;
 pub mod schema_evolution;
 pub mod unbounded_channel;
+pub mod unbounded_retry;
