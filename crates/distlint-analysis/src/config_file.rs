@@ -456,6 +456,22 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Like [`discover`], but never looks outside `ceilings` (the language server's workspace roots):
+/// the search starts at `dir` and stops at the innermost ceiling that contains it. Returns `None`
+/// when `dir` is inside no ceiling, so a document outside the workspace reads no file at all.
+pub fn discover_within(dir: &Path, ceilings: &[PathBuf]) -> Option<PathBuf> {
+    let abs = std::path::absolute(dir).ok()?;
+    let ceiling = ceilings
+        .iter()
+        .filter_map(|c| std::path::absolute(c).ok())
+        .filter(|c| abs.starts_with(c))
+        .max_by_key(|c| c.components().count())?;
+    abs.ancestors()
+        .take_while(|d| d.starts_with(&ceiling))
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
 /// Finds and caches the configuration for each analysed file: `--config` when given, otherwise
 /// the nearest `distlint.toml` (per directory, cached). Thread-safe.
 #[derive(Debug, Default)]
@@ -482,6 +498,25 @@ impl ConfigResolver {
     /// The configuration governing `file` (`None`: no file found, defaults apply), or the error
     /// of the configuration file that governs it.
     pub fn for_file(&self, file: &Path) -> Result<Option<Arc<ConfigFile>>, ConfigError> {
+        self.for_file_inner(file, None)
+    }
+
+    /// Like [`ConfigResolver::for_file`], but discovery never leaves `ceilings` (see
+    /// [`discover_within`]). The per-directory cache assumes the ceilings of one resolver do not
+    /// change (the server builds a new resolver when its roots or files change).
+    pub fn for_file_within(
+        &self,
+        file: &Path,
+        ceilings: &[PathBuf],
+    ) -> Result<Option<Arc<ConfigFile>>, ConfigError> {
+        self.for_file_inner(file, Some(ceilings))
+    }
+
+    fn for_file_inner(
+        &self,
+        file: &Path,
+        ceilings: Option<&[PathBuf]>,
+    ) -> Result<Option<Arc<ConfigFile>>, ConfigError> {
         if let Some(c) = &self.explicit {
             return Ok(Some(c.clone()));
         }
@@ -493,7 +528,10 @@ impl ConfigResolver {
             let mut by_dir = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
             by_dir
                 .entry(dir.to_path_buf())
-                .or_insert_with(|| discover(dir))
+                .or_insert_with(|| match ceilings {
+                    Some(c) => discover_within(dir, c),
+                    None => discover(dir),
+                })
                 .clone()
         };
         let Some(path) = found else { return Ok(None) };
@@ -630,6 +668,28 @@ idempotency-header = "X-Request-Id"
         assert_eq!(e.position, Some((1, 12)));
         let e = parse("select = [\n").unwrap_err();
         assert!(e.position.is_some(), "{e}");
+    }
+
+    #[test]
+    fn discovery_within_ceilings_never_reads_above_the_workspace() {
+        let tmp = std::env::temp_dir().join(format!("distlint-ceiling-{}", std::process::id()));
+        let ws = tmp.join("ws");
+        std::fs::create_dir_all(ws.join("src")).unwrap();
+        std::fs::write(tmp.join(FILE_NAME), "include-tests = true\n").unwrap();
+        // Above the workspace: found by plain discovery, never by discovery within the root.
+        assert_eq!(discover(&ws.join("src")), Some(tmp.join(FILE_NAME)));
+        assert_eq!(
+            discover_within(&ws.join("src"), std::slice::from_ref(&ws)),
+            None
+        );
+        // Outside every root: nothing is read.
+        assert_eq!(discover_within(&tmp, std::slice::from_ref(&ws)), None);
+        std::fs::write(ws.join(FILE_NAME), "include-tests = false\n").unwrap();
+        assert_eq!(
+            discover_within(&ws.join("src"), std::slice::from_ref(&ws)),
+            Some(ws.join(FILE_NAME))
+        );
+        std::fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]

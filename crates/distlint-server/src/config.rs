@@ -47,12 +47,18 @@ impl FileConfigs {
         Self::default()
     }
 
-    /// The configuration file governing the document at `path`.
-    pub fn for_document(&self, path: Option<&Path>) -> Result<FileScope, ConfigError> {
+    /// The configuration file governing the document at `path`, searched only inside the
+    /// workspace `roots` (docs/security.md: the server reads no file outside the workspace; with
+    /// no roots it reads none).
+    pub fn for_document(
+        &self,
+        path: Option<&Path>,
+        roots: &[PathBuf],
+    ) -> Result<FileScope, ConfigError> {
         let Some(path) = path else {
             return Ok(FileScope::None);
         };
-        match self.resolver.for_file(path)? {
+        match self.resolver.for_file_within(path, roots)? {
             None => Ok(FileScope::None),
             Some(file) if file.is_excluded(path) => Ok(FileScope::Excluded(file.path.clone())),
             Some(file) => Ok(FileScope::File(file)),
@@ -66,7 +72,7 @@ impl FileConfigs {
             return Ok(None);
         };
         // Any file name: discovery starts at the file's directory.
-        match self.for_document(Some(&root.join("distlint-root-probe.rs")))? {
+        match self.for_document(Some(&root.join("distlint-root-probe.rs")), roots)? {
             FileScope::File(f) => Ok(Some(f.config.clone())),
             _ => Ok(None),
         }

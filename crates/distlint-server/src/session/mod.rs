@@ -223,7 +223,7 @@ impl Session {
         }
         let doc = self.host.snapshot(key)?;
         let generation = self.generation();
-        let effective = match self.configs().for_document(doc.path()) {
+        let effective = match self.configs().for_document(doc.path(), &self.roots()) {
             Ok(FileScope::Excluded(by)) => {
                 tracing::debug!(uri = key, config = %by.display(), "excluded by distlint.toml");
                 let empty = VersionedFindings {

@@ -19,7 +19,7 @@ pub mod request_without_context;
 pub mod retry_backoff;
 pub mod retry_idempotency;
 pub mod shapes;
+pub mod strict_decode;
 pub mod unbounded_fanout;
 pub mod unbounded_queue;
-pub mod strict_decode;
 pub mod unbounded_retry;
