@@ -17,6 +17,10 @@ use crate::suppress;
 use crate::syntax::text;
 use crate::text::LineIndex;
 
+/// Wall-clock time one rule may spend on one file (all its units) before a warning is logged:
+/// 250 ms. Rules are linear walks; a rule over budget on a file of ordinary size is a bug.
+pub const RULE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Runs rules under one [`Config`]. Cheap to clone; share it behind an `Arc`.
 #[derive(Debug, Clone, Default)]
 pub struct Analyzer {
@@ -118,6 +122,7 @@ impl Analyzer {
     ) -> Option<Vec<Finding>> {
         let meta = rule.meta();
         let mut out = Vec::new();
+        let started = std::time::Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| match meta.scope {
             Scope::File => rule.check(ctx, ctx.root, &mut out),
             Scope::Unit => {
@@ -126,6 +131,19 @@ impl Analyzer {
                 }
             }
         }));
+        let elapsed = started.elapsed();
+        if elapsed > RULE_TIME_BUDGET {
+            // A check cannot be pre-empted; the warning names the rule and file so the slow case
+            // can be reported and reproduced (docs/reliability.md).
+            tracing::warn!(
+                rule = meta.id,
+                path = ?ctx.path,
+                elapsed_ms = elapsed.as_millis() as u64,
+                budget_ms = RULE_TIME_BUDGET.as_millis() as u64,
+                bytes = ctx.source.len(),
+                "rule exceeded its time budget"
+            );
+        }
         if result.is_err() {
             tracing::error!(rule = meta.id, path = ?ctx.path, "rule panicked; its findings for this file are skipped");
             return None;

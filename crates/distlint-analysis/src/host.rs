@@ -197,8 +197,17 @@ impl AnalysisHost {
 
     /// Closes a document, freeing its text, tree and findings. Returns whether it was open.
     pub fn close(&self, key: &str) -> bool {
+        // Documents first: `store` inserts a result while holding the document's entry, so once
+        // the document is gone no store is mid-insert, and removing the result after cannot be
+        // undone by a racing analysis (which would leak one cached result per close).
+        let was_open = self.documents.remove(key).is_some();
         self.results.remove(key);
-        self.documents.remove(key).is_some()
+        was_open
+    }
+
+    /// Number of cached results held (for leak checks: 0 once every document is closed).
+    pub fn cached_results(&self) -> usize {
+        self.results.len()
     }
 
     /// A copy of the document as it is now (the tree clone is reference-counted).
