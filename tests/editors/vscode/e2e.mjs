@@ -109,8 +109,13 @@ const workspace = path.join(work, "editor-demo");
 fs.cpSync(path.join(REPO, "tests/examples/editor-demo"), workspace, { recursive: true });
 fs.mkdirSync(path.join(userData, "User"), { recursive: true });
 const userSettingsFile = path.join(userData, "User", "settings.json");
+// `distlint.path` is machine-scoped (scope "machine-overridable", like rust-analyzer's
+// server.path): in a remote window, which code-server always is, VS Code applies it from the
+// remote machine's settings (<user-data-dir>/Machine/settings.json, "Remote" tab of the Settings
+// editor) and drops it from User settings once the configuration is re-read.
+fs.mkdirSync(path.join(userData, "Machine"), { recursive: true });
+fs.writeFileSync(path.join(userData, "Machine", "settings.json"), JSON.stringify({ "distlint.path": BIN }, null, 2));
 const baseSettings = {
-      "distlint.path": BIN,
       "distlint.trace.server": "messages",
       "workbench.startupEditor": "none",
       "workbench.tips.enabled": false,
@@ -188,9 +193,13 @@ try {
   await page.waitForTimeout(1500);
 
   async function runCommand(label) {
-    await page.keyboard.press("F1");
     const input = page.locator(".quick-input-widget input.input");
-    await input.waitFor({ state: "visible", timeout: TIMEOUT });
+    // F1 can be swallowed while focus moves (e.g. out of the Settings editor): retry.
+    await waitFor(`the command palette (for "${label}")`, async () => {
+      if (!(await input.isVisible())) await page.keyboard.press("F1");
+      await input.waitFor({ state: "visible", timeout: 3000 });
+      return true;
+    });
     await input.fill(`>${label}`);
     const row = page.locator(".quick-input-list .monaco-list-row", { hasText: label }).first();
     await row.waitFor({ state: "visible", timeout: TIMEOUT });
@@ -279,19 +288,27 @@ try {
   try {
     await runCommand("Preferences: Open User Settings");
     await page.locator(".settings-editor").waitFor({ timeout: TIMEOUT });
-    await page.waitForTimeout(500);
-    await page.keyboard.type("distlint.fix.channelCapacity");
     const item = page.locator(".settings-editor .setting-item", { hasText: "Channel Capacity" }).first();
-    await item.waitFor({ timeout: TIMEOUT });
+    await waitFor("the Channel Capacity setting in the Settings editor", async () => {
+      const search = page.locator(".settings-editor .settings-header .suggest-input-container").first();
+      await search.click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("distlint.fix.channelCapacity");
+      await item.waitFor({ state: "visible", timeout: 5000 });
+      return true;
+    });
     const input = item.locator("input").first();
     await input.fill("64");
     await page.keyboard.press("Tab");
+    await page.keyboard.press("Escape");
     await waitFor("settings.json to hold the new capacity", async () =>
       /"distlint\.fix\.channelCapacity":\s*64/.test(fs.readFileSync(userSettingsFile, "utf8")));
     capacity = 64;
-    await runCommand("View: Close Editor");
+    await runCommand("View: Close All Editors");
   } catch (e) {
     check(false, `changing distlint.fix.channelCapacity in the Settings editor: ${e.message}`);
+    await page.screenshot({ path: path.join(SHOTS, "vscode-settings-failure.png") }).catch(() => {});
+    await runCommand("View: Close All Editors").catch(() => {});
   }
 
   // 2. Rust file: hover the squiggle; the failure scenario is shown. Screenshot for the docs.
@@ -406,8 +423,30 @@ try {
   check(/Sending notification 'workspace\/didChangeConfiguration'/.test(trace), "no workspace/didChangeConfiguration in the client trace");
   check((trace.match(/Sending request 'initialize - /g) || []).length === 1, "the trace must show exactly one initialize (no restart for a live setting)");
 
+  // 5. "distlint: Restart Server" starts a new server that picks the open file up again (undo the
+  //    fix first so there is a finding), and "distlint: Show Output Channel" shows the log of
+  //    both starts.
+  try {
+    await runCommand("View: Focus Active Editor Group");
+    await page.keyboard.press("Control+Z");
+    await runCommand("View: Focus Problems");
+    await waitFor("unbounded-channel back after undo", async () => (await problemRows()).some((t) => t.includes("unbounded-channel")));
+    await runCommand("distlint: Restart Server");
+    await runCommand("distlint: Show Output Channel");
+    await page.getByText("restarting the distlint language server").first().waitFor({ timeout: TIMEOUT });
+    await waitFor("two server starts in the distlint output", async () => {
+      const t = (await page.locator(".panel").first().innerText()).replace(/\u00a0/g, " ");
+      return (t.match(/starting .*distlint lsp \(found via setting\)/g) || []).length >= 2;
+    });
+    await runCommand("View: Focus Problems");
+    await waitFor("diagnostics from the restarted server", async () => (await problemRows()).some((t) => t.includes("unbounded-channel")));
+  } catch (e) {
+    check(false, `restart / output commands: ${e.message}`);
+    await page.screenshot({ path: path.join(SHOTS, "vscode-restart-failure.png") });
+  }
+
   if (failures.length === 0) {
-    console.log(`PASS: vscode e2e (${expected.length} findings, live settings, hover, explain, close, quick fix)`);
+    console.log(`PASS: vscode e2e (${expected.length} findings, live settings, hover, explain, close, quick fix, restart, output)`);
     exitCode = 0;
   } else {
     console.error(`${failures.length} failure(s)`);
