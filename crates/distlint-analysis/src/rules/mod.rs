@@ -28,6 +28,10 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::reqwest_client_without_timeout::RULE,
         &rust::connect_without_timeout::RULE,
         &rust::unbounded_retry::RULE,
+        &rust::retry_backoff::RULE,
+        &rust::retry_idempotency::RULE,
+        &rust::unbounded_fanout::RULE,
+        &rust::wall_clock_elapsed::RULE,
         // Go
         &go::quorum_math::RULE,
         &go::http_client_without_timeout::RULE,

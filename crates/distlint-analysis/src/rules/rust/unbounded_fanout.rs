@@ -1,0 +1,610 @@
+//! `unbounded-fanout` (category `unbounded-fanout`): one concurrent task or future per input
+//! item, with no cap on how many run at once.
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+};
+use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
+
+use super::common::is_constant;
+use super::local_flow::{enclosing_fn, find_binding, is_test_code};
+
+/// The rule.
+pub struct UnboundedFanout;
+
+/// Registered instance.
+pub static RULE: UnboundedFanout = UnboundedFanout;
+
+/// Concurrency used by "Cap the fan-out" (`buffered(N)`).
+pub const FANOUT_LIMIT: u32 = 16;
+
+static META: RuleMeta = RuleMeta {
+    id: "unbounded-fanout",
+    language: Language::Rust,
+    category: "unbounded-fanout",
+    severity: Severity::Major,
+    title: "Unbounded fan-out",
+    scope: Scope::Unit,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds concurrency proportional to input size with no limit:\n\n\
+- `futures::future::join_all(iter)` / `try_join_all(iter)` over an iterator of input-sized data \
+(a parameter, a field, a query result — not a literal array, a constant range or `.take(CONST)`);\n\
+- `JoinSet::spawn` / `FuturesUnordered::push` inside a `for` loop over such data;\n\
+- `tokio::spawn` per item inside a `for` loop over such data.\n\n\
+Silent when a `Semaphore` permit is acquired in the loop or closure, when the input is chunked \
+(`.chunks(n)`), when the loop waits for a task when the set is full (`join_next` in the loop), \
+for collections named like cluster membership or configuration (`peers`, `nodes`, `replicas`, \
+`shards`, `members`, `partitions`, `topics`, `regions`), whose size is bounded by configuration, \
+and for parameters of a custom iterator type (`approvals: ApprovalIter`), which may bound \
+itself.",
+        why: "Fan-out that grows with the input turns a large input into a self-inflicted \
+overload:\n\n\
+1. A batch endpoint receives 20,000 ids (usually it gets 50).\n\
+2. `join_all` starts 20,000 requests at once: 20,000 sockets, 20,000 in-flight futures and \
+their buffers.\n\
+3. The downstream service, sized for the usual load, answers with timeouts and 503s; its \
+connection pool is exhausted for every other caller too. Locally, file descriptors run out \
+(`EMFILE`) and memory spikes.\n\
+4. The batch fails as a whole, is retried, and does it again. With `buffered(16)` or a \
+semaphore, the same batch takes longer but completes and leaves capacity for everyone else.",
+        known_problems: "- Whether a collection is large is guessed from the code: parameters, \
+fields and call results are treated as input-sized. A collection known to be small (a handful of \
+configured endpoints) is flagged unless named like cluster membership; suppress with the reason.\n\
+- A limit applied elsewhere (a bounded channel feeding the loop, a runtime with few threads \
+for CPU-bound `spawn_blocking`) is not seen.\n\
+- `while let` / `loop` accept and consumer loops that spawn per message are not flagged.",
+        example: "let results = futures::future::join_all(ids.iter().map(|id| fetch(id))).await;",
+        use_instead: "use futures::StreamExt;\n\nlet results: Vec<_> = futures::stream::iter(ids.iter().map(|id| fetch(id)))\n    .buffered(16) // at most 16 requests in flight, results in input order\n    .collect()\n    .await;",
+        fix: "**Cap the fan-out** (unsafe: the batch now takes longer). `join_all(iter)` → \
+`futures::stream::iter(iter).buffered(16).collect::<Vec<_>>()` (order-preserving, same output) \
+and `try_join_all(iter)` → `futures::stream::iter(iter).buffered(16).try_collect::<Vec<_>>()` \
+(stops at the first error, like `try_join_all`); adds `use futures::StreamExt;` \
+(`TryStreamExt` for `try_collect`) when missing. Spawn loops get no automatic fix.",
+    },
+};
+
+const CLUSTER_NAMES: &[&str] = &[
+    "peer",
+    "node",
+    "replica",
+    "shard",
+    "member",
+    "partition",
+    "broker",
+    "voter",
+    "server",
+    "endpoint",
+    "backend",
+    "upstream",
+    "topic",
+    "region",
+    "zone",
+    "datacenter",
+    "cluster",
+];
+
+/// Outer type names of parameters whose size follows the caller's input.
+const COLLECTION_TYPES: &[&str] = &[
+    "Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "IndexMap", "IndexSet",
+    "Bytes", "String", "str",
+];
+
+/// For a root that is a parameter, whether its declared type is a std collection, a slice or an
+/// `impl Iterator`/`impl IntoIterator`; a custom type (`ApprovalIter`) may bound itself.
+fn param_is_collection(ctx: &Context<'_>, root: Node<'_>) -> bool {
+    if root.kind() != "identifier" {
+        return true;
+    }
+    let Some(f) = enclosing_fn(root) else {
+        return true;
+    };
+    let Some(b) = find_binding(ctx.source, f, ctx.text(root), root.start_byte()) else {
+        return true;
+    };
+    if b.kind() != "parameter" {
+        return true;
+    }
+    let Some(ty) = b.child_by_field_name("type") else {
+        return true;
+    };
+    let t = squash(ctx.text(ty));
+    let t = t.trim_start_matches('&').trim_start_matches("mut");
+    if t.starts_with('[') || t.starts_with("implIntoIterator") || t.starts_with("implIterator") {
+        return true;
+    }
+    let outer = t.split('<').next().unwrap_or(t);
+    let outer = outer.rsplit("::").next().unwrap_or(outer);
+    COLLECTION_TYPES.contains(&outer)
+}
+
+/// Iterator adapters that keep the collection's size (or shrink it by a data-dependent amount).
+const ADAPTERS: &[&str] = &[
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "map",
+    "filter",
+    "filter_map",
+    "enumerate",
+    "cloned",
+    "copied",
+    "zip",
+    "flat_map",
+    "flatten",
+    "chain",
+    "inspect",
+    "drain",
+    "values",
+    "keys",
+    "into_values",
+    "into_keys",
+    "rev",
+];
+
+/// The root collection of an iterator expression, or `None` when the size is visibly bounded.
+fn input_root<'t>(ctx: &Context<'_>, mut e: Node<'t>) -> Option<Node<'t>> {
+    for _ in 0..32 {
+        match e.kind() {
+            "call_expression" => {
+                let (recv, m) = rust_method_call(e)?;
+                let name = ctx.text(m);
+                if matches!(name, "take" | "chunks" | "chunks_exact" | "step_by") {
+                    return None;
+                }
+                if !ADAPTERS.contains(&name) {
+                    return None;
+                }
+                e = recv;
+            }
+            "reference_expression" | "parenthesized_expression" => {
+                e = e.named_child(e.named_child_count().saturating_sub(1))?;
+            }
+            "range_expression" => {
+                // `0..n` with a constant end is bounded; `0..ids.len()` is input-sized.
+                let end = e.named_child(e.named_child_count().saturating_sub(1))?;
+                return if is_constant(ctx, end) { None } else { Some(e) };
+            }
+            "array_expression" | "tuple_expression" | "macro_invocation" => return None,
+            "identifier" | "field_expression" | "self" => return Some(e),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn cluster_named(ctx: &Context<'_>, root: Node<'_>) -> bool {
+    let t = ctx.text(root).to_ascii_lowercase();
+    let last = t.rsplit(['.', ' ']).next().unwrap_or(&t);
+    CLUSTER_NAMES.iter().any(|c| last.contains(c))
+}
+
+/// True when `region` shows a concurrency limit: a semaphore permit, or waiting for a task
+/// inside the loop.
+fn has_limit(ctx: &Context<'_>, region: Node<'_>) -> bool {
+    Walk::new(region).any(|n| {
+        matches!(
+            n.kind(),
+            "field_identifier" | "identifier" | "type_identifier"
+        ) && matches!(
+            ctx.text(n),
+            "acquire"
+                | "acquire_owned"
+                | "acquire_many"
+                | "Semaphore"
+                | "join_next"
+                | "buffer_unordered"
+                | "buffered"
+                | "for_each_concurrent"
+        )
+    })
+}
+
+/// For an identifier argument, the iterator expression it was bound to (`let futs = ids.iter().map(..);`),
+/// or the `for` loop that fills it (`let mut v = Vec::new(); for x in xs { v.push(f(x)) }`).
+fn follow_var<'t>(ctx: &Context<'_>, arg: Node<'t>) -> Option<Node<'t>> {
+    let f = enclosing_fn(arg)?;
+    let b = find_binding(ctx.source, f, ctx.text(arg), arg.start_byte())?;
+    if b.kind() != "let_declaration" {
+        return None;
+    }
+    let v = b.child_by_field_name("value")?;
+    let vt = squash(ctx.text(v));
+    if vt.starts_with("Vec::new(") || vt.starts_with("Vec::with_capacity(") || vt == "vec![]" {
+        // Filled by `push` in a `for` loop over input?
+        let name = ctx.text(arg);
+        for n in Walk::new(f) {
+            if n.start_byte() < b.end_byte() || n.start_byte() > arg.start_byte() {
+                continue;
+            }
+            let Some((recv, m)) = rust_method_call(n) else {
+                continue;
+            };
+            if ctx.text(m) != "push" || ctx.text(recv) != name {
+                continue;
+            }
+            let lp = ancestors(n).find(|a| a.kind() == "for_expression")?;
+            if lp.start_byte() < b.end_byte() {
+                return None;
+            }
+            let iterable = lp.child_by_field_name("value")?;
+            return Some(iterable);
+        }
+        return None;
+    }
+    Some(v)
+}
+
+impl Rule for UnboundedFanout {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if is_test_code(ctx, node) {
+            return;
+        }
+        for call in Walk::new(node) {
+            if call.kind() != "call_expression" {
+                continue;
+            }
+            if let Some(path) = rust_call_path(ctx.source, call) {
+                let full = ctx.imports.resolve_rust(&path);
+                let kind = match full.as_str() {
+                    "futures::future::join_all" | "futures_util::future::join_all" => Some(false),
+                    "futures::future::try_join_all" | "futures_util::future::try_join_all" => {
+                        Some(true)
+                    }
+                    _ => None,
+                };
+                if let Some(is_try) = kind {
+                    check_join_all(ctx, call, is_try, out);
+                    continue;
+                }
+                if full == "tokio::spawn" || full == "tokio::task::spawn" {
+                    check_spawn_in_loop(ctx, call, call, "`tokio::spawn`", out);
+                }
+                continue;
+            }
+            if let Some((recv, m)) = rust_method_call(call) {
+                let name = ctx.text(m);
+                if !matches!(name, "spawn" | "push") {
+                    continue;
+                }
+                if receiver_is_task_set(ctx, recv, call) {
+                    check_spawn_in_loop(ctx, call, m, "a task per item", out);
+                }
+            }
+        }
+    }
+}
+
+/// Is `recv` a `JoinSet` / `FuturesUnordered` created in this function?
+fn receiver_is_task_set(ctx: &Context<'_>, recv: Node<'_>, at: Node<'_>) -> bool {
+    if recv.kind() != "identifier" {
+        return false;
+    }
+    let Some(f) = enclosing_fn(at) else {
+        return false;
+    };
+    let Some(b) = find_binding(ctx.source, f, ctx.text(recv), at.start_byte()) else {
+        return false;
+    };
+    let text = b
+        .child_by_field_name("value")
+        .and_then(|v| rust_call_path(ctx.source, v))
+        .map(|p| ctx.imports.resolve_rust(&p))
+        .unwrap_or_default();
+    let ty = b
+        .child_by_field_name("type")
+        .map(|t| squash(ctx.text(t)))
+        .unwrap_or_default();
+    text.ends_with("JoinSet::new")
+        || text.ends_with("FuturesUnordered::new")
+        || ty.contains("JoinSet")
+        || ty.contains("FuturesUnordered")
+}
+
+fn check_spawn_in_loop(
+    ctx: &Context<'_>,
+    call: Node<'_>,
+    at: Node<'_>,
+    what: &str,
+    out: &mut Vec<Finding>,
+) {
+    // Nearest loop, not crossing a closure or async block.
+    let mut lp = None;
+    for a in ancestors(call) {
+        if matches!(
+            a.kind(),
+            "closure_expression" | "async_block" | "function_item"
+        ) {
+            break;
+        }
+        if matches!(a.kind(), "loop_expression" | "while_expression") {
+            break;
+        }
+        if a.kind() == "for_expression" {
+            lp = Some(a);
+            break;
+        }
+    }
+    let Some(lp) = lp else { return };
+    let Some(iterable) = lp.child_by_field_name("value") else {
+        return;
+    };
+    let Some(root) = input_root(ctx, iterable) else {
+        return;
+    };
+    if cluster_named(ctx, root) || has_limit(ctx, lp) || !param_is_collection(ctx, root) {
+        return;
+    }
+    let range = if at.id() == call.id() {
+        call.byte_range()
+    } else {
+        at.start_byte()..call.end_byte()
+    };
+    out.push(Finding::new(
+        &META,
+        range,
+        format!(
+            "{what} for every item of `{}` with no concurrency limit: a large input starts that many tasks at once",
+            squash(ctx.text(root))
+        ),
+    ));
+}
+
+fn check_join_all(ctx: &Context<'_>, call: Node<'_>, is_try: bool, out: &mut Vec<Finding>) {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return;
+    };
+    let Some(arg) = args.named_child(0) else {
+        return;
+    };
+    let iter_expr = if arg.kind() == "identifier" {
+        match follow_var(ctx, arg) {
+            Some(e) => e,
+            None => return,
+        }
+    } else {
+        arg
+    };
+    let Some(root) = input_root(ctx, iter_expr) else {
+        return;
+    };
+    if cluster_named(ctx, root) || has_limit(ctx, iter_expr) || !param_is_collection(ctx, root) {
+        return;
+    }
+    let name = if is_try { "try_join_all" } else { "join_all" };
+    let mut f = Finding::new(
+        &META,
+        call.byte_range(),
+        format!(
+            "`{name}` over every item of `{}` with no concurrency limit: a large input starts that many futures at once",
+            squash(ctx.text(root))
+        ),
+    );
+    let n = FANOUT_LIMIT;
+    let (collect, trait_name) = if is_try {
+        ("try_collect", "TryStreamExt")
+    } else {
+        ("collect", "StreamExt")
+    };
+    let mut edits = vec![TextEdit::replace(
+        call.byte_range(),
+        format!(
+            "futures::stream::iter({}).buffered({n}).{collect}::<Vec<_>>()",
+            ctx.text(arg)
+        ),
+    )];
+    // `buffered` needs StreamExt; `try_collect` needs TryStreamExt.
+    for tr in ["StreamExt", trait_name] {
+        let imported = ctx
+            .imports
+            .names
+            .get(tr)
+            .is_some_and(|p| p.starts_with("futures"))
+            || ctx
+                .imports
+                .globs
+                .iter()
+                .any(|g| g == "futures::prelude" || g == "futures::stream");
+        if !imported
+            && !edits
+                .iter()
+                .any(|e| e.replacement.contains(&format!("use futures::{tr};")))
+        {
+            edits.push(TextEdit::insert(
+                import_offset(ctx),
+                format!("use futures::{tr};\n"),
+            ));
+        }
+    }
+    // Merge the import insertions (same offset) into one edit.
+    let mut imports = String::new();
+    edits.retain(|e| {
+        if e.replacement.starts_with("use futures::") && e.range.is_empty() {
+            imports.push_str(&e.replacement);
+            false
+        } else {
+            true
+        }
+    });
+    if !imports.is_empty() {
+        edits.push(TextEdit::insert(import_offset(ctx), imports));
+    }
+    f = f.with_fix(Fix::new(
+        format!("Cap the fan-out (buffered({n}))"),
+        Applicability::Unsafe,
+        edits,
+    ));
+    out.push(f);
+}
+
+/// Where a new `use` goes: after the file's last top-level `use` declaration, or at the start
+/// (after inner attributes and leading comments).
+fn import_offset(ctx: &Context<'_>) -> usize {
+    let mut c = ctx.root.walk();
+    let mut last_use = None;
+    let mut first_item = None;
+    for ch in ctx.root.named_children(&mut c) {
+        match ch.kind() {
+            "use_declaration" => last_use = Some(ch),
+            "line_comment" | "block_comment" | "inner_attribute_item" => {}
+            _ => {
+                if first_item.is_none() {
+                    first_item = Some(ch);
+                }
+            }
+        }
+    }
+    if let Some(u) = last_use {
+        let end = u.end_byte();
+        return ctx.source[end..]
+            .find('\n')
+            .map(|i| end + i + 1)
+            .unwrap_or(ctx.source.len());
+    }
+    first_item.map(|f| f.start_byte()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{check, check_fix};
+
+    #[test]
+    fn flags_fanout_over_input() {
+        check(
+            "unbounded-fanout",
+            r#"
+use futures::future::join_all;
+use tokio::task::JoinSet;
+
+async fn fetch_all(client: &Client, ids: &[u64]) -> Vec<Item> {
+    join_all(ids.iter().map(|id| client.fetch(*id))).await
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+}
+
+async fn pushed(client: &Client, ids: Vec<u64>) -> Result<Vec<Item>, Error> {
+    let mut futs = Vec::new();
+    for id in &ids {
+        futs.push(client.fetch(*id));
+    }
+    futures::future::try_join_all(futs).await
+  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+}
+
+async fn spawn_each(jobs: Vec<Job>) {
+    for job in jobs {
+        tokio::spawn(async move { job.run().await });
+      //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    }
+}
+
+async fn join_set(urls: Vec<String>) {
+    let mut set = JoinSet::new();
+    for u in urls {
+        set.spawn(download(u));
+          //^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    }
+    while let Some(r) = set.join_next().await {}
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_when_bounded() {
+        check(
+            "unbounded-fanout",
+            r#"
+use futures::future::join_all;
+use futures::StreamExt;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+async fn fixed(a: Fut, b: Fut) {
+    join_all(vec![a, b]).await;
+    join_all([1, 2, 3].iter().map(|x| work(*x))).await;
+    join_all((0..4).map(|i| work(i))).await;
+}
+
+async fn limited(ids: Vec<u64>, sem: Arc<Semaphore>) {
+    for id in ids {
+        let permit = sem.clone().acquire_owned().await.unwrap();
+        tokio::spawn(async move { let _p = permit; work(id).await });
+    }
+}
+
+async fn buffered(ids: Vec<u64>) {
+    let r: Vec<_> = futures::stream::iter(ids.into_iter().map(work)).buffered(8).collect().await;
+}
+
+async fn to_peers(peers: &[Peer]) {
+    join_all(peers.iter().map(|p| p.append_entries())).await;
+    for node in &self.nodes {
+        tokio::spawn(heartbeat(node.clone()));
+    }
+}
+
+fn custom_iter(approvals: ApprovalIter) -> FuturesUnordered<Fut> {
+    let stream = FuturesUnordered::new();
+    for approval in approvals {
+        stream.push(connect(approval));
+    }
+    stream
+}
+
+async fn per_topic(topics: Vec<String>, p: &Producer) {
+    futures::future::try_join_all(topics.iter().map(|t| p.send(t))).await;
+}
+
+async fn chunked(ids: Vec<u64>) {
+    for chunk in ids.chunks(100) {
+        tokio::spawn(process(chunk.to_vec()));
+    }
+}
+
+async fn accept(listener: TcpListener) {
+    loop {
+        let (s, _) = listener.accept().await.unwrap();
+        tokio::spawn(serve(s));
+    }
+}
+
+async fn capped_set(urls: Vec<String>) {
+    let mut set = tokio::task::JoinSet::new();
+    for u in urls {
+        if set.len() >= 16 {
+            set.join_next().await;
+        }
+        set.spawn(download(u));
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn fix_join_all_becomes_buffered_stream_with_import() {
+        check_fix(
+            "unbounded-fanout",
+            "Cap the fan-out",
+            "use futures::future::join_all;\n\nasync fn f(ids: Vec<u64>) -> Vec<u64> {\n    join_all(ids.into_iter().map(work)).await\n}\n",
+            "use futures::future::join_all;\nuse futures::StreamExt;\n\nasync fn f(ids: Vec<u64>) -> Vec<u64> {\n    futures::stream::iter(ids.into_iter().map(work)).buffered(16).collect::<Vec<_>>().await\n}\n",
+        );
+    }
+
+    #[test]
+    fn fix_try_join_all_uses_try_collect() {
+        check_fix(
+            "unbounded-fanout",
+            "Cap the fan-out",
+            "async fn f(ids: Vec<u64>) -> Result<Vec<u64>, E> {\n    futures::future::try_join_all(ids.into_iter().map(work)).await\n}\n",
+            "use futures::StreamExt;\nuse futures::TryStreamExt;\nasync fn f(ids: Vec<u64>) -> Result<Vec<u64>, E> {\n    futures::stream::iter(ids.into_iter().map(work)).buffered(16).try_collect::<Vec<_>>().await\n}\n",
+        );
+    }
+}
