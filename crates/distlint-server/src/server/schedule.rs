@@ -6,8 +6,12 @@
 //! never on the async executor. A result is published only if the document is still at the
 //! version analysed (otherwise it is dropped: a newer analysis is already queued).
 //!
-//! In pull mode (the client sent `textDocument.diagnostic` capabilities) nothing is pushed; the
-//! client asks with `textDocument/diagnostic` (see `requests/diagnostic.rs`).
+//! In pull mode (the client sent `textDocument.diagnostic` capabilities) the worker still runs
+//! (coalescing and warming the cache) but publishes nothing; the client asks with
+//! `textDocument/diagnostic` (see `requests/diagnostic.rs`).
+//!
+//! Requests (hover, code actions, pulls) never start a second analysis of a version the worker
+//! is already analysing: [`analyze_latest`] waits for the worker and reads its cached result.
 
 use std::sync::Arc;
 
@@ -33,15 +37,13 @@ impl Drop for EntryGuard {
             if let Ok(mut map) = self.session.schedule.lock() {
                 map.remove(&self.key);
             }
+            self.session.analysed.notify_waiters();
         }
     }
 }
 
 /// Queues an analysis of `uri`'s newest version and, in push mode, its publication.
 pub(crate) fn schedule(session: &Arc<Session>, client: &Client, uri: Uri) {
-    if session.client().pull_diagnostics {
-        return;
-    }
     let key = uri.as_str().to_string();
     {
         let mut map = session.schedule.lock().unwrap_or_else(|e| e.into_inner());
@@ -65,8 +67,11 @@ pub(crate) fn schedule(session: &Arc<Session>, client: &Client, uri: Uri) {
             let k = key.clone();
             match tokio::task::spawn_blocking(move || s.analyze_current(&k)).await {
                 Ok(Some((doc, result))) => {
+                    session.analysed.notify_waiters();
                     show_config_errors(&session, &client).await;
-                    publish(&session, &client, &uri, &doc, &result).await
+                    if !session.client().pull_diagnostics {
+                        publish(&session, &client, &uri, &doc, &result).await
+                    }
                 }
                 // Closed, out of sync, or moved on (then the change marked us dirty).
                 Ok(None) => {}
@@ -78,6 +83,8 @@ pub(crate) fn schedule(session: &Arc<Session>, client: &Client, uri: Uri) {
                 _ => {
                     map.remove(&key);
                     guard.armed = false;
+                    drop(map);
+                    session.analysed.notify_waiters();
                     break;
                 }
             }
@@ -162,14 +169,35 @@ pub(crate) async fn refresh_all(session: &Arc<Session>, client: &Client) {
     }
 }
 
-/// Findings of the newest version with the snapshot they were computed on, analysing on the
-/// blocking pool. Retries (up to 3 times) when the document moves on during the analysis.
+/// How long a request waits for the current version's analysis before giving up.
+const WAIT_FOR_ANALYSIS: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Findings of the newest version with the snapshot they were computed on. Served from the cache
+/// when the current version is analysed; when the background worker is analysing the document,
+/// waits for it (no duplicate analysis); otherwise analyses on the blocking pool.
 /// `Ok(None)`: not open (or out of sync).
 pub(crate) async fn analyze_latest(
     session: &Arc<Session>,
     key: &str,
 ) -> Result<Option<(Document, VersionedFindings)>, LatestError> {
-    for _ in 0..3 {
+    let deadline = tokio::time::Instant::now() + WAIT_FOR_ANALYSIS;
+    loop {
+        // Register for the wake-up before looking, so a worker finishing in between is not missed.
+        let notified = session.analysed.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if let Some(hit) = session.cached_current(key) {
+            return Ok(Some(hit));
+        }
+        if session.host.version(key).is_none() || session.is_desynced(key) {
+            return Ok(None);
+        }
+        if session.is_scheduled(key) {
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(LatestError::KeptChanging);
+            }
+            continue;
+        }
         let s = session.clone();
         let k = key.to_string();
         let result = tokio::task::spawn_blocking(move || s.analyze_current(&k))
@@ -177,13 +205,13 @@ pub(crate) async fn analyze_latest(
             .map_err(|e| LatestError::Failed(e.to_string()))?;
         match result {
             Some(hit) => return Ok(Some(hit)),
-            None if session.host.version(key).is_none() || session.is_desynced(key) => {
-                return Ok(None)
+            None if tokio::time::Instant::now() >= deadline => {
+                return Err(LatestError::KeptChanging)
             }
+            // Moved on meanwhile: its change scheduled the worker; wait for it.
             None => continue,
         }
     }
-    Err(LatestError::KeptChanging)
 }
 
 /// Why [`analyze_latest`] gave up.
@@ -191,7 +219,7 @@ pub(crate) async fn analyze_latest(
 pub(crate) enum LatestError {
     /// The analysis task failed (panicked).
     Failed(String),
-    /// The document changed during each of 3 attempts.
+    /// No analysis of the current version finished within the wait limit (it kept changing).
     KeptChanging,
 }
 

@@ -54,6 +54,9 @@ pub struct Session {
     /// worker's publish for the same document.
     pub(crate) publish_lock: tokio::sync::Mutex<()>,
     startup_warnings: Mutex<Vec<String>>,
+    /// Woken after every background analysis (any document): requests waiting for the analysis
+    /// of a document's current version re-check the cache instead of analysing it a second time.
+    pub(crate) analysed: tokio::sync::Notify,
 }
 
 impl Default for Session {
@@ -79,6 +82,7 @@ impl Session {
             schedule: Mutex::new(HashMap::new()),
             publish_lock: tokio::sync::Mutex::new(()),
             startup_warnings: Mutex::new(Vec::new()),
+            analysed: tokio::sync::Notify::new(),
         }
     }
 
@@ -209,6 +213,55 @@ impl Session {
         self.desynced.contains(key)
     }
 
+    /// Which analysis applies to `doc` (see [`Session::analyze_current`]).
+    fn route(&self, key: &str, doc: &Document) -> Route {
+        let effective = match self.configs().for_document(doc.path(), &self.roots()) {
+            Ok(FileScope::Excluded(by)) => {
+                tracing::debug!(uri = key, config = %by.display(), "excluded by distlint.toml");
+                return Route::Excluded;
+            }
+            Ok(scope) => self.settings().apply(scope.config().unwrap_or_default()),
+            Err(e) => {
+                self.report_config_error(e.to_string());
+                self.settings().apply(Config::default())
+            }
+        };
+        if doc.path().is_none() || *self.host.analyzer().config() == effective {
+            Route::Host
+        } else {
+            Route::Own(effective)
+        }
+    }
+
+    /// Cached findings of the document's current version with its snapshot, without analysing.
+    pub fn cached_current(&self, key: &str) -> Option<(Document, VersionedFindings)> {
+        if self.is_desynced(key) {
+            return None;
+        }
+        let doc = self.host.snapshot(key)?;
+        let hit = match self.route(key, &doc) {
+            Route::Excluded => return None,
+            Route::Host => self.host.cached(key)?,
+            Route::Own(_) => {
+                let h = self.other_config_results.get(key)?;
+                if h.0 != self.generation() {
+                    return None;
+                }
+                h.1.clone()
+            }
+        };
+        (hit.version == doc.version()).then_some((doc, hit))
+    }
+
+    /// Whether a background analysis of the document is running or queued.
+    pub(crate) fn is_scheduled(&self, key: &str) -> bool {
+        self.schedule
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .is_some_and(|s| s.running)
+    }
+
     /// Findings of the document's current version together with the snapshot they were computed
     /// on (so byte ranges convert against the right text). Blocking: call it off the async
     /// executor. `None` when the document is not open, out of sync, or moved on during the
@@ -223,29 +276,24 @@ impl Session {
         }
         let doc = self.host.snapshot(key)?;
         let generation = self.generation();
-        let effective = match self.configs().for_document(doc.path(), &self.roots()) {
-            Ok(FileScope::Excluded(by)) => {
-                tracing::debug!(uri = key, config = %by.display(), "excluded by distlint.toml");
+        let effective = match self.route(key, &doc) {
+            Route::Excluded => {
                 let empty = VersionedFindings {
                     version: doc.version(),
                     findings: Arc::new(Vec::new()),
                 };
                 return Some((doc, empty));
             }
-            Ok(scope) => self.settings().apply(scope.config().unwrap_or_default()),
-            Err(e) => {
-                self.report_config_error(e.to_string());
-                self.settings().apply(Config::default())
+            Route::Host => {
+                let result = self.host.analyze(key)?;
+                if result.version == doc.version() {
+                    return Some((doc, result));
+                }
+                let doc = self.host.snapshot(key)?;
+                return (doc.version() == result.version).then_some((doc, result));
             }
+            Route::Own(config) => config,
         };
-        if doc.path().is_none() || *self.host.analyzer().config() == effective {
-            let result = self.host.analyze(key)?;
-            if result.version == doc.version() {
-                return Some((doc, result));
-            }
-            let doc = self.host.snapshot(key)?;
-            return (doc.version() == result.version).then_some((doc, result));
-        }
         if let Some(hit) = self.other_config_results.get(key) {
             if hit.0 == generation && hit.1.version == doc.version() {
                 return Some((doc, hit.1.clone()));
@@ -261,4 +309,14 @@ impl Session {
         }
         Some((doc, result))
     }
+}
+
+/// How a document is analysed.
+enum Route {
+    /// Its `distlint.toml` excludes it: no findings.
+    Excluded,
+    /// Through the shared host (root configuration; cached and incremental).
+    Host,
+    /// With its own configuration (another `distlint.toml`), cached in the session.
+    Own(Config),
 }
