@@ -24,6 +24,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::replication_lag::RULE,
         &rust::hot_spot::RULE,
         &rust::schema_evolution::RULE,
+        &rust::unbounded_work_queue::RULE,
         &rust::lock_held_across_await::RULE,
         &rust::reqwest_client_without_timeout::RULE,
         &rust::connect_without_timeout::RULE,

@@ -8,8 +8,8 @@ use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::rust_fn_is_async;
 
 use super::common::{
-    args_of, call_target, functions, handle_name, is_constant, method_call, name_has, own_nodes,
-    str_lit, text_has,
+    args_of, call_target, code_has, functions, handle_name, is_constant, method_call, name_has,
+    own_nodes, str_lit,
 };
 
 /// The rule.
@@ -213,14 +213,14 @@ impl Rule for CacheStampede {
             if !loads {
                 continue;
             }
-            if !text_has(ctx, f, SINGLE_FLIGHT) {
+            if !code_has(ctx, f, SINGLE_FLIGHT) {
                 out.push(Finding::new(
                     &META,
                     get.byte_range(),
                     "cache-aside read with no single-flight: when this key expires every concurrent request loads the origin at once",
                 ));
             }
-            if text_has(ctx, f, JITTER) {
+            if code_has(ctx, f, JITTER) {
                 continue;
             }
             let constant_ttl = match ttl {

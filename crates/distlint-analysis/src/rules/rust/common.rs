@@ -399,3 +399,21 @@ pub fn ancestors_loop(node: Node<'_>) -> Option<Node<'_>> {
 pub fn skip_test_file(ctx: &Context<'_>) -> bool {
     !ctx.config.include_tests && ctx.path.is_some_and(super::local_flow::is_test_path)
 }
+
+/// Like [`text_has`], but over code only: the leaf tokens of `node` outside comments,
+/// concatenated without whitespace and lower-cased (`AckKind :: Term` → `ackkind::term`), so a
+/// comment that names the missing safeguard ("no outbox here") does not count as having it.
+pub fn code_has(ctx: &Context<'_>, node: Node<'_>, needles: &[&str]) -> bool {
+    let mut code = String::new();
+    let mut w = Walk::new(node);
+    while let Some(n) = w.next() {
+        if matches!(n.kind(), "line_comment" | "block_comment") {
+            w.skip_subtree();
+            continue;
+        }
+        if n.child_count() == 0 {
+            code.push_str(ctx.text(n));
+        }
+    }
+    name_has(&code, needles)
+}

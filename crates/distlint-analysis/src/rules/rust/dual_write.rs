@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 
-use super::common::{args_of, broker_publish, functions, method_call, own_nodes, text_has};
+use super::common::{args_of, broker_publish, code_has, functions, method_call, own_nodes};
 
 /// The rule.
 pub struct DualWrite;
@@ -83,7 +83,7 @@ impl Rule for DualWrite {
                 .copied()
                 .filter(|n| broker_publish(ctx, *n))
                 .collect();
-            if publishes.is_empty() || text_has(ctx, f, &["outbox"]) {
+            if publishes.is_empty() || code_has(ctx, f, &["outbox"]) {
                 continue;
             }
             for p in publishes {

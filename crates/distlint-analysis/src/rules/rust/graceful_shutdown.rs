@@ -6,7 +6,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
-use super::common::{call_target, chain, enclosing_fn, text_has};
+use super::common::{call_target, chain, code_has, enclosing_fn};
 
 /// The rule.
 pub struct GracefulShutdown;
@@ -106,7 +106,7 @@ impl Rule for GracefulShutdown {
                 _ => continue,
             };
             if let Some(f) = enclosing_fn(aw) {
-                if text_has(ctx, f, SIGNS) {
+                if code_has(ctx, f, SIGNS) {
                     continue;
                 }
             }

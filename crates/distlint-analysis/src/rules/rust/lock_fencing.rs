@@ -7,7 +7,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 
 use super::common::{
-    args_of, call_target, functions, method_call, name_has, own_nodes, str_lit, text_has,
+    args_of, call_target, code_has, functions, method_call, name_has, own_nodes, str_lit,
 };
 
 /// The rule.
@@ -177,7 +177,7 @@ impl Rule for LockFencing {
             else {
                 continue;
             };
-            if text_has(ctx, f, TOKENISH) {
+            if code_has(ctx, f, TOKENISH) {
                 continue;
             }
             let writes_after = nodes.iter().any(|n| {

@@ -22,3 +22,4 @@ pub mod unbounded_channel;
 pub mod unbounded_fanout;
 pub mod unbounded_retry;
 pub mod wall_clock_elapsed;
+pub mod unbounded_work_queue;

@@ -7,8 +7,8 @@ use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
 
 use super::common::{
-    args_of, chain, enclosing_loop, file_uses_crate, functions, handle_name, is_loop, method_call,
-    name_has, outer_value, own_nodes, simple_pattern_name, text_has,
+    args_of, chain, code_has, enclosing_loop, file_uses_crate, functions, handle_name, is_loop,
+    method_call, name_has, outer_value, own_nodes, simple_pattern_name,
 };
 
 /// The rule.
@@ -311,7 +311,7 @@ impl Rule for PoisonMessage {
                 let Some(body) = lp.child_by_field_name("body") else {
                     continue;
                 };
-                if text_has(ctx, body, DEAD_LETTER) {
+                if code_has(ctx, body, DEAD_LETTER) {
                     continue;
                 }
                 let names = message_names(ctx, body, bound);

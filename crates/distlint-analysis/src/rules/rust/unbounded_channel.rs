@@ -39,8 +39,13 @@ process is OOM-killed, losing every message still in the queue. On restart the b
 upstream retries built up arrives at once and the cycle repeats.\n\n\
 A bounded channel makes producers wait (or fail fast with `try_send`) when the consumer falls \
 behind, so overload shows up as latency or shed load at the edge instead of a crash.",
-        known_problems: "- A channel whose producer is itself bounded (a fixed set of tasks that \
-each send once, a channel used as a one-shot signal) cannot grow without limit; suppress with a reason.\n\
+        known_problems: "- Silent when the file shows the queue is bounded: every use of the \
+sender in the creating function is a send outside any loop (or in a closure handed to a `spawn`), \
+or a `drop`, with at least one send (an unused sender is still reported: the code is likely \
+being written); or each message carries a `oneshot` reply sender (in the channel's type, or in every \
+send on the struct field the sender is stored in), so each caller waits for its reply. A \
+producer bounded in ways the file does not show (a fixed worker count, a want/give handshake) \
+is still reported; suppress with a reason.\n\
 - Aliased re-exports from other crates (`my_crate::channel()` wrapping `unbounded_channel`) are not followed.\n\
 - `use` declarations are collected file-wide, so a `use` inside one function is treated as visible in all of them.\n\
 - The fix follows senders by name within a function; a sender variable shadowed by an unrelated \
@@ -159,6 +164,9 @@ impl Rule for UnboundedChannel {
             let Some((kind, full, bounded)) = unbounded_constructor(ctx, call) else {
                 continue;
             };
+            if bounds::visibly_bounded(ctx, call) {
+                continue;
+            }
             let message = match kind {
                 ChannelKind::Std => "unbounded `std::sync::mpsc::channel`: a slow receiver lets the queue grow until the process runs out of memory",
                 _ => "unbounded channel: a slow consumer lets the queue grow until the process runs out of memory",
@@ -169,6 +177,258 @@ impl Rule for UnboundedChannel {
             }
             out.push(finding);
         }
+    }
+}
+
+/// Channels whose queue the file shows cannot grow without limit: every send happens a fixed
+/// number of times, or every message carries a reply channel that the sender then waits on.
+mod bounds {
+    use tree_sitter::Node;
+
+    use crate::rule::Context;
+    use crate::syntax::{ancestors, squash, Walk};
+
+    use super::super::common::{
+        args_of, idents, in_macro, is_loop, method_call, simple_pattern_name,
+    };
+
+    /// True when the channel's queue is visibly bounded (see the rule's known problems).
+    pub fn visibly_bounded(ctx: &Context<'_>, call: Node<'_>) -> bool {
+        request_response_type(ctx, call)
+            || producer_is_bounded(ctx, call).unwrap_or(false)
+            || request_response_sends(ctx, call)
+    }
+
+    /// The sender's binding: the `let (tx, rx) = <call>;` and the name `tx` (`None` for `_`).
+    fn binding<'t>(ctx: &Context<'_>, call: Node<'t>) -> Option<(Node<'t>, Option<String>)> {
+        let l = call.parent().filter(|p| p.kind() == "let_declaration")?;
+        let pat = l
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "tuple_pattern")?;
+        let first = pat.named_child(0)?;
+        if ctx.text(first) == "_" {
+            return Some((l, None));
+        }
+        Some((l, simple_pattern_name(ctx, first).map(String::from)))
+    }
+
+    /// `unbounded_channel::<(Request, oneshot::Sender<Response>)>()`: each message carries its
+    /// reply channel.
+    fn request_response_type(ctx: &Context<'_>, call: Node<'_>) -> bool {
+        let mut t = String::new();
+        if let Some(f) = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "generic_function")
+        {
+            if let Some(a) = f.child_by_field_name("type_arguments") {
+                t.push_str(ctx.text(a));
+            }
+        }
+        if let Some(ty) = call
+            .parent()
+            .filter(|p| p.kind() == "let_declaration")
+            .and_then(|l| l.child_by_field_name("type"))
+        {
+            t.push_str(ctx.text(ty));
+        }
+        t.to_ascii_lowercase().contains("oneshot")
+    }
+
+    /// Sends on a struct field that holds this sender all carry a `oneshot` sender created in the
+    /// sending function (request/response: each caller waits for its reply).
+    fn request_response_sends(ctx: &Context<'_>, call: Node<'_>) -> bool {
+        let Some((l, Some(name))) = binding(ctx, call) else {
+            return false;
+        };
+        let Some(scope) = ancestors(l).find(|a| a.kind() == "function_item") else {
+            return false;
+        };
+        let mut field: Option<(String, Node<'_>)> = None;
+        for n in Walk::new(scope) {
+            match n.kind() {
+                "field_initializer" => {
+                    let v = n.child_by_field_name("value");
+                    if v.is_some_and(|v| ctx.text(v) == name) {
+                        field = n
+                            .child_by_field_name("field")
+                            .map(|f| (ctx.text(f).to_string(), n));
+                    }
+                }
+                "shorthand_field_initializer" if ctx.text(n) == name => {
+                    field = Some((name.clone(), n));
+                }
+                _ => {}
+            }
+        }
+        let Some((field, init)) = field else {
+            return false;
+        };
+        // The struct the sender is stored in; only its own methods' sends are looked at.
+        let Some(owner) = ancestors(init)
+            .find(|a| a.kind() == "struct_expression")
+            .and_then(|se| se.child_by_field_name("name"))
+            .map(|n| base_name(ctx.text(n)))
+        else {
+            return false;
+        };
+        let mut sends = 0;
+        for n in Walk::new(ctx.root) {
+            let Some(m) = method_call(n) else { continue };
+            if ctx.text(m.name) != "send" {
+                continue;
+            }
+            let on_field = m.receiver.kind() == "field_expression"
+                && m.receiver
+                    .child_by_field_name("field")
+                    .is_some_and(|f| ctx.text(f) == field);
+            if !on_field {
+                continue;
+            }
+            let in_owner = ancestors(n)
+                .find(|a| a.kind() == "impl_item")
+                .and_then(|i| i.child_by_field_name("type"))
+                .is_some_and(|t| base_name(ctx.text(t)) == owner);
+            if !in_owner {
+                continue;
+            }
+            sends += 1;
+            let Some(f) = ancestors(n).find(|a| a.kind() == "function_item") else {
+                return false;
+            };
+            let reply_senders: Vec<String> = Walk::new(f)
+                .filter(|x| x.kind() == "let_declaration")
+                .filter(|x| {
+                    x.child_by_field_name("value")
+                        .is_some_and(|v| squash(ctx.text(v)).contains("oneshot::channel"))
+                })
+                .filter_map(|x| {
+                    let p = x.child_by_field_name("pattern")?;
+                    let first = p.named_child(0)?;
+                    simple_pattern_name(ctx, first).map(String::from)
+                })
+                .collect();
+            let carries = args_of(m.args).iter().any(|a| {
+                idents(ctx, *a)
+                    .iter()
+                    .any(|i| reply_senders.iter().any(|r| r == i))
+            });
+            if !carries {
+                return false;
+            }
+        }
+        sends > 0
+    }
+
+    /// `a::B<T>` → `B`.
+    fn base_name(t: &str) -> String {
+        let t = squash(t);
+        let t = t.split('<').next().unwrap_or("");
+        t.rsplit("::").next().unwrap_or(t).to_string()
+    }
+
+    /// Every use of the sender (and its clones) in the creating function is a send outside any
+    /// loop or repeatedly-called closure, or a `drop`: the channel holds at most that many messages.
+    /// `None` when the sender escapes where it cannot be followed.
+    fn producer_is_bounded(ctx: &Context<'_>, call: Node<'_>) -> Option<bool> {
+        let (l, name) = binding(ctx, call)?;
+        // A sender that is dropped at once or never used yet (code being typed in the editor)
+        // shows no bound: keep reporting.
+        let name = name?;
+        let mut sends = 0usize;
+        let scope = ancestors(l).find(|a| a.kind() == "function_item")?;
+        let mut names = vec![(l.end_byte(), name)];
+        let mut i = 0;
+        while i < names.len() {
+            let (from, name) = names[i].clone();
+            i += 1;
+            let mut w = Walk::new(scope);
+            while let Some(n) = w.next() {
+                if n.kind() == "function_item" && n != scope {
+                    w.skip_subtree();
+                    continue;
+                }
+                if n.kind() != "identifier" || n.start_byte() < from || ctx.text(n) != name {
+                    continue;
+                }
+                if in_macro(n) {
+                    return None;
+                }
+                let mut e = n;
+                loop {
+                    let p = e.parent()?;
+                    match p.kind() {
+                        "reference_expression" | "parenthesized_expression" => e = p,
+                        "field_expression" if p.child_by_field_name("value") == Some(e) => {
+                            let c = p.parent().filter(|c| c.kind() == "call_expression")?;
+                            let m = method_call(c)?;
+                            match ctx.text(m.name) {
+                                "send" | "try_send" | "send_async" | "unbounded_send"
+                                | "blocking_send" | "send_timeout" | "send_deadline" => {
+                                    if !runs_once(ctx, c, scope) {
+                                        return Some(false);
+                                    }
+                                    sends += 1;
+                                    break;
+                                }
+                                "clone" => e = c,
+                                "is_closed" | "closed" | "len" | "is_empty" | "same_channel"
+                                | "is_disconnected" | "sender_count" | "receiver_count" => break,
+                                _ => return None,
+                            }
+                        }
+                        "let_declaration" if p.child_by_field_name("value") == Some(e) => {
+                            let nm = p
+                                .child_by_field_name("pattern")
+                                .and_then(|x| simple_pattern_name(ctx, x))?;
+                            if names.len() > 32 {
+                                return None;
+                            }
+                            names.push((p.end_byte(), nm.to_string()));
+                            break;
+                        }
+                        "arguments" => {
+                            let callee = p.parent()?.child_by_field_name("function")?;
+                            let path = ctx.imports.resolve_rust(&squash(ctx.text(callee)));
+                            if matches!(
+                                path.as_str(),
+                                "drop" | "std::mem::drop" | "core::mem::drop"
+                            ) {
+                                break;
+                            }
+                            return None;
+                        }
+                        "expression_statement" => break,
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        Some(sends > 0)
+    }
+
+    /// Whether `send` runs at most once per call of `scope`: not inside a loop, and inside no
+    /// closure other than one handed to a `spawn` (which runs it once).
+    fn runs_once(ctx: &Context<'_>, send: Node<'_>, scope: Node<'_>) -> bool {
+        for a in ancestors(send) {
+            if a == scope {
+                return true;
+            }
+            if is_loop(a) {
+                return false;
+            }
+            if a.kind() == "closure_expression" {
+                let spawned = a
+                    .parent()
+                    .filter(|p| p.kind() == "arguments")
+                    .and_then(|p| p.parent())
+                    .and_then(|c| c.child_by_field_name("function"))
+                    .is_some_and(|f| squash(ctx.text(f)).ends_with("spawn"));
+                if !spawned {
+                    return false;
+                }
+            }
+        }
+        true
     }
 }
 
@@ -837,6 +1097,7 @@ async fn run() {
                //^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
     let (k, l) = futures::channel::mpsc::unbounded::<u8>();
                //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    keep((tx, a, c, e, g, i, k));
 }
 "#,
         );
@@ -851,6 +1112,7 @@ use tokio::sync::mpsc::unbounded_channel;
 fn spawn_worker() {
     let (tx, rx) = unbounded_channel::<u64>();
                  //^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    keep(tx);
 }
 "#,
         );
@@ -894,6 +1156,7 @@ fn g() {
     use std::sync::mpsc as smpsc;
     let (tx, rx) = smpsc::channel::<u8>();
                  //^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    keep(tx);
 }
 "#,
         );
@@ -926,6 +1189,7 @@ fn f() {
     let (a, b) = std::sync::mpsc::channel::<u8>(); // distlint:ignore unbounded-channel shutdown signal only
     let (c, d) = std::sync::mpsc::channel::<u8>(); // distlint:ignore some-other-rule reason
                //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    keep(c);
 }
 "#,
         );
@@ -942,6 +1206,7 @@ fn broken( {
 fn ok() {
     let (tx, rx) = flume::unbounded::<u8>();
                  //^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    keep(tx);
 }
 "#,
         );
@@ -952,8 +1217,8 @@ fn ok() {
         check_fix(
             "unbounded-channel",
             "Bound this channel",
-            "use std::sync::mpsc;\nfn f() {\n    let (tx, rx) = mpsc::channel::<u8>();\n}\n",
-            "use std::sync::mpsc;\nfn f() {\n    let (tx, rx) = mpsc::sync_channel::<u8>(1024);\n}\n",
+            "use std::sync::mpsc;\nfn f() {\n    let (tx, rx) = mpsc::channel::<u8>();\n    loop { tx.send(1).unwrap(); }\n}\n",
+            "use std::sync::mpsc;\nfn f() {\n    let (tx, rx) = mpsc::sync_channel::<u8>(1024);\n    loop { tx.send(1).unwrap(); }\n}\n",
         );
     }
 
@@ -962,8 +1227,8 @@ fn ok() {
         check_fix(
             "unbounded-channel",
             "Bound this channel",
-            "use crossbeam_channel::unbounded;\nfn f() {\n    let (tx, rx) = unbounded::<u8>();\n}\n",
-            "use crossbeam_channel::unbounded;\nfn f() {\n    let (tx, rx) = crossbeam_channel::bounded::<u8>(1024);\n}\n",
+            "use crossbeam_channel::unbounded;\nfn f() {\n    let (tx, rx) = unbounded::<u8>();\n    keep(tx);\n}\n",
+            "use crossbeam_channel::unbounded;\nfn f() {\n    let (tx, rx) = crossbeam_channel::bounded::<u8>(1024);\n    keep(tx);\n}\n",
         );
     }
     #[test]
@@ -971,8 +1236,8 @@ fn ok() {
         check_fix(
             "unbounded-channel",
             "Bound this channel (capacity 1024)",
-            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, mut rx) = mpsc::unbounded_channel::<u64>();\n    let tx2 = tx.clone();\n    tokio::spawn(async move {\n        tx2.send(1).unwrap();\n    });\n    if tx.send(2).is_err() {\n        return;\n    }\n    while let Some(v) = rx.recv().await {}\n}\n",
-            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, mut rx) = mpsc::channel::<u64>(1024);\n    let tx2 = tx.clone();\n    tokio::spawn(async move {\n        tx2.send(1).await.unwrap();\n    });\n    if tx.send(2).await.is_err() {\n        return;\n    }\n    while let Some(v) = rx.recv().await {}\n}\n",
+            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, mut rx) = mpsc::unbounded_channel::<u64>();\n    let tx2 = tx.clone();\n    tokio::spawn(async move {\n        loop {\n            tx2.send(1).unwrap();\n        }\n    });\n    if tx.send(2).is_err() {\n        return;\n    }\n    while let Some(v) = rx.recv().await {}\n}\n",
+            "use tokio::sync::mpsc;\nasync fn run() {\n    let (tx, mut rx) = mpsc::channel::<u64>(1024);\n    let tx2 = tx.clone();\n    tokio::spawn(async move {\n        loop {\n            tx2.send(1).await.unwrap();\n        }\n    });\n    if tx.send(2).await.is_err() {\n        return;\n    }\n    while let Some(v) = rx.recv().await {}\n}\n",
         );
     }
 
@@ -1055,14 +1320,14 @@ async fn produce(tx: &mpsc::Sender<String>) {
         check_fix(
             "unbounded-channel",
             "Bound this channel (capacity 1024)",
-            "use futures::channel::mpsc::{self, UnboundedReceiver};\nuse futures::SinkExt;\nasync fn run() -> UnboundedReceiver<u8> {\n    let (mut tx, rx) = mpsc::unbounded();\n    tx.send(1).await.unwrap();\n    rx\n}\n",
-            "use futures::channel::mpsc::{self, Receiver};\nuse futures::SinkExt;\nasync fn run() -> Receiver<u8> {\n    let (mut tx, rx) = mpsc::channel(1024);\n    tx.send(1).await.unwrap();\n    rx\n}\n",
+            "use futures::channel::mpsc::{self, UnboundedReceiver};\nuse futures::SinkExt;\nasync fn run() -> UnboundedReceiver<u8> {\n    let (mut tx, rx) = mpsc::unbounded();\n    while tick().await {\n        tx.send(1).await.unwrap();\n    }\n    rx\n}\n",
+            "use futures::channel::mpsc::{self, Receiver};\nuse futures::SinkExt;\nasync fn run() -> Receiver<u8> {\n    let (mut tx, rx) = mpsc::channel(1024);\n    while tick().await {\n        tx.send(1).await.unwrap();\n    }\n    rx\n}\n",
         );
         check_fix(
             "unbounded-channel",
             "constructor only: `unbounded_send`",
-            "use futures::channel::mpsc;\nfn run() {\n    let (tx, rx) = mpsc::unbounded::<u8>();\n    tx.unbounded_send(1).unwrap();\n}\n",
-            "use futures::channel::mpsc;\nfn run() {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    tx.unbounded_send(1).unwrap();\n}\n",
+            "use futures::channel::mpsc;\nfn run() {\n    let (tx, rx) = mpsc::unbounded::<u8>();\n    loop {\n        tx.unbounded_send(1).unwrap();\n    }\n}\n",
+            "use futures::channel::mpsc;\nfn run() {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    loop {\n        tx.unbounded_send(1).unwrap();\n    }\n}\n",
         );
     }
 
@@ -1073,6 +1338,61 @@ async fn produce(tx: &mpsc::Sender<String>) {
             "Bound this channel (capacity 1024)",
             "use std::sync::mpsc::{channel, Sender};\nfn worker(tx: Sender<u8>) {\n    tx.send(1).unwrap();\n}\nfn main() {\n    let (tx, rx) = channel();\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
             "use std::sync::mpsc::{channel, SyncSender};\nfn worker(tx: SyncSender<u8>) {\n    tx.send(1).unwrap();\n}\nfn main() {\n    let (tx, rx) = std::sync::mpsc::sync_channel(1024);\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
+        );
+    }
+    #[test]
+    fn silent_when_the_file_shows_the_queue_is_bounded() {
+        check(
+            "unbounded-channel",
+            r#"
+use tokio::sync::{mpsc, oneshot};
+fn one_shot_signal() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        tx.send(compute()).unwrap();
+    });
+    let (done_tx, done_rx) = flume::unbounded();
+    done_tx.send(()).unwrap();
+    drop(done_tx);
+}
+fn request_channel() -> Handle {
+    let (tx, rx) = mpsc::unbounded_channel::<(Request, oneshot::Sender<Response>)>();
+    Handle { tx }
+}
+struct Client { inner: mpsc::UnboundedSender<Envelope> }
+fn client() -> Client {
+    let (tx, rx) = mpsc::unbounded_channel();
+    Client { inner: tx }
+}
+impl Client {
+    async fn call(&self, req: Request) -> Response {
+        let (reply, wait) = oneshot::channel();
+        self.inner.send(Envelope { req, reply }).unwrap();
+        wait.await.unwrap()
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_producers_in_loops_and_callbacks() {
+        check(
+            "unbounded-channel",
+            r#"
+async fn pump(mut socket: Socket) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+                     //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    tokio::spawn(async move {
+        while let Some(frame) = socket.next().await {
+            tx.send(frame).unwrap();
+        }
+    });
+    let (etx, erx) = flume::unbounded();
+                   //^^^^^^^^^^^^^^^^^^ unbounded-channel
+    bus.on_event(move |e| { etx.send(e).ok(); });
+}
+"#,
         );
     }
 }

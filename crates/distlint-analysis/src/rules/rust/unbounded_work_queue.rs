@@ -1,0 +1,301 @@
+//! `unbounded-work-queue` (category `unbounded-queue`): a `VecDeque`/`Vec` field used as a work
+//! queue, pushed from a receive loop and never checked against a capacity.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::syntax::{squash, Walk};
+
+use super::common::{ancestors_loop, code_has, method_call, name_has};
+
+/// The rule.
+pub struct UnboundedWorkQueue;
+
+/// Registered instance.
+pub static RULE: UnboundedWorkQueue = UnboundedWorkQueue;
+
+static META: RuleMeta = RuleMeta {
+    id: "unbounded-work-queue",
+    language: Language::Rust,
+    category: "unbounded-queue",
+    severity: Severity::Major,
+    title: "Work queue without a capacity",
+    scope: Scope::File,
+    default_enabled: true,
+    docs: RuleDocs {
+        what: "Finds a struct field of type `VecDeque<T>` or `Vec<T>` named like a work queue \
+(queue, pending, backlog, jobs, tasks, work, inbox, waiting, requests) that a method in the same \
+file pushes to (`self.f.push_back(..)`, `push`, `push_front`) inside a receive loop — `loop`, \
+`while`, or a `for` over `incoming()`/a stream/a receiver — when no `impl` of the struct in the \
+file ever looks at the queue's length (`self.f.len()`), its capacity, `is_full`, or truncates \
+it, and the same loop does not also drain it (`pop_front`, `pop`, `drain`, `clear`).",
+        why: "A hand-rolled queue has the same failure as an unbounded channel:\n\n\
+1. The receive loop accepts requests or messages as fast as they arrive and appends each one.\n\
+2. The worker that drains the queue slows down (a slow dependency, a CPU spike).\n\
+3. Nothing refuses new work, so the `VecDeque` grows by the arrival rate minus the service \
+rate, every second, and every queued item waits longer.\n\
+4. The process runs out of memory and is killed with the whole backlog in it; clients that \
+time out retry and add to the next backlog.\n\n\
+Check the length before pushing and shed or back-pressure when full (or use a bounded channel).",
+        known_problems: "- Only pushes in methods of `impl` blocks in the same file as the \
+struct are seen.\n\
+- A queue whose producers are bounded elsewhere (a fixed number of items per tick) is reported \
+if the loop shape matches; suppress with the reason.\n\
+- Any length check anywhere in the impls keeps the rule silent, even if it is not a capacity check.\n\
+- A `loop` that contains a `break` or `return` is taken for a bounded wait (\"read until the reply \
+arrives\") and not reported.",
+        example: "struct Dispatcher { queue: VecDeque<Job> }\nimpl Dispatcher {\n    async fn run(&mut self, mut rx: Receiver<Job>) {\n        while let Some(job) = rx.recv().await {\n            self.queue.push_back(job);\n        }\n    }\n}",
+        use_instead: "const MAX_QUEUED: usize = 10_000;\nimpl Dispatcher {\n    async fn run(&mut self, mut rx: Receiver<Job>) {\n        while let Some(job) = rx.recv().await {\n            if self.queue.len() >= MAX_QUEUED {\n                job.reject(\"overloaded\");\n                continue;\n            }\n            self.queue.push_back(job);\n        }\n    }\n}",
+        fix: "",
+    },
+};
+
+const QUEUEISH: &[&str] = &[
+    "queue", "pending", "backlog", "jobs", "tasks", "work", "inbox", "waiting", "requests",
+];
+const LIMIT_SIGNS: &[&str] = &["capacity", "is_full", "truncate", "max_len", "limit"];
+
+/// Queue-like fields per struct name.
+fn queue_fields(ctx: &Context<'_>) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for s in Walk::new(ctx.root) {
+        if s.kind() != "struct_item" {
+            continue;
+        }
+        let Some(name) = s.child_by_field_name("name") else {
+            continue;
+        };
+        let Some(body) = s.child_by_field_name("body") else {
+            continue;
+        };
+        for f in crate::syntax::named_children(body) {
+            if f.kind() != "field_declaration" {
+                continue;
+            }
+            let (Some(fname), Some(ty)) =
+                (f.child_by_field_name("name"), f.child_by_field_name("type"))
+            else {
+                continue;
+            };
+            let t = squash(ctx.text(ty));
+            let base = t.split('<').next().unwrap_or("");
+            let base = base.rsplit("::").next().unwrap_or(base);
+            let is_seq = matches!(base, "VecDeque" | "Vec");
+            if is_seq && t != "Vec<u8>" && name_has(ctx.text(fname), QUEUEISH) {
+                out.entry(ctx.text(name).to_string())
+                    .or_default()
+                    .push(ctx.text(fname).to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A loop that keeps receiving new work rather than walking a finite collection.
+fn receive_loop(ctx: &Context<'_>, lp: Node<'_>) -> bool {
+    match lp.kind() {
+        // A `loop` that `break`s or `return`s (e.g. "read until the reply arrives") is a bounded
+        // wait, not a receive loop.
+        "loop_expression" => {
+            let Some(body) = lp.child_by_field_name("body") else {
+                return false;
+            };
+            let mut w = Walk::new(body);
+            while let Some(n) = w.next() {
+                if matches!(
+                    n.kind(),
+                    "closure_expression" | "function_item" | "async_block"
+                ) {
+                    w.skip_subtree();
+                    continue;
+                }
+                if matches!(n.kind(), "break_expression" | "return_expression") {
+                    return false;
+                }
+            }
+            true
+        }
+        "while_expression" => lp.child_by_field_name("condition").is_some_and(|c| {
+            let t = ctx.text(c);
+            t.contains(".await") || name_has(t, &["recv", "accept", "incoming", "next", "read"])
+        }),
+        "for_expression" => lp.child_by_field_name("value").is_some_and(|v| {
+            name_has(
+                ctx.text(v),
+                &[
+                    "incoming", "stream", "recv", "subscri", "messages", "iter()",
+                ],
+            ) && name_has(
+                ctx.text(v),
+                &["incoming", "stream", "recv", "subscri", "messages", "rx"],
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// `self.<field>` as written, for a receiver.
+fn self_field<'s>(ctx: &Context<'s>, recv: Node<'_>) -> Option<&'s str> {
+    if recv.kind() != "field_expression" {
+        return None;
+    }
+    let v = recv.child_by_field_name("value")?;
+    if ctx.text(v) != "self" {
+        return None;
+    }
+    recv.child_by_field_name("field").map(|f| ctx.text(f))
+}
+
+impl Rule for UnboundedWorkQueue {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if super::common::skip_test_file(ctx) {
+            return;
+        }
+        let fields = queue_fields(ctx);
+        if fields.is_empty() {
+            return;
+        }
+        let impls: Vec<(String, Node<'_>)> = Walk::new(node)
+            .filter(|n| n.kind() == "impl_item")
+            .filter_map(|i| {
+                let ty = i.child_by_field_name("type")?;
+                let t = squash(ctx.text(ty));
+                Some((t.split('<').next().unwrap_or("").to_string(), i))
+            })
+            .collect();
+        for (sname, fnames) in &fields {
+            let mine: Vec<Node<'_>> = impls
+                .iter()
+                .filter(|(t, _)| t == sname)
+                .map(|(_, i)| *i)
+                .collect();
+            for fname in fnames {
+                let len_pat = format!("self.{fname}.len()");
+                let checked = mine.iter().any(|i| {
+                    let t = squash(ctx.text(*i));
+                    t.contains(&len_pat)
+                        || (t.contains(&format!("self.{fname}.")) && code_has(ctx, *i, LIMIT_SIGNS))
+                });
+                if checked {
+                    continue;
+                }
+                for i in &mine {
+                    for n in Walk::new(*i) {
+                        let Some(m) = method_call(n) else { continue };
+                        if !matches!(ctx.text(m.name), "push_back" | "push" | "push_front") {
+                            continue;
+                        }
+                        if self_field(ctx, m.receiver) != Some(fname.as_str()) {
+                            continue;
+                        }
+                        let Some(lp) = ancestors_loop(n) else {
+                            continue;
+                        };
+                        if !receive_loop(ctx, lp) {
+                            continue;
+                        }
+                        let lt = squash(ctx.text(lp));
+                        let drains = [
+                            "pop_front()",
+                            "pop()",
+                            "pop_back()",
+                            "drain(",
+                            "clear()",
+                            "split_off(",
+                            "take(",
+                        ]
+                        .iter()
+                        .any(|d| {
+                            lt.contains(&format!("self.{fname}.{d}"))
+                                || lt.contains(&format!("mem::take(&mutself.{fname})"))
+                        });
+                        if drains {
+                            continue;
+                        }
+                        out.push(Finding::new(
+                            &META,
+                            m.name.start_byte()..n.end_byte(),
+                            format!("`{fname}` grows without a cap: pushed in a receive loop and never checked against a capacity"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::check;
+
+    #[test]
+    fn flags_queues_pushed_from_receive_loops_with_no_cap() {
+        check(
+            "unbounded-work-queue",
+            r#"
+use std::collections::VecDeque;
+struct Dispatcher { queue: VecDeque<Job>, name: String }
+impl Dispatcher {
+    async fn run(&mut self, mut rx: tokio::sync::mpsc::Receiver<Job>) {
+        while let Some(job) = rx.recv().await {
+            self.queue.push_back(job);
+                     //^^^^^^^^^^^^^^ unbounded-work-queue
+        }
+    }
+}
+struct Server { pending_requests: Vec<Request> }
+impl Server {
+    fn serve(&mut self, listener: std::net::TcpListener) {
+        for stream in listener.incoming() {
+            self.pending_requests.push(Request::new(stream.unwrap()));
+                                //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-work-queue
+        }
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_with_caps_drains_or_finite_loops() {
+        check(
+            "unbounded-work-queue",
+            r#"
+use std::collections::VecDeque;
+struct Capped { queue: VecDeque<Job> }
+impl Capped {
+    async fn run(&mut self, mut rx: Receiver<Job>) {
+        while let Some(job) = rx.recv().await {
+            if self.queue.len() >= 1000 { continue; }
+            self.queue.push_back(job);
+        }
+    }
+}
+struct Bfs { queue: VecDeque<Node> }
+impl Bfs {
+    fn walk(&mut self) {
+        while let Some(n) = self.queue.pop_front() {
+            for c in n.children() { self.queue.push_back(c); }
+        }
+    }
+}
+struct Batch { jobs: Vec<Job>, buf: Vec<u8> }
+impl Batch {
+    fn add_all(&mut self, items: &[Job]) {
+        for j in items { self.jobs.push(j.clone()); }
+    }
+    fn read(&mut self, mut r: impl std::io::Read) {
+        loop { self.buf.push(0); }
+    }
+}
+"#,
+        );
+    }
+}
