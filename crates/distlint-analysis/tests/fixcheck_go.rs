@@ -21,6 +21,7 @@ const RULES: &[&str] = &[
     "context-not-propagated",
     "request-without-context",
     "retry-idempotency-go",
+    "dial-without-timeout",
 ];
 
 fn fixtures_dir() -> PathBuf {

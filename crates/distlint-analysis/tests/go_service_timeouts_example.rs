@@ -18,6 +18,7 @@ const RULES: &[&str] = &[
     "mutex-held-across-io",
     "unbounded-fanout-go",
     "unbounded-queue-go",
+    "dial-without-timeout",
 ];
 
 fn go_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -65,15 +66,20 @@ fn every_timeout_retry_fanout_queue_lock_rule_fires_where_the_example_says() {
     found.sort();
     let expected: Vec<(String, String, u32)> = [
         ("context-not-propagated", "cmd/api/main.go", 41),
-        ("http-client-without-timeout", "internal/payments/client.go", 23),
+        ("dial-without-timeout", "internal/notify/fanout.go", 41),
+        (
+            "http-client-without-timeout",
+            "internal/payments/client.go",
+            23,
+        ),
         ("http-server-without-timeouts", "cmd/api/main.go", 61),
         ("mutex-held-across-io", "internal/stock/store.go", 28),
         ("request-without-context", "internal/payments/client.go", 55),
         ("retry-backoff-go", "internal/payments/client.go", 72),
         ("retry-backoff-go", "internal/stock/store.go", 56),
         ("retry-idempotency-go", "internal/payments/client.go", 35),
-        ("unbounded-fanout-go", "internal/notify/fanout.go", 25),
-        ("unbounded-queue-go", "internal/notify/fanout.go", 15),
+        ("unbounded-fanout-go", "internal/notify/fanout.go", 26),
+        ("unbounded-queue-go", "internal/notify/fanout.go", 16),
         ("unbounded-queue-go", "internal/stock/store.go", 44),
         ("unbounded-retry-go", "internal/payments/client.go", 69),
         ("unbounded-retry-go", "internal/stock/store.go", 50),

@@ -52,6 +52,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::mutex_held_across_io::RULE,
         &go::unbounded_fanout::RULE,
         &go::unbounded_queue::RULE,
+        &go::dial_without_timeout::RULE,
         &go::discarded_network_error::RULE,
         &go::hot_partition_key::RULE,
         &go::strict_decode::RULE,

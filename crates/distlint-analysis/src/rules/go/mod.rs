@@ -4,6 +4,7 @@ pub mod cache_stampede;
 pub mod clock_ordering;
 pub mod common;
 pub mod context_not_propagated;
+pub mod dial_without_timeout;
 pub mod discarded_network_error;
 pub mod dual_write;
 pub mod graceful_shutdown;

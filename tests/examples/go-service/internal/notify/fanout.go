@@ -3,6 +3,7 @@ package notify
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -32,4 +33,10 @@ func Deliver(ctx context.Context, hooks []string, e Event) {
 			}
 		}(hook)
 	}
+}
+
+// Syslog opens a connection to the central syslog relay. net.Dial has no timeout: a black-holed
+// relay blocks this call for the kernel's connect timeout (about two minutes).
+func Syslog(relay string) (net.Conn, error) {
+	return net.Dial("tcp", relay)
 }
