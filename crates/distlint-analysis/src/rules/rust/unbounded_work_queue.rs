@@ -54,7 +54,8 @@ arrives\") and not reported.",
 };
 
 const QUEUEISH: &[&str] = &[
-    "queue", "pending", "backlog", "jobs", "tasks", "work", "inbox", "waiting", "requests",
+    "queue", "pending", "backlog", "job", "jobs", "task", "tasks", "work", "inbox", "waiting",
+    "request", "requests",
 ];
 const LIMIT_SIGNS: &[&str] = &["capacity", "is_full", "truncate", "max_len", "limit"];
 
@@ -84,7 +85,13 @@ fn queue_fields(ctx: &Context<'_>) -> HashMap<String, Vec<String>> {
             let base = t.split('<').next().unwrap_or("");
             let base = base.rsplit("::").next().unwrap_or(base);
             let is_seq = matches!(base, "VecDeque" | "Vec");
-            if is_seq && t != "Vec<u8>" && name_has(ctx.text(fname), QUEUEISH) {
+            // Whole `snake_case` words only: `pending_jobs` is a queue, `frameworks` is not.
+            let queue_name = ctx
+                .text(fname)
+                .to_ascii_lowercase()
+                .split('_')
+                .any(|w| QUEUEISH.contains(&w) || QUEUEISH.contains(&w.trim_end_matches('s')));
+            if is_seq && t != "Vec<u8>" && queue_name {
                 out.entry(ctx.text(name).to_string())
                     .or_default()
                     .push(ctx.text(fname).to_string());
@@ -286,13 +293,16 @@ impl Bfs {
         }
     }
 }
-struct Batch { jobs: Vec<Job>, buf: Vec<u8> }
+struct Batch { jobs: Vec<Job>, buf: Vec<u8>, frameworks: Vec<String> }
 impl Batch {
     fn add_all(&mut self, items: &[Job]) {
         for j in items { self.jobs.push(j.clone()); }
     }
     fn read(&mut self, mut r: impl std::io::Read) {
         loop { self.buf.push(0); }
+    }
+    fn scan(&mut self, rx: Receiver<String>) {
+        while let Ok(f) = rx.recv() { self.frameworks.push(f); }
     }
 }
 "#,
