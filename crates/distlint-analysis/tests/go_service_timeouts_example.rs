@@ -19,6 +19,7 @@ const RULES: &[&str] = &[
     "unbounded-fanout-go",
     "unbounded-queue-go",
     "dial-without-timeout",
+    "select-without-cancel",
 ];
 
 fn go_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -78,6 +79,7 @@ fn every_timeout_retry_fanout_queue_lock_rule_fires_where_the_example_says() {
         ("retry-backoff-go", "internal/payments/client.go", 72),
         ("retry-backoff-go", "internal/stock/store.go", 56),
         ("retry-idempotency-go", "internal/payments/client.go", 35),
+        ("select-without-cancel", "internal/payments/client.go", 91),
         ("unbounded-fanout-go", "internal/notify/fanout.go", 26),
         ("unbounded-queue-go", "internal/notify/fanout.go", 16),
         ("unbounded-queue-go", "internal/stock/store.go", 44),

@@ -53,6 +53,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::unbounded_fanout::RULE,
         &go::unbounded_queue::RULE,
         &go::dial_without_timeout::RULE,
+        &go::select_without_cancel::RULE,
         &go::discarded_network_error::RULE,
         &go::hot_partition_key::RULE,
         &go::strict_decode::RULE,

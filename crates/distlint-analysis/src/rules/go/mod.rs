@@ -19,6 +19,7 @@ pub mod replication_lag;
 pub mod request_without_context;
 pub mod retry_backoff;
 pub mod retry_idempotency;
+pub mod select_without_cancel;
 pub mod shapes;
 pub mod strict_decode;
 pub mod unbounded_fanout;

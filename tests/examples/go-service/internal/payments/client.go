@@ -76,3 +76,22 @@ func (c *Client) Stream(addr string, handle func(net.Conn) error) {
 		conn.Close()
 	}
 }
+
+type authorization struct {
+	cents int64
+	reply chan string
+	errc  chan error
+}
+
+// Authorize hands the charge to the authorization worker and waits for its answer — with no
+// case for ctx.Done(): if the worker hangs, so does every caller, long after they gave up.
+func Authorize(ctx context.Context, work chan<- authorization, cents int64) (string, error) {
+	a := authorization{cents: cents, reply: make(chan string, 1), errc: make(chan error, 1)}
+	work <- a
+	select {
+	case code := <-a.reply:
+		return code, nil
+	case err := <-a.errc:
+		return "", err
+	}
+}
