@@ -608,3 +608,34 @@ async fn bad_settings_are_shown_by_key_and_the_rest_applies() {
         .any(|a| a["title"] == "Bound this channel (capacity 8)"));
     client.shutdown_and_exit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fix_all_applies_only_safe_fixes() {
+    let src = "use std::sync::Mutex;\n\nasync fn f(m: &Mutex<u8>) {\n    let mut g = m.lock().unwrap();\n    *g += 1;\n    io().await;\n}\n\nasync fn h(m: &Mutex<u8>) {\n    let mut g = m.lock().unwrap();\n    *g += 2;\n    io().await;\n}\n\nfn c() {\n    let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    drop((tx, rx));\n}\n\nasync fn io() {}\n";
+    let mut client = TestClient::in_memory();
+    client.initialize(caps(false, false), Value::Null).await;
+    client.open(URI, "rust", 1, src).await;
+    let (_, diags) = client.next_diagnostics(URI).await;
+    let mut codes: Vec<&str> = diags.iter().map(code).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec!["lock-held-across-await", "lock-held-across-await", "unbounded-channel"]
+    );
+    let actions = code_actions(&mut client, URI, range(0, 0, 0, 0), Some("source.fixAll")).await;
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.distlint");
+    let fixed = apply_text_edits(src, &workspace_edits_for(&actions[0]["edit"], URI), false);
+    assert_eq!(fixed.matches("    drop(g);\n    io().await;").count(), 2, "{fixed}");
+    assert!(fixed.contains("std::sync::mpsc::channel::<u8>()"), "unsafe fix not applied");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]}),
+        )
+        .await;
+    let (v, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(v, Some(2));
+    assert_eq!(diags.iter().map(code).collect::<Vec<_>>(), vec!["unbounded-channel"]);
+    client.shutdown_and_exit().await;
+}
