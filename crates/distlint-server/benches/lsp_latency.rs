@@ -68,17 +68,20 @@ fn session(fns: usize) -> Session {
 
 const SIZES: [usize; 2] = [50, 2000];
 
-/// One keystroke in the middle of the document, until its diagnostics arrive.
+/// One keystroke inside a function body in the middle of the document, until its diagnostics
+/// arrive (incremental reparse + re-analysis of the touched unit + conversion + JSON).
 #[divan::bench(args = SIZES, sample_count = 60)]
 fn keystroke_to_diagnostics(bencher: divan::Bencher, fns: usize) {
     let mut s = session(fns);
-    let line = s.lines / 2;
+    // Line 1 of the body of `step_{fns/2 + 1}` (2 header lines, 6 lines per function).
+    let line = (2 + 6 * (fns / 2 + 1) + 1) as u32;
+    assert!(line < s.lines);
     bencher.bench_local(|| {
         s.version += 1;
         let v = s.version;
         let (client, uri) = (&mut s.client, &s.uri);
         s.rt.block_on(async {
-            client.change(uri, v, range(line, 0, line, 0), " ").await;
+            client.change(uri, v, range(line, 4, line, 4), " ").await;
             loop {
                 let (got, _) = client.next_diagnostics(uri).await;
                 if got == Some(v) {

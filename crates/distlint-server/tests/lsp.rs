@@ -620,14 +620,25 @@ async fn fix_all_applies_only_safe_fixes() {
     codes.sort();
     assert_eq!(
         codes,
-        vec!["lock-held-across-await", "lock-held-across-await", "unbounded-channel"]
+        vec![
+            "lock-held-across-await",
+            "lock-held-across-await",
+            "unbounded-channel"
+        ]
     );
     let actions = code_actions(&mut client, URI, range(0, 0, 0, 0), Some("source.fixAll")).await;
     assert_eq!(actions.len(), 1, "{actions:#?}");
     assert_eq!(actions[0]["kind"], "source.fixAll.distlint");
     let fixed = apply_text_edits(src, &workspace_edits_for(&actions[0]["edit"], URI), false);
-    assert_eq!(fixed.matches("    drop(g);\n    io().await;").count(), 2, "{fixed}");
-    assert!(fixed.contains("std::sync::mpsc::channel::<u8>()"), "unsafe fix not applied");
+    assert_eq!(
+        fixed.matches("    drop(g);\n    io().await;").count(),
+        2,
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("std::sync::mpsc::channel::<u8>()"),
+        "unsafe fix not applied"
+    );
     client
         .notify(
             "textDocument/didChange",
@@ -636,6 +647,9 @@ async fn fix_all_applies_only_safe_fixes() {
         .await;
     let (v, diags) = client.next_diagnostics(URI).await;
     assert_eq!(v, Some(2));
-    assert_eq!(diags.iter().map(code).collect::<Vec<_>>(), vec!["unbounded-channel"]);
+    assert_eq!(
+        diags.iter().map(code).collect::<Vec<_>>(),
+        vec!["unbounded-channel"]
+    );
     client.shutdown_and_exit().await;
 }
