@@ -1,6 +1,6 @@
 //! Go fixes compile (issue 5): every Go file under `tests/fixcheck-go/` is type-checked with
 //! `go vet` in GOPATH mode before and after applying, one at a time with re-analysis in between,
-//! every fix the Go timeout/context/idempotency rules offer (safe and unsafe). Third-party imports
+//! every fix the Go timeout/context/idempotency/quorum rules offer (safe and unsafe). Third-party imports
 //! (github.com/google/uuid) come from Debian's `golang-*-dev` packages under /usr/share/gocode.
 //!
 //! Needs `go` (Debian `golang-go`, installed by `.ci/run`). Without it the test prints why and
@@ -22,6 +22,7 @@ const RULES: &[&str] = &[
     "request-without-context",
     "retry-idempotency-go",
     "dial-without-timeout",
+    "quorum-math-go",
 ];
 
 fn fixtures_dir() -> PathBuf {

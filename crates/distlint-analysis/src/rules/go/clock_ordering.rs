@@ -6,8 +6,8 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::rules::go::shapes::{
-    assigned_to, call_name, enclosing_function, has_word, has_word_prefix, is_time_now, keyed_by,
-    uses_after,
+    arg, assigned_to, call_name, callee, enclosing_function, functions, has_word, has_word_prefix,
+    is_time_now, keyed_by, own_nodes, pkg_call, uses_after,
 };
 use crate::syntax::Walk;
 
@@ -31,7 +31,10 @@ static META: RuleMeta = RuleMeta {
 - stored as a version, revision, sequence, generation or epoch (`Version: time.Now().UnixNano()`, \
 `rec.Rev = now`, `setVersion(now)`);\n\
 - compared with a version, revision or `updated`/`modified` timestamp (last-write-wins);\n\
-- compared with a lease, lock or leader expiry (`if now > lease.ExpiresAt`).\n\
+- compared with a lease, lock or leader expiry (`if now > lease.ExpiresAt`);\n\
+- `time.Time` values decoded from another process's message (`json.Unmarshal(b, &evt)`) and then \
+compared with the local clock in a decision: `if time.Since(evt.SentAt) > ttl`, \
+`time.Now().After(lease.ExpiresAt)` (reported on the `time.Since` call or the `time.Now()` call).\n\
 The finding sits on the `time.Now()` call. `time.Since`, `time.Until`, `t.Sub`, `Before`/`After` \
 on `time.Time` values (which carry Go's monotonic clock reading) and timestamps that are only \
 logged or stored are not reported.",
@@ -51,8 +54,10 @@ does the same to locally computed expiries.",
 `generation`, `epoch`, `lease`, `lock`, `updated`, ...); a version field called `ts` is missed.\n\
 - Expiry comparisons are reported only when the expiry or its function mentions a lease, lock, \
 leader or owner: token and certificate expiries (`exp` claims) are wall-clock by specification.\n\
-- `time.Time` values that crossed a process boundary (decoded from JSON or protobuf) and are \
-then compared with `time.Now()` are not yet detected: the decoder's origin is not followed.\n\
+- Decoded `time.Time` values are recognised only when the variable is filled by \
+`Unmarshal*`/`Decode` in the same function; a message decoded by a caller is not followed, and \
+an age recorded only as a metric or log (`latency.Observe(time.Since(evt.SentAt).Seconds())`) \
+is deliberately not reported.\n\
 - Variables are followed by name within one function; reassignment is not tracked.",
         example: "rec := Record{Key: k, Value: v, Version: time.Now().UnixNano()}\n\n\
 if time.Now().Unix() > lease.ExpiresAt {\n\tacquire()\n}",
@@ -153,7 +158,140 @@ impl Rule for ClockOrdering {
                 ));
             }
         }
+        remote_time_checks(ctx, node, out);
     }
+}
+
+/// `time.Time` values decoded from another process's message and compared with the local clock
+/// in a decision: `time.Since(evt.SentAt) > ttl`, `time.Now().After(lease.ExpiresAt)`,
+/// `lease.ExpiresAt.Before(time.Now())`, where `evt`/`lease` was filled by `Unmarshal`/`Decode`
+/// earlier in the same function.
+fn remote_time_checks(ctx: &Context<'_>, unit: Node<'_>, out: &mut Vec<Finding>) {
+    for func in functions(unit) {
+        let nodes = own_nodes(func);
+        // Variables filled by a decoder: `json.Unmarshal(b, &v)`, `dec.Decode(&v)`,
+        // `proto.Unmarshal(b, msg)`.
+        let mut decoded: Vec<(&str, usize)> = Vec::new();
+        for n in &nodes {
+            if n.kind() != "call_expression" {
+                continue;
+            }
+            let name = call_name(ctx.source, *n).unwrap_or("");
+            if !(name.starts_with("Unmarshal") || name == "Decode") {
+                continue;
+            }
+            let Some(args) = n.child_by_field_name("arguments") else {
+                continue;
+            };
+            let last = args.named_child(args.named_child_count().saturating_sub(1));
+            let Some(mut target) = last else { continue };
+            if target.kind() == "unary_expression" {
+                target = match target.child_by_field_name("operand") {
+                    Some(o) => o,
+                    None => continue,
+                };
+            }
+            if target.kind() == "identifier" {
+                decoded.push((ctx.text(target), n.end_byte()));
+            }
+        }
+        if decoded.is_empty() {
+            continue;
+        }
+        let remote = |e: Node<'_>, at: usize| -> Option<String> {
+            let e = crate::rules::go::shapes::unparen(e);
+            if e.kind() != "selector_expression" {
+                return None;
+            }
+            let mut root = e;
+            while root.kind() == "selector_expression" {
+                root = root.child_by_field_name("operand")?;
+            }
+            let var = ctx.text(root);
+            decoded
+                .iter()
+                .any(|(d, after)| *d == var && at > *after)
+                .then(|| ctx.text(e).to_string())
+        };
+        for n in &nodes {
+            if n.kind() != "call_expression" {
+                continue;
+            }
+            let (report, field) = match pkg_call(ctx, *n) {
+                Some(("time", "Since" | "Until")) => {
+                    let Some(a) = arg(*n, 0) else { continue };
+                    match remote(a, n.start_byte()) {
+                        Some(f) => (*n, f),
+                        None => continue,
+                    }
+                }
+                _ => {
+                    // `time.Now().After(x)` or `x.Before(time.Now())`.
+                    let Some((Some(recv), m)) = callee(ctx.source, *n) else {
+                        continue;
+                    };
+                    if !matches!(m, "After" | "Before" | "Sub" | "Equal" | "Compare") {
+                        continue;
+                    }
+                    let Some(a) = arg(*n, 0) else { continue };
+                    if is_time_now(ctx, recv) {
+                        match remote(a, n.start_byte()) {
+                            Some(f) => (recv, f),
+                            None => continue,
+                        }
+                    } else if is_time_now(ctx, a) {
+                        match remote(recv, n.start_byte()) {
+                            Some(f) => (a, f),
+                            None => continue,
+                        }
+                    } else {
+                        continue;
+                    }
+                }
+            };
+            if !in_decision(*n) {
+                continue;
+            }
+            out.push(Finding::new(
+                &META,
+                report.byte_range(),
+                format!("`{field}` was decoded from another process's message and is compared with this machine's clock: clock skew between the two machines shifts every such expiry or age check"),
+            ));
+        }
+    }
+}
+
+/// True when `call` decides something: it is (part of) an `if`/`for` condition, a comparison
+/// operand, or returned — not a value only logged or recorded as a metric.
+fn in_decision(call: Node<'_>) -> bool {
+    let mut cur = call;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "binary_expression" => {
+                return true;
+            }
+            "if_statement" | "for_statement" => {
+                return p.child_by_field_name("condition") == Some(cur);
+            }
+            "return_statement" => return true,
+            "parenthesized_expression" | "unary_expression" | "expression_list" => cur = p,
+            "call_expression" => {
+                // `.Seconds()` / `.Milliseconds()` conversions of the duration keep going up.
+                let is_method_of_value = p.child_by_field_name("function").is_some_and(|f| {
+                    f.kind() == "selector_expression"
+                        && f.child_by_field_name("operand") == Some(cur)
+                });
+                if is_method_of_value {
+                    cur = p;
+                } else {
+                    return false;
+                }
+            }
+            "selector_expression" => cur = p,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// `time.Now().Unix*()` around the `time.Now()` call `now`.
@@ -348,6 +486,24 @@ func grant(l *Lease) Lease {
                            //^^^^^^^^^^ clock-ordering-go
 }
 
+func (c *Consumer) handle(data []byte) error {
+    var evt Event
+    if err := json.Unmarshal(data, &evt); err != nil {
+        return err
+    }
+    if time.Since(evt.SentAt) > c.ttl {
+     //^^^^^^^^^^^^^^^^^^^^^^ clock-ordering-go
+        return errExpired
+    }
+    var l Lease
+    json.Unmarshal(c.raw, &l)
+    if time.Now().After(l.ExpiresAt) {
+     //^^^^^^^^^^ clock-ordering-go
+        return errExpired
+    }
+    return nil
+}
+
 func bump(r *Row) {
     r.setVersion(uint64(time.Now().UnixNano()))
                       //^^^^^^^^^^ clock-ordering-go
@@ -401,6 +557,20 @@ func validToken(c Claims) bool {
 
 func (c *Cache) fresh(e entry) bool {
     return time.Now().Unix() < e.expiresAt
+}
+
+func (c *Consumer) observe(data []byte) {
+    var evt Event
+    json.Unmarshal(data, &evt)
+    latency.Observe(time.Since(evt.SentAt).Seconds())
+    log.Printf("age %v", time.Since(evt.SentAt))
+    start := time.Now()
+    if time.Since(start) > time.Second {
+        log.Printf("slow")
+    }
+    if time.Since(c.lastSeen) > time.Minute {
+        c.reconnect()
+    }
 }
 
 type fakeClock struct{}
