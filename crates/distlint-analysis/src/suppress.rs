@@ -319,8 +319,8 @@ pub static MISSING_REASON: RuleMeta = RuleMeta {
 comments that give no reason after the rule ids. Applies to Rust and Go files alike. (Category \
 `observability` is the closest slug in the taxonomy for a finding about the linter's own \
 comments.)",
-        why: "A suppression records a decision that a known failure mode does not apply here. \
-Without the reason:\n\n\
+        why: "An unexplained suppression hides a known risk from the next person who changes the \
+code, because nothing says what assumption made it safe:\n\n\
 1. Someone silences `unbounded-channel` on a queue because \"the producer is bounded\".\n\
 2. Months later the producer changes to one message per HTTP request; nobody re-checks the \
 suppression because nothing says what it relied on.\n\
@@ -354,7 +354,7 @@ to Rust and Go files alike. (Category `observability` is the closest slug in the
 Only rules that actually ran are judged: a suppression naming a rule that is disabled in \
 configuration (or experimental and not selected), a rule for the other language, or a finding \
 in skipped test code is not reported, because the rule did not get the chance to fire.",
-        why: "A dead suppression is a trap:\n\n\
+        why: "A dead suppression silently swallows the next real finding on the line it covers:\n\n\
 1. A `// distlint:ignore lock-held-across-await` stays above a line after the lock moved away.\n\
 2. Later someone adds an `.await` while holding a `std::sync::Mutex` guard on that same line.\n\
 3. The new, real finding is silenced by the stale comment; the task blocks an executor thread \

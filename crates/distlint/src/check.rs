@@ -12,7 +12,10 @@ use distlint_analysis::{Analyzer, Document, Finding, Language, LineIndex, Severi
 use rayon::prelude::*;
 
 use crate::cli::CheckArgs;
+use crate::diff::ChangedLines;
+use crate::fix;
 use crate::output::{self, Report};
+use crate::progress::Progress;
 use crate::walk;
 
 /// One analysed file: its text (as analysed; lossy-decoded when the bytes were not UTF-8) and its
@@ -33,9 +36,24 @@ pub struct FileReport {
 
 /// What happened to one file.
 enum Outcome {
-    Analysed(FileReport, Option<String>),
+    Analysed(FileReport, Option<String>, FixInfo),
     Skipped(String),
     Error(String),
+}
+
+/// What `--fix` / `--fix-diff` did to one file.
+#[derive(Debug, Default)]
+struct FixInfo {
+    applied: usize,
+    diff: Option<String>,
+}
+
+/// Fix options of one run.
+#[derive(Debug, Clone, Copy)]
+struct FixMode {
+    write: bool,
+    diff: bool,
+    unsafe_fixes: bool,
 }
 
 /// Runs `check` and returns the process exit code.
@@ -55,7 +73,7 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
-    let walked = walk::walk(&paths);
+    let mut walked = walk::walk(&paths);
     let mut errors = walked.errors;
     for p in &walked.not_source {
         if !args.quiet {
@@ -64,6 +82,27 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
                 walk::display(p)
             );
         }
+    }
+
+    // Diff mode: only files with changed lines are analysed at all.
+    let changed = match &args.diff {
+        Some(base) => {
+            let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+            let c = ChangedLines::compute(&cwd, base)?;
+            if !args.quiet {
+                eprintln!(
+                    "diff mode: {} changed file(s) since merge-base {} of {} and HEAD",
+                    c_count(&c, &walked.files),
+                    &c.merge_base[..c.merge_base.len().min(12)],
+                    c.base
+                );
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    if let Some(c) = &changed {
+        walked.files.retain(|f| c.contains_file(f));
     }
 
     // Configuration: `--config`, or the nearest distlint.toml per file. An invalid file stops the
@@ -103,7 +142,17 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
     }
 
     let limits = InputLimits::default();
-    let analyse = |(p, analyzer): &(PathBuf, Arc<Analyzer>)| analyse_file(p, analyzer, &limits);
+    let mode = FixMode {
+        write: args.fix && !args.fix_diff,
+        diff: args.fix_diff,
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let progress = Progress::new(jobs.len(), !args.quiet && !args.no_progress);
+    let analyse = |(p, analyzer): &(PathBuf, Arc<Analyzer>)| {
+        let o = analyse_file(p, analyzer, &limits, mode);
+        progress.tick();
+        o
+    };
     let outcomes: Vec<Outcome> = match args.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -113,13 +162,23 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
         None => jobs.par_iter().map(analyse).collect(),
     };
 
+    progress.finish();
     let mut files = Vec::new();
     let mut skipped = 0usize;
+    let mut diffs = String::new();
+    let (mut fixed, mut fixed_files) = (0usize, 0usize);
     for o in outcomes {
         match o {
-            Outcome::Analysed(r, warning) => {
+            Outcome::Analysed(r, warning, fix) => {
                 if let (Some(w), false) = (warning, args.quiet) {
                     eprintln!("warning: {}: {w}", r.path);
+                }
+                if fix.applied > 0 {
+                    fixed += fix.applied;
+                    fixed_files += 1;
+                }
+                if let Some(d) = fix.diff {
+                    diffs.push_str(&d);
                 }
                 files.push(r);
             }
@@ -134,6 +193,37 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
     }
     for e in &errors {
         eprintln!("error: {e}");
+    }
+
+    if mode.diff {
+        // `--fix-diff`: the diff is the output; exit 1 when there is something to apply.
+        print!("{diffs}");
+        if !args.quiet {
+            eprintln!("{fixed} fix(es) available in {fixed_files} file(s).");
+        }
+        return Ok(if !errors.is_empty() {
+            ExitCode::from(2)
+        } else if diffs.is_empty() || args.exit_zero {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    if mode.write && !args.quiet {
+        eprintln!("Fixed {fixed} finding(s) in {fixed_files} file(s).");
+    }
+
+    if let Some(c) = &changed {
+        for r in &mut files {
+            let path = PathBuf::from(&r.path);
+            let (index, src) = (&r.index, &r.source);
+            r.findings.retain(|f| {
+                let first = index.line_of(f.range.start) + 1;
+                let end = f.range.end.max(f.range.start + 1).min(src.len().max(1)) - 1;
+                let last = index.line_of(end.max(f.range.start)) + 1;
+                c.touches(&path, first, last)
+            });
+        }
     }
 
     let report = Report {
@@ -169,7 +259,7 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
 /// character columns of the rest of the file stay right) with a warning; binary files (NUL in the
 /// first 8 KiB) and files over the size limit are skipped with a warning; unreadable files are
 /// errors (exit 2) and the scan continues.
-fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits) -> Outcome {
+fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits, mode: FixMode) -> Outcome {
     let shown = walk::display(path);
     let language = match Language::from_path(path) {
         Some(l) => l,
@@ -188,21 +278,39 @@ fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits) -> Outco
         InputDecision::Skip(reason) => return Outcome::Skipped(format!("{shown}: {reason}")),
     };
     let text = text.expect("analysed input has text").into_owned();
-    let doc = Document::with_limits(language, text, 0, *limits).with_path(path);
+    let lossy = warning.is_some();
+    let mut doc = Document::with_limits(language, text, 0, *limits).with_path(path);
     if let Some(reason) = doc.skipped() {
         return Outcome::Skipped(format!("{shown}: {reason}"));
     }
-    let findings = analyzer.analyze(&doc);
-    Outcome::Analysed(
-        FileReport {
-            path: shown,
-            language,
-            source: Arc::from(doc.text()),
-            index: doc.line_index().clone(),
-            findings,
-        },
-        warning,
-    )
+    let mut info = FixInfo::default();
+    if (mode.write || mode.diff) && !lossy {
+        let fixed = fix::fix_document(&doc, analyzer, mode.unsafe_fixes);
+        if fixed.text != doc.text() {
+            info.applied = fixed.applied;
+            if mode.diff {
+                info.diff = Some(fix::unified_diff(&shown, doc.text(), &fixed.text));
+            } else {
+                if let Err(e) = std::fs::write(path, &fixed.text) {
+                    return Outcome::Error(format!("{shown}: cannot write fixes: {e}"));
+                }
+                doc = Document::with_limits(language, fixed.text, 0, *limits).with_path(path);
+            }
+        }
+    }
+    // Files that were not valid UTF-8 are never rewritten: the lossy text would replace bytes.
+    Outcome::Analysed(report_for(shown, &doc, analyzer), warning, info)
+}
+
+/// Analyses a parsed document into a [`FileReport`] printed under `shown`.
+pub fn report_for(shown: String, doc: &Document, analyzer: &Analyzer) -> FileReport {
+    FileReport {
+        path: shown,
+        language: doc.language(),
+        source: Arc::from(doc.text()),
+        index: doc.line_index().clone(),
+        findings: analyzer.analyze(doc),
+    }
 }
 
 /// `path` relative to the working directory when it is below it (for messages).
@@ -211,4 +319,8 @@ pub fn relative_to_cwd(path: &Path) -> PathBuf {
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf())
+}
+
+fn c_count(c: &ChangedLines, files: &[PathBuf]) -> usize {
+    files.iter().filter(|f| c.contains_file(f)).count()
 }

@@ -127,6 +127,23 @@ pub struct CheckArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// Apply safe fixes to the files (re-analysing after each round, at most 10 rounds).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix` or `--fix-diff`: also apply unsafe fixes (they change behaviour, e.g. add
+    /// back-pressure; review them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff instead of writing them (alias `--show-fixes`).
+    #[arg(long, alias = "show-fixes")]
+    pub fix_diff: bool,
+
+    /// Never show a progress bar (it only appears on a terminal for scans longer than a moment).
+    #[arg(long)]
+    pub no_progress: bool,
+
     /// Number of analysis threads (default: one per core). Output order does not depend on it.
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

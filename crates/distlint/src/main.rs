@@ -11,7 +11,10 @@ use clap::Parser;
 
 mod check;
 mod cli;
+mod diff;
+mod fix;
 mod output;
+mod progress;
 mod walk;
 
 use cli::{Cli, Command};

@@ -355,3 +355,63 @@ fn invalid_config_exits_two_naming_file_line_key_and_suggestion() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
 }
+
+#[test]
+fn fix_diff_prints_a_diff_and_fix_writes_safe_fixes_only() {
+    let t = tempfile::tempdir().unwrap();
+    let src = "fn f() {\n    // distlint:ignore unbounded-channel stale\n    let x = 1;\n    let (a, b) = std::sync::mpsc::channel::<u8>();\n}\n";
+    write(t.path(), "a.rs", src);
+    let out = distlint(t.path(), &["check", "--fix-diff", "--unsafe-fixes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.starts_with("--- a/a.rs\n+++ b/a.rs\n"), "{diff}");
+    assert!(
+        diff.contains("-    // distlint:ignore unbounded-channel stale\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+    let (a, b) = std::sync::mpsc::sync_channel::<u8>(1024);"),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("a.rs")).unwrap(),
+        src,
+        "--fix-diff writes nothing"
+    );
+
+    // --fix without --unsafe-fixes: only the safe removal of the stale suppression.
+    let out = distlint(t.path(), &["check", "--fix", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "the channel finding remains");
+    let after = std::fs::read_to_string(t.path().join("a.rs")).unwrap();
+    assert_eq!(
+        after,
+        src.replace("    // distlint:ignore unbounded-channel stale\n", "")
+    );
+    let v = json(&out);
+    assert_eq!(v["summary"]["findings"], 1);
+    assert_eq!(
+        v["findings"][0]["line"], 3,
+        "reported against the fixed text"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Fixed 1 finding(s) in 1 file(s)."));
+}
+
+#[test]
+fn statistics_and_quiet() {
+    let t = project();
+    let out = distlint(t.path(), &["check", "--statistics", "--color", "never"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.trim_end()
+            .ends_with("2  unbounded-channel                major"),
+        "{s}"
+    );
+    let out = distlint(t.path(), &["check", "--quiet", "--color", "never"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(!s.contains("Found"), "{s}");
+    assert!(s.contains("src/a.rs:4:20"), "{s}");
+    // JSON stays one document with --statistics (the table goes to stderr).
+    let out = distlint(t.path(), &["check", "--statistics", "--format", "json"]);
+    json(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unbounded-channel"));
+}

@@ -14,6 +14,11 @@ use crate::cli::{CheckArgs, Format};
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+
+#[cfg(test)]
+mod tests;
 
 /// Everything a format needs.
 #[derive(Debug, Default)]
@@ -98,7 +103,8 @@ pub fn write(out: &mut dyn Write, report: &Report, args: &CheckArgs) -> io::Resu
         Format::Human => human::write(out, report, args),
         Format::Json => json::write(out, report),
         Format::Github => github::write(out, report),
-        Format::Sarif | Format::Markdown => Err(io::Error::other("format not implemented yet")),
+        Format::Sarif => sarif::write(out, report),
+        Format::Markdown => markdown::write(out, report),
     }?;
     if args.statistics {
         write_statistics(out, report, args.format)?;
