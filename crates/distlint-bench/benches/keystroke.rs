@@ -1,0 +1,191 @@
+//! Per-keystroke latency (issue 8, benchmark 1): from a `didChange` arriving at the
+//! [`AnalysisHost`] to the findings of the new version being ready, for single-character edits
+//! inside function bodies, on a ~200 KB and a ~5 MB Rust file and a ~1 MB Go file concatenated
+//! from the corpus. In the same run: the reparse floor (`Document::apply_changes` alone: text
+//! splice, `Tree::edit`, incremental reparse) and a from-scratch analysis for comparison.
+//!
+//! First a percentile pass (every keystroke timed on its own: p50/p99/max), then divan's
+//! statistics over the same operations. `DISTLINT_BENCH_KEYSTROKES` sets the keystrokes per
+//! file in the percentile pass (default 400; a fifth of it for the 5 MB file).
+
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use distlint_analysis::document::TextChange;
+use distlint_analysis::host::AnalysisHost;
+use distlint_analysis::{Analyzer, Document, Language, PositionEncoding};
+use distlint_bench::{big_file, body_positions, ms, percentile};
+
+struct Input {
+    name: &'static str,
+    language: Language,
+    text: String,
+}
+
+static INPUTS: LazyLock<Vec<Input>> = LazyLock::new(|| {
+    vec![
+        Input {
+            name: "rust-200KB",
+            language: Language::Rust,
+            text: big_file(Language::Rust, 200 * 1024),
+        },
+        Input {
+            name: "rust-5MB",
+            language: Language::Rust,
+            text: big_file(Language::Rust, 5 * 1024 * 1024),
+        },
+        Input {
+            name: "go-1MB",
+            language: Language::Go,
+            text: big_file(Language::Go, 1024 * 1024),
+        },
+    ]
+});
+
+fn input(name: &str) -> &'static Input {
+    INPUTS.iter().find(|i| i.name == name).expect("input")
+}
+
+/// The two keystrokes at byte `at` of the original text: type `x`, then delete it again.
+fn keystrokes(doc: &Document, at: usize) -> [Vec<TextChange>; 2] {
+    let p = doc
+        .line_index()
+        .position(doc.text(), at, PositionEncoding::Utf16);
+    let p1 = distlint_analysis::TextPosition::new(p.line, p.character + 1);
+    [
+        vec![TextChange {
+            range: Some((p, p)),
+            text: "x".into(),
+        }],
+        vec![TextChange {
+            range: Some((p, p1)),
+            text: String::new(),
+        }],
+    ]
+}
+
+/// A typing session on one input: an open, analysed document and the positions typed at.
+struct Session {
+    host: AnalysisHost,
+    floor: Document,
+    positions: Vec<usize>,
+    version: i32,
+    next: usize,
+}
+
+const KEY: &str = "file:///bench";
+
+impl Session {
+    fn new(input: &Input, positions: usize) -> Self {
+        let doc = Document::new(input.language, input.text.clone(), 0);
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open(KEY, doc.clone());
+        host.analyze(KEY);
+        Session {
+            host,
+            floor: doc,
+            positions: body_positions(input.language, &input.text, positions),
+            version: 0,
+            next: 0,
+        }
+    }
+
+    /// One keystroke through the host (apply + incremental reparse + incremental analysis).
+    fn keystroke(&mut self) -> Duration {
+        let at = self.positions[(self.next / 2) % self.positions.len()];
+        let doc = self.host.snapshot(KEY).unwrap();
+        let change = keystrokes(&doc, at)[self.next % 2].clone();
+        self.next += 1;
+        self.version += 1;
+        let start = Instant::now();
+        self.host
+            .change(KEY, &change, self.version, PositionEncoding::Utf16)
+            .unwrap();
+        let found = self.host.analyze(KEY).unwrap();
+        let took = start.elapsed();
+        assert_eq!(found.version, self.version);
+        took
+    }
+
+    /// The same keystroke on a bare document: the reparse floor.
+    fn reparse(&mut self) -> Duration {
+        let at = self.positions[(self.next / 2) % self.positions.len()];
+        let change = keystrokes(&self.floor, at)[self.next % 2].clone();
+        self.next += 1;
+        self.version += 1;
+        let start = Instant::now();
+        self.floor
+            .apply_changes(&change, self.version, PositionEncoding::Utf16)
+            .unwrap();
+        start.elapsed()
+    }
+}
+
+fn percentile_pass() {
+    let per_file: usize = std::env::var("DISTLINT_BENCH_KEYSTROKES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    println!("# per-keystroke latency, didChange -> findings ready (percentile pass)");
+    println!("| input | bytes | units | keystrokes | keystroke p50 ms | p99 ms | max ms | reparse floor p50 ms | p99 ms | units re-analysed (mean) | from-scratch analysis ms |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for input in INPUTS.iter() {
+        let n = if input.text.len() > 2 * 1024 * 1024 {
+            (per_file / 5).max(20)
+        } else {
+            per_file
+        };
+        let mut s = Session::new(input, n / 2);
+        let units = s.host.last_stats(KEY).unwrap().units;
+        let full = {
+            let doc = s.host.snapshot(KEY).unwrap();
+            let t = Instant::now();
+            let _ = Analyzer::default().analyze(&doc);
+            t.elapsed()
+        };
+        let mut key = Vec::with_capacity(n);
+        let mut analysed = 0usize;
+        for _ in 0..n {
+            key.push(s.keystroke());
+            analysed += s.host.last_stats(KEY).unwrap().units_analysed;
+        }
+        s.next = 0;
+        let mut floor: Vec<Duration> = (0..n).map(|_| s.reparse()).collect();
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {} |",
+            input.name,
+            input.text.len(),
+            units,
+            n,
+            ms(percentile(&mut key, 50.0)),
+            ms(percentile(&mut key, 99.0)),
+            ms(*key.iter().max().unwrap()),
+            ms(percentile(&mut floor, 50.0)),
+            ms(percentile(&mut floor, 99.0)),
+            analysed as f64 / n as f64,
+            ms(full),
+        );
+    }
+    println!();
+}
+
+fn main() {
+    percentile_pass();
+    divan::main();
+}
+
+const NAMES: &[&str] = &["rust-200KB", "rust-5MB", "go-1MB"];
+
+/// One keystroke, didChange to findings ready.
+#[divan::bench(args = NAMES, sample_count = 30, sample_size = 2)]
+fn keystroke(bencher: divan::Bencher, name: &str) {
+    let mut s = Session::new(input(name), 64);
+    bencher.bench_local(move || s.keystroke());
+}
+
+/// The floor: apply the same keystroke to a document (incremental reparse), no analysis.
+#[divan::bench(args = NAMES, sample_count = 30, sample_size = 2)]
+fn reparse_floor(bencher: divan::Bencher, name: &str) {
+    let mut s = Session::new(input(name), 64);
+    bencher.bench_local(move || s.reparse());
+}
