@@ -5,7 +5,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
+    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    TextEdit,
 };
 use crate::rules::go::common::{call_args, ensure_import, merge_inserts, pkg_call};
 use crate::syntax::Walk;
@@ -56,6 +57,13 @@ limit now fails after N seconds): `net.Dial(n, a)` → `net.DialTimeout(n, a, N 
 impl Rule for DialWithoutTimeout {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn file_reads(&self) -> FileReads {
+        // The fix reads the import block (`ensure_import`); a finding needs a `Dial` call.
+        FileReads::Anything {
+            triggers: &["Dial"],
+        }
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -150,9 +150,11 @@ impl Rule for UnboundedChannel {
     }
 
     fn file_reads(&self) -> FileReads {
-        // Detection resolves the call path through imports only; the "Bound this channel" fix
-        // follows senders and receivers through the whole file.
-        FileReads::ForFindings
+        // Whether a channel counts as bounded is decided from the whole file (sends outside
+        // loops, oneshot replies), and the fix follows senders and receivers through the file.
+        // Calls may go through `use ... as` aliases, so no substring of the unit is a safe
+        // trigger: re-run on every unit after every edit.
+        FileReads::Anything { triggers: &[] }
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
