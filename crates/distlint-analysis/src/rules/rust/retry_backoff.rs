@@ -61,7 +61,8 @@ loop is then not flagged).\n\
         fix: "**Add jitter** where the change is local: backon builders get `.with_jitter()` \
 (safe: same builder type, only the delays become randomised). tokio-retry strategies passed \
 straight to `Retry::spawn` (or bound by an unannotated `let`) get \
-`.map(tokio_retry::strategy::jitter)` (unsafe: the strategy's type changes). Hand-written loops \
+`.map(tokio_retry::strategy::jitter)` (unsafe: the strategy's type changes, and `jitter` needs \
+tokio-retry's default `rand` feature). Hand-written loops \
 get no automatic fix (the right delay depends on the loop; a suppression is offered).",
     },
 };

@@ -221,6 +221,9 @@ fn is_call_like(ctx: &Context<'_>, e: Node<'_>) -> bool {
     if awaited {
         return true;
     }
+    // Not awaited: only a blocking call that talks to something outside the process counts
+    // (an in-memory `queue.push(x)` or `compare_exchange` retried in a loop is a spin, not a
+    // retry of a remote operation).
     let name = match rust_method_call(e) {
         Some((_, m)) => ctx.text(m).to_string(),
         None => e
@@ -228,31 +231,51 @@ fn is_call_like(ctx: &Context<'_>, e: Node<'_>) -> bool {
             .map(|f| ctx.text(f).rsplit("::").next().unwrap_or("").to_string())
             .unwrap_or_default(),
     };
-    !(name.starts_with("compare_")
-        || name.starts_with("fetch_")
-        || matches!(
-            name.as_str(),
-            "try_lock"
-                | "try_read"
-                | "try_write"
-                | "try_recv"
-                | "try_send"
-                | "try_acquire"
-                | "try_acquire_owned"
-                | "try_borrow"
-                | "try_borrow_mut"
-                | "try_reserve"
-                | "try_into"
-                | "try_from"
-                | "try_pop"
-                | "try_push"
-                | "swap"
-                | "pop"
-                | "pop_front"
-                | "pop_back"
-                | "steal"
-        ))
+    BLOCKING_IO_CALLS.contains(&name.as_str())
 }
+
+/// Names of blocking calls that reach another process (network, database, filesystem), for
+/// attempts that are not awaited.
+const BLOCKING_IO_CALLS: &[&str] = &[
+    "connect",
+    "connect_timeout",
+    "send",
+    "execute",
+    "query",
+    "query_one",
+    "query_row",
+    "request",
+    "call",
+    "post",
+    "put",
+    "patch",
+    "open",
+    "create",
+    "create_new",
+    "bind",
+    "publish",
+    "write_all",
+    "read_exact",
+    "flush",
+    "login",
+    "authenticate",
+    "fetch",
+    "load",
+    "save",
+    "commit",
+    "begin",
+    "transaction",
+    "dial",
+    "get_connection",
+    "get_conn",
+    "set_nx",
+    "set",
+    "del",
+    "incr",
+    "req_packed_command",
+    "rename",
+    "remove_file",
+];
 
 /// True when a `for` loop iterates attempts rather than items: over a range (`0..n`,
 /// `1..=max`), or over a backoff iterator, with a loop variable that the attempt does not use.
@@ -488,8 +511,12 @@ pub fn retry_call<'t>(ctx: &Context<'_>, call: Node<'t>) -> Option<RetryCall<'t>
         let tr = [
             "tokio_retry::Retry::spawn",
             "tokio_retry::RetryIf::spawn",
+            "tokio_retry::Retry::start",
+            "tokio_retry::RetryIf::start",
             "tokio_retry2::Retry::spawn",
             "tokio_retry2::RetryIf::spawn",
+            "tokio_retry2::Retry::start",
+            "tokio_retry2::RetryIf::start",
         ];
         if tr.contains(&full.as_str()) && argv.len() >= 2 {
             return Some(RetryCall {
