@@ -225,6 +225,15 @@ pub fn go_default_package_name(import_path: &str) -> String {
             }
         }
     }
+    // `github.com/segmentio/kafka-go` declares `package kafka`, `github.com/nats-io/nats.go`
+    // declares `package nats`: the same convention as the `go-` prefix, at the other end.
+    for suffix in ["-go", ".go", "_go"] {
+        if let Some(rest) = name.strip_suffix(suffix) {
+            if !rest.is_empty() {
+                name = rest.to_string();
+            }
+        }
+    }
     name.replace(['-', '.'], "_")
 }
 
@@ -316,5 +325,17 @@ mod tests {
         assert_eq!(i.go_package("yaml"), Some("gopkg.in/yaml.v3"));
         assert_eq!(i.go_package("context"), Some("context"));
         assert_eq!(i.go_local_name("net/http"), Some("nethttp"));
+        assert_eq!(
+            go_default_package_name("github.com/segmentio/kafka-go"),
+            "kafka"
+        );
+        assert_eq!(
+            go_default_package_name("github.com/nats-io/nats.go"),
+            "nats"
+        );
+        assert_eq!(
+            go_default_package_name("github.com/rabbitmq/amqp091-go"),
+            "amqp091"
+        );
     }
 }

@@ -121,7 +121,12 @@ proptest! {
             prop_assert_eq!(doc.text(), reference.as_str());
             prop_assert_eq!(doc.line_index(), &LineIndex::new(&reference));
             let fresh = Document::new(lang, reference.clone(), 0);
-            prop_assert_eq!(doc.tree().root_node().to_sexp(), fresh.tree().root_node().to_sexp());
+            // tree-sitter's error recovery may build a different (equally valid) tree
+            // incrementally than from scratch on text that does not parse (tree-sitter #1444,
+            // #1645); the trees must be equal whenever the text parses cleanly.
+            if !fresh.tree().root_node().has_error() {
+                prop_assert_eq!(doc.tree().root_node().to_sexp(), fresh.tree().root_node().to_sexp());
+            }
         }
     }
 }

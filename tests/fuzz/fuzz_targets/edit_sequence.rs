@@ -55,7 +55,11 @@ fuzz_target!(|input: Input| {
             }
         }
         let fresh = Document::new(lang, doc.text(), 0);
-        assert_eq!(doc.tree().root_node().to_sexp(), fresh.tree().root_node().to_sexp());
+        // Error recovery may differ between incremental and fresh parses of broken text
+        // (tree-sitter #1444, #1645): compare trees only when the text parses cleanly.
+        if !fresh.tree().root_node().has_error() {
+            assert_eq!(doc.tree().root_node().to_sexp(), fresh.tree().root_node().to_sexp());
+        }
         let _ = analyzer.analyze(&doc);
     }
 });

@@ -441,7 +441,8 @@ pub fn insert_field(ctx: &Context<'_>, lit: Node<'_>, field: &str) -> Option<Tex
         return Some(TextEdit::replace(lit.byte_range(), format!("{{{field}}}")));
     };
     let close = lit.end_byte().saturating_sub(1);
-    let between = &ctx.source[last.end_byte()..close];
+    // A literal with a MISSING `}` (broken input) ends at its last element: no fix.
+    let between = ctx.source.get(last.end_byte()..close)?;
     if between.contains('\n') {
         let indent = line_indent(ctx.source, last.start_byte());
         let at = line_end(ctx.source, last.end_byte());

@@ -21,5 +21,5 @@ pub mod schema_evolution;
 pub mod unbounded_channel;
 pub mod unbounded_fanout;
 pub mod unbounded_retry;
-pub mod wall_clock_elapsed;
 pub mod unbounded_work_queue;
+pub mod wall_clock_elapsed;
