@@ -3,9 +3,7 @@
 //! default configuration and checks, per rule, the exact file and 1-based line of each finding,
 //! so the examples cannot silently drift away from what the rules report.
 
-use std::path::{Path, PathBuf};
-
-use distlint_analysis::{Analyzer, Config, Language, LineIndex};
+mod support;
 
 const RULES: &[&str] = &[
     "http-client-without-timeout",
@@ -22,49 +20,9 @@ const RULES: &[&str] = &[
     "select-without-cancel",
 ];
 
-fn go_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            go_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "go") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn every_timeout_retry_fanout_queue_lock_rule_fires_where_the_example_says() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/examples/go-service");
-    let mut files = Vec::new();
-    go_files(&root, &mut files);
-    let analyzer = Analyzer::new(Config::default());
-    let mut found: Vec<(String, String, u32)> = Vec::new();
-    for f in &files {
-        let src = std::fs::read_to_string(f).unwrap();
-        let index = LineIndex::new(&src);
-        for finding in analyzer.analyze_source(Language::Go, &src, Some(f)) {
-            if !RULES.contains(&finding.rule) {
-                continue;
-            }
-            let rel = f
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            found.push((
-                finding.rule.to_string(),
-                rel,
-                index.line_of(finding.range.start) + 1,
-            ));
-        }
-    }
-    found.sort();
+    let found = support::go_example_findings("go-service", RULES);
     let expected: Vec<(String, String, u32)> = [
         ("context-not-propagated", "cmd/api/main.go", 41),
         ("dial-without-timeout", "internal/notify/fanout.go", 41),
