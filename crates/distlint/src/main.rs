@@ -21,7 +21,8 @@ use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    let quiet = matches!(&cli.command, Command::Check(args) if args.quiet);
+    init_tracing(quiet);
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => cli::rules(args),
@@ -54,10 +55,13 @@ fn lsp() -> ExitCode {
 }
 
 /// Logs go to stderr (never stdout: it carries the report), filtered by `DISTLINT_LOG`
-/// (`tracing_subscriber::EnvFilter` syntax), default `warn`.
-fn init_tracing() {
+/// (`tracing_subscriber::EnvFilter` syntax), default `warn`; `check --quiet` lowers the default
+/// to `error`, so warnings such as a rule exceeding its time budget are not printed (an explicit
+/// `DISTLINT_LOG` still wins).
+fn init_tracing(quiet: bool) {
+    let default = if quiet { "error" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("DISTLINT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,5 +1,10 @@
 //! Finding the files to analyse: the `ignore` crate's walker (respects `.gitignore`, `.ignore`,
 //! hidden files; also outside a git repository), restricted to `.rs` and `.go`.
+//!
+//! Go files under a directory named `testdata`, or whose name starts with `_` or `.`, are not
+//! walked: the go tool ignores them ("Directory and file names that begin with "." or "_" are
+//! ignored by the go tool, as are directories named "testdata"", `go help packages`), so they are
+//! fixtures and inputs, not code that runs. Named explicitly on the command line, they are analysed.
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +51,7 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
                 Ok(e) => {
                     if e.file_type().is_some_and(|t| t.is_file())
                         && Language::from_path(e.path()).is_some()
+                        && !go_tool_ignores(e.path().strip_prefix(root).unwrap_or(e.path()))
                     {
                         out.files.push(clean(e.path()));
                     }
@@ -57,6 +63,22 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
     out.files.sort();
     out.files.dedup();
     out
+}
+
+/// Whether the go tool ignores this `.go` file (`relative` is the path below the walked root):
+/// a `testdata` directory, or a directory or file name starting with `_` or `.`. Always `false`
+/// for other languages.
+pub fn go_tool_ignores(relative: &Path) -> bool {
+    if Language::from_path(relative) != Some(Language::Go) {
+        return false;
+    }
+    relative.components().any(|c| match c {
+        std::path::Component::Normal(name) => {
+            let name = name.to_string_lossy();
+            name == "testdata" || name.starts_with('_') || name.starts_with('.')
+        }
+        _ => false,
+    })
 }
 
 /// `./src/a.rs` → `src/a.rs`; other paths unchanged.

@@ -415,3 +415,40 @@ fn statistics_and_quiet() {
     json(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unbounded-channel"));
 }
+
+/// Go's `testdata` directories and `_`-prefixed names are not walked (the go tool ignores them);
+/// named explicitly they are analysed, and Rust files under `testdata/` are still walked.
+#[test]
+fn go_testdata_is_skipped_by_the_walk_but_not_when_named() {
+    let t = tempfile::tempdir().unwrap();
+    let go = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}\n";
+    write(t.path(), "cmd/server/main.go", go);
+    write(t.path(), "pkg/testdata/bad.go", go);
+    write(t.path(), "pkg/_scratch/old.go", go);
+    write(t.path(), "pkg/testdata/lib.rs", UNBOUNDED);
+    let out = distlint(t.path(), &["check", "--format", "json"]);
+    let v = json(&out);
+    let mut paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths, ["cmd/server/main.go", "pkg/testdata/lib.rs"], "{v}");
+
+    let out = distlint(
+        t.path(),
+        &["check", "--format", "json", "pkg/testdata/bad.go"],
+    );
+    let v = json(&out);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "pkg/testdata/bad.go"),
+        "{v}"
+    );
+}
