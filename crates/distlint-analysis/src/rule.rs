@@ -96,14 +96,35 @@ impl TextEdit {
 }
 
 /// A code change that resolves a finding. Edits do not overlap and are sorted by start.
+///
+/// # Deferred fixes
+///
+/// A fix whose edits are expensive to compute (e.g. "Bound this channel", which follows the
+/// channel's sender through the whole file) can be attached *deferred*: [`Fix::deferred`] gives it
+/// a title and an applicability but no edits, and the rule computes the edits on demand in
+/// [`Rule::resolve_fix`]. `check` then stays cheap on every keystroke; the edits are computed
+/// only when someone needs them:
+///
+/// - the language server, when the user opens the code action (`codeAction/resolve`, or the
+///   code-action request itself for clients without resolve support, for the findings under the
+///   cursor only), and for `source.fixAll.distlint` (deferred *safe* fixes only);
+/// - `distlint check` (every output format lists fixes) and `check --fix`, through
+///   [`crate::Analyzer::analyze_with_fixes`] / [`crate::Analyzer::resolve_fixes`];
+/// - the fixture harness ([`crate::testing`]), so `check_fix` tests deferred fixes unchanged.
+///
+/// Code that reads [`Fix::edits`] must resolve first: a deferred fix has no edits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// Imperative title shown in the editor ("Bound this channel (capacity 1024)").
     pub title: String,
-    /// The edits, in byte offsets of the analysed text.
+    /// The edits, in byte offsets of the analysed text. Empty while [`Fix::deferred`] is set.
     pub edits: Vec<TextEdit>,
     /// Whether fix-all may apply it.
     pub applicability: Applicability,
+    /// `true` when the edits are not computed yet: resolve with
+    /// [`crate::Analyzer::resolve_fix`] (which calls the rule's [`Rule::resolve_fix`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferred: bool,
 }
 
 impl Fix {
@@ -118,7 +139,25 @@ impl Fix {
             title: title.into(),
             edits,
             applicability,
+            deferred: false,
         }
+    }
+
+    /// A fix whose edits the rule computes later, in [`Rule::resolve_fix`] (see "Deferred fixes"
+    /// above). `title` is what the editor lists before resolving; the resolved fix may refine it
+    /// (e.g. append "constructor only: ..."), and keeps `applicability`.
+    pub fn deferred(title: impl Into<String>, applicability: Applicability) -> Self {
+        Self {
+            title: title.into(),
+            edits: Vec::new(),
+            applicability,
+            deferred: true,
+        }
+    }
+
+    /// Whether the edits still have to be computed ([`Fix::deferred`]).
+    pub fn is_deferred(&self) -> bool {
+        self.deferred
     }
 }
 
@@ -257,6 +296,30 @@ impl<'a> Context<'a> {
     pub fn text(&self, node: Node<'_>) -> &'a str {
         &self.source[node.byte_range()]
     }
+
+    /// The node of kind `kind` whose byte range is exactly `range` (of the nodes sharing that
+    /// range, the innermost of that kind). For [`Rule::resolve_fix`]: finds the node a finding
+    /// was reported on again from [`Finding::range`]. `None` when no such node exists (the text
+    /// changed since the finding was computed).
+    pub fn node_at(&self, range: std::ops::Range<usize>, kind: &str) -> Option<Node<'a>> {
+        if range.start > range.end || range.end > self.source.len() {
+            return None;
+        }
+        let mut node = self
+            .root
+            .descendant_for_byte_range(range.start, range.end)?;
+        // `descendant_for_byte_range` gives the smallest node spanning the range; nodes with the
+        // same range are its ancestors. Bounded by the tree depth, no recursion.
+        loop {
+            if node.byte_range() != range {
+                return None;
+            }
+            if node.kind() == kind {
+                return Some(node);
+            }
+            node = node.parent()?;
+        }
+    }
 }
 
 /// What a [`Scope::Unit`] rule reads outside the unit it is given, besides [`Context::imports`],
@@ -296,5 +359,23 @@ pub trait Rule: Send + Sync + 'static {
     /// beyond the unit, or other items of the file.
     fn file_reads(&self) -> FileReads {
         FileReads::Nothing
+    }
+    /// Computes the edits of `fix`, a [`Fix::deferred`] that this rule's [`Rule::check`] attached
+    /// to `finding`, on the same text `ctx` (the finding's byte ranges are offsets into
+    /// `ctx.source`). Returns the complete fix, with its edits and with `deferred == false`; the
+    /// title may be refined, the applicability is kept from `fix` by the caller. `None` when the
+    /// fix no longer applies (the caller then drops it).
+    ///
+    /// Find the node again with [`Context::node_at`]`(finding.range.clone(), "<kind>")` and run
+    /// the same function `check` used to run eagerly. Called through
+    /// [`crate::Analyzer::resolve_fix`], which catches panics. Rules without deferred fixes keep
+    /// the default, which returns `None`.
+    ///
+    /// A rule whose only reads outside the unit were for its fixes can declare
+    /// [`FileReads::Nothing`] once those fixes are deferred: the finding no longer depends on the
+    /// rest of the file.
+    fn resolve_fix(&self, ctx: &Context<'_>, finding: &Finding, fix: &Fix) -> Option<Fix> {
+        let _ = (ctx, finding, fix);
+        None
     }
 }

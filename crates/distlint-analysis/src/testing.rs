@@ -72,7 +72,8 @@ fn config_only(rule_id: &str, base: &Config) -> Config {
     config
 }
 
-/// Runs only `rule_id` over `source` (with suppressions applied), as the engine would.
+/// Runs only `rule_id` over `source` (with suppressions applied), as the engine would, with
+/// deferred fixes resolved ([`Analyzer::analyze_with_fixes`]).
 pub fn run(rule_id: &str, source: &str, config: &Config, path: Option<&str>) -> Vec<Finding> {
     let rule = rules::by_id(rule_id).unwrap_or_else(|| panic!("no rule {rule_id}"));
     let lang = rule.meta().language;
@@ -80,7 +81,7 @@ pub fn run(rule_id: &str, source: &str, config: &Config, path: Option<&str>) -> 
     if let Some(p) = path {
         doc = doc.with_path(p);
     }
-    Analyzer::new(config_only(rule_id, config)).analyze(&doc)
+    Analyzer::new(config_only(rule_id, config)).analyze_with_fixes(&doc)
 }
 
 fn marks_of(source: &str, findings: &[Finding]) -> Vec<Mark> {

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use distlint_analysis::{Analyzer, Config, Language};
+use distlint_analysis::{Analyzer, Config, Document, Language};
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -54,7 +54,8 @@ fn apply_all_fixes_in_place() {
         };
         let mut text = std::fs::read_to_string(&path).expect("read");
         for _ in 0..50 {
-            let findings = analyzer.analyze_source(lang, &text, Some(&path));
+            let doc = Document::new(lang, text.as_str(), 0).with_path(&path);
+            let findings = analyzer.analyze_with_fixes(&doc);
             // Skip suppression-insertion fixes (Manual): they are not rewrites.
             let fix = findings
                 .iter()

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use distlint_analysis::config::{Config, RuleLevel};
+use distlint_analysis::document::Document;
 use distlint_analysis::engine::Analyzer;
 use distlint_analysis::language::Language;
 use distlint_analysis::rule::Fix;
@@ -85,7 +86,8 @@ fn fix_all(source: &str) -> (String, Vec<String>) {
     let mut text = source.to_string();
     let mut applied = Vec::new();
     for _ in 0..50 {
-        let findings = analyzer.analyze_source(Language::Go, &text, None);
+        let doc = Document::new(Language::Go, text.as_str(), 0);
+        let findings = analyzer.analyze_with_fixes(&doc);
         let Some(fix) = findings
             .iter()
             .filter(|f| RULES.contains(&f.rule))

@@ -309,7 +309,8 @@ pub fn report_for(shown: String, doc: &Document, analyzer: &Analyzer) -> FileRep
         language: doc.language(),
         source: Arc::from(doc.text()),
         index: doc.line_index().clone(),
-        findings: analyzer.analyze(doc),
+        // Every output format lists fixes with their edits: resolve deferred ones.
+        findings: analyzer.analyze_with_fixes(doc),
     }
 }
 

@@ -4,6 +4,8 @@
 //! `--unsafe-fixes`; `manual` fixes (suppression comments) never. In one pass, fixes whose edits
 //! overlap an already chosen fix's edits (or insert at the same offset) wait for the next pass,
 //! which runs on the re-parsed result, so no two edits are ever applied against stale offsets.
+//! Deferred fixes are resolved with `Analyzer::analyze_with_fixes` (the same `Rule::resolve_fix`
+//! the language server's `codeAction/resolve` calls).
 
 use std::ops::Range;
 
@@ -79,7 +81,7 @@ pub fn fix_document(doc: &Document, analyzer: &Analyzer, unsafe_fixes: bool) -> 
     let mut applied = 0;
     let mut current = doc.clone();
     for _ in 0..MAX_PASSES {
-        let findings = analyzer.analyze(&current);
+        let findings = analyzer.analyze_with_fixes(&current);
         let fixes = select(&findings, unsafe_fixes);
         if fixes.is_empty() {
             break;

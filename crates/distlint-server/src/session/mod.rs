@@ -233,6 +233,18 @@ impl Session {
         }
     }
 
+    /// The analyzer whose configuration applies to `doc` (the root's, or the document's own
+    /// `distlint.toml` merged with the editor settings): what resolves its deferred fixes
+    /// (`Analyzer::resolve_fix`), so a fix uses the same configured capacity or timeout as the
+    /// analysis that offered it. `None` when its `distlint.toml` excludes the document.
+    pub fn analyzer_for(&self, key: &str, doc: &Document) -> Option<Arc<Analyzer>> {
+        match self.route(key, doc) {
+            Route::Excluded => None,
+            Route::Host => Some(self.host.analyzer()),
+            Route::Own(config) => Some(Arc::new(Analyzer::new(config))),
+        }
+    }
+
     /// Cached findings of the document's current version with its snapshot, without analysing.
     pub fn cached_current(&self, key: &str) -> Option<(Document, VersionedFindings)> {
         if self.is_desynced(key) {
