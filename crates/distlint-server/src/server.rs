@@ -169,6 +169,14 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {
+        guard_request(
+            "codeAction/resolve",
+            requests::code_action_resolve::handle(self, params),
+        )
+        .await
+    }
+
     async fn diagnostic(
         &self,
         params: DocumentDiagnosticParams,

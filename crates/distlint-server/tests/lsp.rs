@@ -653,3 +653,179 @@ async fn fix_all_applies_only_safe_fixes() {
     );
     client.shutdown_and_exit().await;
 }
+
+/// Client capabilities of an editor that resolves code actions lazily (VS Code, Neovim 0.10+).
+fn resolving_caps() -> Value {
+    let mut c = caps(false, false);
+    c["textDocument"]["codeAction"] = json!({
+        "dataSupport": true,
+        "resolveSupport": {"properties": ["edit"]},
+        "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source.fixAll"]}}
+    });
+    c
+}
+
+const TOKIO_SRC: &str = "use tokio::sync::mpsc;\n\nasync fn run() {\n    let (tx, mut rx) = mpsc::unbounded_channel::<u64>();\n    tokio::spawn(async move {\n        loop {\n            tx.send(1).unwrap();\n        }\n    });\n    while let Some(v) = rx.recv().await {}\n}\n";
+
+fn bound_action(actions: &[Value]) -> Value {
+    actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Bound this channel")
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no Bound action in {actions:#?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolving_client_gets_edits_from_code_action_resolve() {
+    let mut client = TestClient::in_memory();
+    let init = client.initialize(resolving_caps(), Value::Null).await;
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["resolveProvider"],
+        true
+    );
+    client.open(URI, "rust", 1, TOKIO_SRC).await;
+    let (_, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(
+        diags.iter().map(code).collect::<Vec<_>>(),
+        vec!["unbounded-channel"]
+    );
+
+    let actions = code_actions(&mut client, URI, diags[0]["range"].clone(), None).await;
+    let bound = bound_action(&actions);
+    assert!(
+        bound.get("edit").is_none(),
+        "edit must wait for resolve: {bound:#}"
+    );
+    assert_eq!(bound["data"]["version"], 1);
+    assert_eq!(bound["data"]["rule"], "unbounded-channel");
+    assert_eq!(bound["isPreferred"], true);
+    assert_eq!(code(&bound["diagnostics"][0]), "unbounded-channel");
+    // The suppression is one cheap insertion: always inline.
+    let suppress = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Suppress"))
+        .unwrap();
+    assert!(suppress["edit"].is_object() && suppress.get("data").is_none());
+
+    // Resolve, apply what came back, and the diagnostic goes away.
+    let resolved = client
+        .request("codeAction/resolve", bound.clone())
+        .await
+        .expect("resolve failed");
+    assert_eq!(resolved["data"], bound["data"], "data is kept");
+    assert_eq!(
+        resolved["edit"]["documentChanges"][0]["textDocument"]["version"],
+        1
+    );
+    let edits = workspace_edits_for(&resolved["edit"], URI);
+    assert!(
+        edits.len() >= 3,
+        "constructor name, capacity, await: {edits:#?}"
+    );
+    let fixed = apply_text_edits(TOKIO_SRC, &edits, false);
+    assert!(fixed.contains("mpsc::channel::<u64>(1024);"), "{fixed}");
+    assert!(fixed.contains("tx.send(1).await.unwrap();"), "{fixed}");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]}),
+        )
+        .await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(2));
+    assert!(
+        diags.is_empty(),
+        "the resolved fix resolves the finding: {diags:#?}"
+    );
+
+    // An action without data (or already carrying its edit) comes back unchanged.
+    let same = client
+        .request("codeAction/resolve", suppress.clone())
+        .await
+        .unwrap();
+    assert_eq!(&same, suppress);
+    // Malformed data is a bad request, not a crash.
+    let mut bad = bound.clone();
+    bad["data"] = json!({"uri": 7});
+    let err = client.request("codeAction/resolve", bad).await.unwrap_err();
+    assert_eq!(err["code"], -32602, "{err:#}");
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolving_a_stale_action_is_content_modified() {
+    let mut client = TestClient::in_memory();
+    client.initialize(resolving_caps(), Value::Null).await;
+    client.open(URI, "rust", 1, TOKIO_SRC).await;
+    let (_, diags) = client.next_diagnostics(URI).await;
+    let stale =
+        bound_action(&code_actions(&mut client, URI, diags[0]["range"].clone(), None).await);
+
+    // The user types before picking the action: the action's offsets are for version 1.
+    client.change(URI, 2, range(0, 0, 0, 0), "// moved\n").await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(2));
+    let err = client
+        .request("codeAction/resolve", stale.clone())
+        .await
+        .expect_err("a stale action must not resolve");
+    assert_eq!(err["code"], -32801, "ContentModified: {err:#}");
+
+    // Asking again gives an action for version 2 that resolves against the new text.
+    let fresh =
+        bound_action(&code_actions(&mut client, URI, diags[0]["range"].clone(), None).await);
+    assert_eq!(fresh["data"]["version"], 2);
+    let resolved = client.request("codeAction/resolve", fresh).await.unwrap();
+    let text = format!("// moved\n{TOKIO_SRC}");
+    let fixed = apply_text_edits(&text, &workspace_edits_for(&resolved["edit"], URI), false);
+    assert!(
+        fixed.starts_with("// moved\nuse tokio::sync::mpsc;"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("mpsc::channel::<u64>(1024);"), "{fixed}");
+
+    // A closed document: nothing to resolve against.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let err = client
+        .request("codeAction/resolve", stale)
+        .await
+        .expect_err("closed document");
+    assert_eq!(err["code"], -32801, "{err:#}");
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_without_resolve_support_gets_edits_inline() {
+    // Resolve support without `dataSupport` is not enough: the data could be dropped.
+    let mut c = caps(false, false);
+    c["textDocument"]["codeAction"] = json!({"resolveSupport": {"properties": ["edit"]}});
+    let mut client = TestClient::in_memory();
+    let init = client.initialize(c, Value::Null).await;
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["resolveProvider"],
+        false
+    );
+    client.open(URI, "rust", 1, TOKIO_SRC).await;
+    let (_, diags) = client.next_diagnostics(URI).await;
+    let actions = code_actions(&mut client, URI, diags[0]["range"].clone(), None).await;
+    assert!(
+        actions
+            .iter()
+            .all(|a| a["edit"].is_object() && a.get("data").is_none()),
+        "{actions:#?}"
+    );
+    let bound = bound_action(&actions);
+    let fixed = apply_text_edits(TOKIO_SRC, &workspace_edits_for(&bound["edit"], URI), false);
+    assert!(fixed.contains("tx.send(1).await.unwrap();"), "{fixed}");
+    client.shutdown_and_exit().await;
+}

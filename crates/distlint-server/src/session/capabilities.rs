@@ -21,6 +21,11 @@ pub struct ResolvedClientCapabilities {
     pub watched_files_dynamic: bool,
     /// `workspace.configuration`: the server may pull settings with `workspace/configuration`.
     pub configuration_pull: bool,
+    /// `textDocument.codeAction.resolveSupport.properties` contains `"edit"` and
+    /// `textDocument.codeAction.dataSupport` is true (LSP 3.17 § "Code Action Resolve Request"):
+    /// quick fixes are sent without their edit, with `data` naming the fix, and the edit is
+    /// computed in `codeAction/resolve`.
+    pub code_action_resolve: bool,
 }
 
 impl ResolvedClientCapabilities {
@@ -46,6 +51,16 @@ impl ResolvedClientCapabilities {
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
             configuration_pull: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            code_action_resolve: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .is_some_and(|c| {
+                    c.data_support == Some(true)
+                        && c.resolve_support
+                            .as_ref()
+                            .is_some_and(|r| r.properties.iter().any(|p| p == "edit"))
+                }),
         }
     }
 }

@@ -30,6 +30,7 @@ pub(crate) async fn handle(server: &Backend, params: InitializeParams) -> Result
         client = params.client_info.as_ref().map(|c| c.name.as_str()),
         encoding = ?caps.encoding,
         pull_diagnostics = caps.pull_diagnostics,
+        code_action_resolve = caps.code_action_resolve,
         "initialized"
     );
 
@@ -58,7 +59,8 @@ pub(crate) async fn handle(server: &Backend, params: InitializeParams) -> Result
                     CodeActionKind::QUICKFIX,
                     CodeActionKind::new(SOURCE_FIX_ALL_DISTLINT),
                 ]),
-                resolve_provider: Some(false),
+                // Only clients that can resolve get actions without edits (see code_action.rs).
+                resolve_provider: Some(caps.code_action_resolve),
                 work_done_progress_options: Default::default(),
             })),
             diagnostic_provider,
