@@ -24,6 +24,7 @@ const RULES: &[&str] = &[
     "retry-idempotency-go",
     "dial-without-timeout",
     "quorum-math-go",
+    "grpc-call-without-deadline",
 ];
 
 fn fixtures_dir() -> PathBuf {

@@ -452,3 +452,25 @@ fn go_testdata_is_skipped_by_the_walk_but_not_when_named() {
         "{v}"
     );
 }
+
+#[test]
+fn rules_and_explain_list_the_grpc_deadline_rule() {
+    let t = tempfile::tempdir().unwrap();
+    let out = distlint(t.path(), &["rules"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    let line = s
+        .lines()
+        .find(|l| l.starts_with("grpc-call-without-deadline"))
+        .unwrap_or_else(|| panic!("not listed:\n{s}"));
+    assert!(
+        line.contains("timeouts-deadlines") && line.contains("go"),
+        "{line}"
+    );
+    let out = distlint(t.path(), &["explain", "grpc-call-without-deadline"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains("## Known problems") && s.contains("WithTimeout"),
+        "{s}"
+    );
+}

@@ -57,6 +57,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &go::discarded_network_error::RULE,
         &go::hot_partition_key::RULE,
         &go::strict_decode::RULE,
+        &go::grpc_call_without_deadline::RULE,
     ];
     ALL
 }

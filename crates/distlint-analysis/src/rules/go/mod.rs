@@ -8,6 +8,7 @@ pub mod dial_without_timeout;
 pub mod discarded_network_error;
 pub mod dual_write;
 pub mod graceful_shutdown;
+pub mod grpc_call_without_deadline;
 pub mod hot_partition_key;
 pub mod http_client_without_timeout;
 pub mod http_server_without_timeouts;
