@@ -167,10 +167,19 @@ fn error_count(doc: &Document) -> usize {
         .count()
 }
 
-/// Applies the fix titled `title_contains` of the first finding of `rule_id` in `before`, and
-/// asserts: the result equals `after`; it parses with no more syntax errors than before; the
-/// finding is gone and no new finding of any enabled rule starts inside the edited region;
-/// analysing the result offers the same fix nowhere (applying again changes nothing).
+/// Applies the fix titled `title_contains` of the first finding of `rule_id` in `before` that
+/// offers one, and asserts issue 5's three verifications:
+///
+/// 1. **applies**: the result equals `after` (edits within the fix never overlap);
+/// 2. **re-parses**: the result has no more syntax errors (ERROR/MISSING nodes) than `before`;
+/// 3. **re-analyses**: with every default rule plus `rule_id` enabled, no finding starts inside
+///    an edited region of the result unless a finding of the same rule started inside that
+///    region before (the fixed finding itself excluded), and `rule_id` reports fewer findings;
+/// 4. **idempotent**: re-analysing the result offers no fix of `rule_id` whose edits touch an
+///    edited region (applying again changes nothing there).
+///
+/// Regions: each edit's range in `before`, and `[start, start + replacement.len()]` in the result
+/// (both inclusive of their end, so an insertion point counts).
 pub fn check_fix(rule_id: &str, title_contains: &str, before: &str, after: &str) {
     check_fix_with(rule_id, title_contains, before, after, &Config::default())
 }
@@ -195,6 +204,7 @@ pub fn check_fix_with(
                 .map(|x| (f, x))
         })
         .unwrap_or_else(|| panic!("no fix containing {title_contains:?} among {findings:#?}"));
+    assert!(!fix.is_deferred(), "the harness resolves deferred fixes");
     let fixed = apply_fix(&before, fix);
     assert_eq!(fixed.trim_end(), after.trim_end(), "fixed text differs");
     let b = Document::new(lang, before.as_str(), 0);
@@ -209,31 +219,56 @@ pub fn check_fix_with(
         "finding {:?} still reported after the fix:\n{fixed}\n{again:#?}",
         finding.message
     );
-    assert!(
-        !again.iter().any(|f| f
-            .fixes
-            .iter()
-            .any(|x| x.title == fix.title && x.edits == fix.edits)),
-        "applying the fix again would change the text"
-    );
-    let all_after = Analyzer::new(config.clone()).analyze(&a);
-    let lo = fix.edits.first().map(|e| e.range.start).unwrap_or(0);
-    let hi = fix
-        .edits
-        .iter()
-        .map(|e| e.range.start + e.replacement.len())
-        .max()
-        .unwrap_or(0);
-    let all_before = Analyzer::new(config.clone()).analyze(&b);
-    let new_here: Vec<_> = all_after
-        .iter()
-        .filter(|f| f.range.start >= lo && f.range.start < hi && f.rule != rule_id)
-        .filter(|f| !all_before.iter().any(|g| g.rule == f.rule))
-        .collect();
-    assert!(
-        new_here.is_empty(),
-        "the fix introduced new findings: {new_here:#?}"
-    );
+
+    // Edited regions before and after (edits are sorted and do not overlap).
+    let mut regions_before = Vec::new();
+    let mut regions_after = Vec::new();
+    let mut shift: isize = 0;
+    for e in &fix.edits {
+        regions_before.push(e.range.start..=e.range.end);
+        let s = (e.range.start as isize + shift) as usize;
+        regions_after.push(s..=s + e.replacement.len());
+        shift += e.replacement.len() as isize - (e.range.end - e.range.start) as isize;
+    }
+    let at_site = |regions: &[std::ops::RangeInclusive<usize>], f: &Finding| {
+        regions.iter().position(|r| r.contains(&f.range.start))
+    };
+    let mut all_config = config.clone();
+    all_config
+        .rules
+        .insert(rule_id.to_string(), RuleLevel::Enabled);
+    let analyzer = Analyzer::new(all_config);
+    let all_before = analyzer.analyze_with_fixes(&b);
+    let all_after = analyzer.analyze_with_fixes(&a);
+    for f in &all_after {
+        let Some(region) = at_site(&regions_after, f) else {
+            continue;
+        };
+        let existed = all_before.iter().any(|g| {
+            g.rule == f.rule
+                && !(g.rule == finding.rule && g.range == finding.range)
+                && regions_before[region].contains(&g.range.start)
+        });
+        assert!(
+            existed,
+            "the fix introduced a finding at the edited site: {f:#?}\n--- fixed ---\n{fixed}"
+        );
+    }
+    let touches = |x: &Fix| {
+        x.edits.iter().any(|e| {
+            regions_after
+                .iter()
+                .any(|r| e.range.start <= *r.end() && *r.start() <= e.range.end)
+        })
+    };
+    for f in again.iter().filter(|f| f.rule == rule_id) {
+        if let Some(x) = f.fixes.iter().find(|x| touches(x)) {
+            panic!(
+                "applying fixes again would change the fixed site: {:?} {:#?}\n--- fixed ---\n{fixed}",
+                x.title, x.edits
+            );
+        }
+    }
 }
 
 /// Runs one rule's check directly on every unit, without the engine (for unit tests of helpers).

@@ -5,6 +5,12 @@
 pub mod channels;
 pub mod clocks;
 pub mod fanout;
+pub mod futures_channels;
+pub mod grpc;
 pub mod locks;
+pub mod quorum;
 pub mod retries;
+pub mod suppressions;
 pub mod timeouts;
+pub mod tokio_pump;
+pub mod tokio_worker;

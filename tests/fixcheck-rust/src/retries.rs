@@ -1,4 +1,5 @@
-//! `retry-backoff` ("Add jitter") and `retry-idempotency` ("Add an idempotency key").
+//! `retry-backoff` ("Add jitter") and `retry-idempotency` ("Add an idempotency key", and moving
+//! a key generated per attempt before the loop).
 use backon::{ExponentialBuilder, Retryable};
 use tokio_retry::strategy::FixedInterval;
 use tokio_retry::Retry;
@@ -28,4 +29,19 @@ pub async fn create_order(
             Err(e) => return Err(e),
         }
     }
+}
+
+pub async fn create_payment(
+    client: &reqwest::Client,
+    url: &str,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let mut last = None;
+    for _ in 0..3 {
+        let key = uuid::Uuid::new_v4().to_string();
+        match client.post(url).header("Idempotency-Key", &key).send().await {
+            Ok(resp) => return Ok(resp),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.expect("three attempts"))
 }

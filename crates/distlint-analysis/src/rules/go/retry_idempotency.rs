@@ -62,7 +62,8 @@ github.com/google/uuid, otherwise a 128-bit `crypto/rand` key from a small `newI
 helper added to the file — and sets it on the request inside the loop with \
 `req.Header.Set(\"Idempotency-Key\", idempotencyKey)` (header name from `fix.idempotency_header`); \
 imports are added. For a key generated inside the loop, the fix moves its creation before the \
-loop. Not offered for `Post(url, ...)` shorthands, which have no request to put a header on.",
+loop (safe: every attempt then sends the same key, which is what the header is for; nothing \
+else changes). Not offered for `Post(url, ...)` shorthands, which have no request to put a header on.",
     },
 };
 
@@ -578,6 +579,27 @@ func once(u string) {
             "move its creation",
             "package pay\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/google/uuid\"\n)\n\nfunc send(c *http.Client, u string) {\n\tfor {\n\t\tkey := uuid.NewString()\n\t\treq, _ := http.NewRequest(\"POST\", u, nil)\n\t\treq.Header.Set(\"Idempotency-Key\", key)\n\t\tif _, err := c.Do(req); err == nil {\n\t\t\treturn\n\t\t}\n\t}\n}\n",
             "package pay\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/google/uuid\"\n)\n\nfunc send(c *http.Client, u string) {\n\tkey := uuid.NewString()\n\tfor {\n\t\treq, _ := http.NewRequest(\"POST\", u, nil)\n\t\treq.Header.Set(\"Idempotency-Key\", key)\n\t\tif _, err := c.Do(req); err == nil {\n\t\t\treturn\n\t\t}\n\t}\n}\n",
+        );
+    }
+
+    #[test]
+    fn fix_sets_a_key_on_a_retryablehttp_request() {
+        // The client retries on its own: one key per request, set right after the error check.
+        check_fix(
+            "retry-idempotency-go",
+            "Add an idempotency key",
+            "package pay\n\nimport (\n\t\"github.com/google/uuid\"\n\tretryablehttp \"github.com/hashicorp/go-retryablehttp\"\n)\n\nvar _ = uuid.Nil\n\nfunc send(c *retryablehttp.Client, u string) error {\n\treq, err := retryablehttp.NewRequest(\"POST\", u, nil)\n\tif err != nil {\n\t\treturn err\n\t}\n\t_, err = c.Do(req)\n\treturn err\n}\n",
+            "package pay\n\nimport (\n\t\"github.com/google/uuid\"\n\tretryablehttp \"github.com/hashicorp/go-retryablehttp\"\n)\n\nvar _ = uuid.Nil\n\nfunc send(c *retryablehttp.Client, u string) error {\n\treq, err := retryablehttp.NewRequest(\"POST\", u, nil)\n\tif err != nil {\n\t\treturn err\n\t}\n\treq.Header.Set(\"Idempotency-Key\", uuid.NewString())\n\t_, err = c.Do(req)\n\treturn err\n}\n",
+        );
+    }
+
+    #[test]
+    fn fix_moves_an_inline_key_out_of_the_loop() {
+        check_fix(
+            "retry-idempotency-go",
+            "move its creation",
+            "package pay\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/google/uuid\"\n)\n\nfunc send(c *http.Client, u string) {\n\tfor {\n\t\treq, _ := http.NewRequest(\"POST\", u, nil)\n\t\treq.Header.Set(\"Idempotency-Key\", uuid.NewString())\n\t\tif _, err := c.Do(req); err == nil {\n\t\t\treturn\n\t\t}\n\t}\n}\n",
+            "package pay\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/google/uuid\"\n)\n\nfunc send(c *http.Client, u string) {\n\tidempotencyKey := uuid.NewString()\n\tfor {\n\t\treq, _ := http.NewRequest(\"POST\", u, nil)\n\t\treq.Header.Set(\"Idempotency-Key\", idempotencyKey)\n\t\tif _, err := c.Do(req); err == nil {\n\t\t\treturn\n\t\t}\n\t}\n}\n",
         );
     }
 }
