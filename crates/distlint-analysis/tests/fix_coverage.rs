@@ -112,6 +112,10 @@ const EXPECTED: &[(&str, &[(&str, &str, usize)])] = &[
         &[("dial-without-timeout", "Add a timeout", 1)],
     ),
     (
+        "fixcheck-go/grpc_call.go",
+        &[("grpc-call-without-deadline", "Add a deadline", 1)],
+    ),
+    (
         "fixcheck-go/handler.go",
         &[("context-not-propagated", "Pass the caller's context", 1)],
     ),
