@@ -335,6 +335,29 @@ fn every_rule_with_a_documented_fix_offers_it_in_the_fixtures() {
     }
 }
 
+#[test]
+fn every_rule_file_with_a_fix_tests_it_with_check_fix() {
+    // `testing::check_fix` is the harness that applies a fix and checks re-parse, re-analysis and
+    // idempotence; a rule that builds fixes without calling it skips those checks.
+    let dir = repo().join("crates/distlint-analysis/src/rules");
+    let mut checked = 0;
+    for lang in ["rust", "go"] {
+        for e in std::fs::read_dir(dir.join(lang)).unwrap() {
+            let p = e.unwrap().path();
+            let src = std::fs::read_to_string(&p).unwrap();
+            if src.contains("Fix::new(") || src.contains("Fix::deferred(") {
+                checked += 1;
+                assert!(
+                    src.contains("check_fix(") || src.contains("check_fix_with("),
+                    "{}: builds fixes but no test calls testing::check_fix",
+                    p.display()
+                );
+            }
+        }
+    }
+    assert!(checked >= 15, "found only {checked} rule files with fixes");
+}
+
 /// A fix title without its parameters: "Add a timeout (30 s)" → "Add a timeout".
 fn family(title: &str) -> &str {
     title.split(" (").next().unwrap_or(title).trim()
