@@ -96,9 +96,27 @@ impl Analyzer {
     /// panics (logged). The language server's `codeAction/resolve` and the CLI's `--fix` both
     /// come through here (via [`Analyzer::resolve_fixes`] for the CLI).
     pub fn resolve_fix(&self, doc: &Document, finding: &Finding, index: usize) -> Option<Fix> {
-        let fix = finding.fixes.get(index)?;
-        if !fix.is_deferred() {
-            return Some(fix.clone());
+        self.resolve_fixes_at(doc, std::slice::from_ref(finding), &[(0, index)])
+            .pop()
+            .flatten()
+    }
+
+    /// [`Analyzer::resolve_fix`] for several fixes at once: `wanted` lists
+    /// `(index into findings, index into that finding's fixes)`; the result has one entry per
+    /// `wanted` entry, in order. The rule [`Context`] (import resolution) is built once, and only
+    /// if some wanted fix is deferred.
+    pub fn resolve_fixes_at(
+        &self,
+        doc: &Document,
+        findings: &[Finding],
+        wanted: &[(usize, usize)],
+    ) -> Vec<Option<Fix>> {
+        let fix_of = |&(i, j): &(usize, usize)| findings.get(i).and_then(|f| f.fixes.get(j));
+        if !wanted
+            .iter()
+            .any(|w| fix_of(w).is_some_and(Fix::is_deferred))
+        {
+            return wanted.iter().map(|w| fix_of(w).cloned()).collect();
         }
         let root = doc.tree().root_node();
         let imports = Imports::collect(doc.language(), doc.text(), root);
@@ -110,7 +128,16 @@ impl Analyzer {
             config: &self.config,
             path: doc.path(),
         };
-        resolve_with_rule(&ctx, finding, fix)
+        wanted
+            .iter()
+            .map(|w| {
+                let fix = fix_of(w)?;
+                if !fix.is_deferred() {
+                    return Some(fix.clone());
+                }
+                resolve_with_rule(&ctx, &findings[w.0], fix)
+            })
+            .collect()
     }
 
     /// Parses and analyses `source` (for the CLI and tests).
@@ -592,6 +619,9 @@ mod tests {
         }
         assert!(!fix.edits.is_empty() && !fix.is_deferred());
         assert!(analyzer.resolve_fix(&doc, f, 99).is_none());
+        let i = findings.iter().position(|g| g.rule == f.rule).unwrap();
+        let many = analyzer.resolve_fixes_at(&doc, &findings, &[(i, 0), (i, 99), (99, 0)]);
+        assert_eq!(many, vec![Some(fix.clone()), None, None]);
         assert_eq!(analyzer.analyze_with_fixes(&doc).len(), findings.len());
     }
 }

@@ -227,9 +227,11 @@ async fn resolve_now(
     };
     let (doc, findings) = (doc.clone(), findings.clone());
     tokio::task::spawn_blocking(move || {
+        let resolved = analyzer.resolve_fixes_at(&doc, &findings, &needed);
         needed
             .into_iter()
-            .filter_map(|(i, j)| Some(((i, j), analyzer.resolve_fix(&doc, &findings[i], j)?)))
+            .zip(resolved)
+            .filter_map(|(at, fix)| Some((at, fix?)))
             .collect()
     })
     .await
