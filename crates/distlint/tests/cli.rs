@@ -454,23 +454,28 @@ fn go_testdata_is_skipped_by_the_walk_but_not_when_named() {
 }
 
 #[test]
-fn rules_and_explain_list_the_grpc_deadline_rule() {
+fn rules_and_explain_list_the_deadline_rules() {
     let t = tempfile::tempdir().unwrap();
     let out = distlint(t.path(), &["rules"]);
     let s = String::from_utf8(out.stdout).unwrap();
-    let line = s
-        .lines()
-        .find(|l| l.starts_with("grpc-call-without-deadline"))
-        .unwrap_or_else(|| panic!("not listed:\n{s}"));
-    assert!(
-        line.contains("timeouts-deadlines") && line.contains("go"),
-        "{line}"
-    );
-    let out = distlint(t.path(), &["explain", "grpc-call-without-deadline"]);
-    assert_eq!(out.status.code(), Some(0));
-    let s = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        s.contains("## Known problems") && s.contains("WithTimeout"),
-        "{s}"
-    );
+    for (id, lang, bound) in [
+        ("grpc-call-without-deadline", "go", "WithTimeout"),
+        ("reply-without-timeout", "rust", "tokio::time::timeout"),
+    ] {
+        let line = s
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} not listed:\n{s}"));
+        assert!(
+            line.contains("timeouts-deadlines") && line.contains(lang),
+            "{line}"
+        );
+        let out = distlint(t.path(), &["explain", id]);
+        assert_eq!(out.status.code(), Some(0));
+        let doc = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            doc.contains("## Known problems") && doc.contains(bound),
+            "{doc}"
+        );
+    }
 }

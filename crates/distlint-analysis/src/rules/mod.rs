@@ -33,6 +33,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rust::retry_idempotency::RULE,
         &rust::unbounded_fanout::RULE,
         &rust::wall_clock_elapsed::RULE,
+        &rust::reply_without_timeout::RULE,
         // Go
         &go::quorum_math::RULE,
         &go::http_client_without_timeout::RULE,

@@ -13,6 +13,7 @@ pub mod observability;
 pub mod poison_message;
 pub mod quorum_math;
 pub mod replication_lag;
+pub mod reply_without_timeout;
 pub mod reqwest_client_without_timeout;
 pub mod retry_backoff;
 pub mod retry_idempotency;
