@@ -20,6 +20,10 @@
 //! # Test code (`#[test]` fns, `#[cfg(test)]` modules, Go `_test.go` files): skipped by default.
 //! include-tests = false
 //!
+//! # Items whose syntax tree nests deeper than this many levels are not analysed (the file is
+//! # reported as analysed partially). Default 1000; real code stays under 150.
+//! max-nesting-depth = 1000
+//!
 //! [fix]
 //! channel-capacity = 1024                 # messages, used by "Bound this channel"
 //! timeout-seconds = 30                     # seconds, used by "Add a timeout"
@@ -63,6 +67,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "exclude",
     "include",
     "include-tests",
+    "max-nesting-depth",
     "fix",
 ];
 
@@ -128,6 +133,7 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     include: Option<Vec<Spanned<String>>>,
     include_tests: Option<bool>,
+    max_nesting_depth: Option<Spanned<i64>>,
     fix: Option<RawFix>,
 }
 
@@ -281,6 +287,20 @@ impl ConfigFile {
         }
         if let Some(t) = raw.include_tests {
             config.include_tests = t;
+        }
+        if let Some(d) = &raw.max_nesting_depth {
+            let v = *d.get_ref();
+            if v < 1 {
+                return Err(err(
+                    Some(d.span()),
+                    Some("max-nesting-depth".into()),
+                    format!(
+                        "nesting depth must be a positive number of syntax-tree levels, got {v}"
+                    ),
+                    None,
+                ));
+            }
+            config.max_nesting_depth = Some(usize::try_from(v).unwrap_or(usize::MAX));
         }
         if let Some(fix) = &raw.fix {
             let mut fc = FixConfig::default();
@@ -560,6 +580,7 @@ select = ["all"]
 ignore = ["unused-suppression"]
 exclude = ["vendor/**", "*.pb.go"]
 include-tests = true
+max-nesting-depth = 300
 
 [rules]
 unbounded-channel = "minor"
@@ -583,6 +604,7 @@ idempotency-header = "X-Request-Id"
             Some(&RuleLevel::Off)
         );
         assert!(cfg.include_tests);
+        assert_eq!(cfg.nesting_limit(), 300);
         assert_eq!(cfg.fix.channel_capacity, 64);
         assert_eq!(cfg.fix.timeout_seconds, 5);
         assert_eq!(cfg.fix.idempotency_header, "X-Request-Id");
@@ -655,6 +677,9 @@ idempotency-header = "X-Request-Id"
         assert!(e.message.contains("invalid level `critical`"), "{e}");
         let e = parse("[rules]\nunbounded-channel = \"majr\"\n").unwrap_err();
         assert_eq!(e.suggestion.as_deref(), Some("major"));
+        let e = parse("max-nesting-depth = 0\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("max-nesting-depth"));
+        assert_eq!(e.position, Some((1, 21)));
         let e = parse("include-tests = \"yes\"\n").unwrap_err();
         assert_eq!(e.position.map(|p| p.0), Some(1));
         assert_eq!(e.key.as_deref(), Some("include-tests"));

@@ -9,17 +9,28 @@ use tree_sitter::Node;
 
 use crate::config::Config;
 use crate::document::Document;
+use crate::input::TooDeep;
 use crate::language::Language;
 use crate::resolve::Imports;
 use crate::rule::{Context, Finding, Fix, Rule, Scope};
 use crate::rules;
 use crate::suppress;
-use crate::syntax::text;
+use crate::syntax::{nesting_depth, text};
 use crate::text::LineIndex;
 
 /// Wall-clock time one rule may spend on one file (all its units) before a warning is logged:
 /// 250 ms. Rules are linear walks; a rule over budget on a file of ordinary size is a bug.
 pub const RULE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The result of analysing one document: its findings, and the analysis units left out because
+/// they nest deeper than [`Config::max_nesting_depth`] (empty when the whole file was analysed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analysis {
+    /// Findings, suppressions applied, sorted by byte position.
+    pub findings: Vec<Finding>,
+    /// Units not analysed, in source order ("analysed partially"); each was logged.
+    pub too_deep: Vec<TooDeep>,
+}
 
 /// Runs rules under one [`Config`]. Cheap to clone; share it behind an `Arc`.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +60,13 @@ impl Analyzer {
     /// Analyses a document. Never panics because of a rule: a panicking rule is logged
     /// (`tracing::error!` with the rule id and path) and its findings for that file are dropped.
     pub fn analyze(&self, doc: &Document) -> Vec<Finding> {
-        self.analyze_tree(
+        self.analyze_document(doc).findings
+    }
+
+    /// Like [`Analyzer::analyze`], and also says which units were not analysed because they nest
+    /// too deeply ([`Analysis::too_deep`]), so the CLI can report the file as analysed partially.
+    pub fn analyze_document(&self, doc: &Document) -> Analysis {
+        self.analyze_tree_with_decisions(
             doc.language(),
             doc.text(),
             doc.tree().root_node(),
@@ -163,8 +180,21 @@ impl Analyzer {
         index: &LineIndex,
         path: Option<&Path>,
     ) -> Vec<Finding> {
+        self.analyze_tree_with_decisions(language, source, root, index, path)
+            .findings
+    }
+
+    /// [`Analyzer::analyze_tree`] with the nesting-depth decisions ([`Analysis::too_deep`]).
+    pub fn analyze_tree_with_decisions(
+        &self,
+        language: Language,
+        source: &str,
+        root: Node<'_>,
+        index: &LineIndex,
+        path: Option<&Path>,
+    ) -> Analysis {
         if !self.config.include_tests && language == Language::Go && is_go_test_file(path) {
-            return Vec::new();
+            return Analysis::default();
         }
         let imports = Imports::collect(language, source, root);
         let ctx = Context {
@@ -175,7 +205,12 @@ impl Analyzer {
             config: &self.config,
             path,
         };
-        let units = analysis_units(language, source, root, self.config.include_tests);
+        let all_units = analysis_units(language, source, root, self.config.include_tests);
+        let limit = self.config.nesting_limit();
+        let (units, too_deep) = split_too_deep(root, &all_units, index, limit);
+        for d in &too_deep {
+            log_too_deep(path, d);
+        }
         let mut findings = Vec::new();
         let mut judge = suppress::Judge::default();
         for rule in self.rules_for(language) {
@@ -185,9 +220,16 @@ impl Analyzer {
             }
         }
         if !self.config.include_tests && language == Language::Rust {
-            judge.skipped = skipped_test_units(language, source, root, &units);
+            judge.skipped = skipped_test_units(language, source, root, &all_units);
         }
-        self.finish_judged(source, root, index, findings, &judge)
+        // A suppression inside a unit that was not analysed cannot be judged unused.
+        judge
+            .skipped
+            .extend(too_deep.iter().map(|d| d.range.clone()));
+        Analysis {
+            findings: self.finish_judged(source, root, index, findings, &judge),
+            too_deep,
+        }
     }
 
     /// Runs one rule over `units` (or the root, for file-scoped rules), catching panics.
@@ -371,6 +413,106 @@ fn skipped_test_units(
         .filter(|n| !kept.contains(&(n.start_byte(), n.end_byte())))
         .map(|n| n.byte_range())
         .collect()
+}
+
+/// Logs a [`TooDeep`] decision (`tracing::warn!`, with the path).
+pub(crate) fn log_too_deep(path: Option<&Path>, d: &TooDeep) {
+    tracing::warn!(
+        path = ?path,
+        line = d.line + 1,
+        depth = d.depth,
+        limit = d.limit,
+        "{d}"
+    );
+}
+
+/// Depth of each of `units` below `root` (the root's children are at depth 1), found with one
+/// [`tree_sitter::TreeCursor`] walk from the root that enters only nodes enclosing a unit: O(number
+/// of container nodes and their children), never a parent lookup. `units` must not overlap.
+pub fn unit_depths(root: Node<'_>, units: &[Node<'_>]) -> Vec<usize> {
+    let mut out = vec![usize::MAX; units.len()];
+    let ids: std::collections::HashMap<usize, usize> =
+        units.iter().enumerate().map(|(i, u)| (u.id(), i)).collect();
+    let mut spans: Vec<(usize, usize)> = units
+        .iter()
+        .map(|u| (u.start_byte(), u.end_byte()))
+        .collect();
+    spans.sort_unstable();
+    let encloses_unit = |n: Node<'_>| {
+        let i = spans.partition_point(|&(s, _)| s < n.start_byte());
+        spans.get(i).is_some_and(|&(_, e)| e <= n.end_byte())
+    };
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    'walk: loop {
+        let node = cursor.node();
+        let descend = match ids.get(&node.id()) {
+            Some(&i) => {
+                out[i] = depth;
+                false
+            }
+            None => encloses_unit(node),
+        };
+        if descend && cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                break 'walk;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            depth -= 1;
+        }
+    }
+    // A unit the walk did not reach (not expected): one O(depth) descent from the root.
+    for (i, d) in out.iter_mut().enumerate() {
+        if *d == usize::MAX {
+            *d = crate::syntax::ancestor_chain(units[i]).len();
+        }
+    }
+    out
+}
+
+/// The [`TooDeep`] decision for a unit at `base` levels below the root whose own subtree is
+/// `nesting` levels deep, or `None` when it is within `limit`.
+pub(crate) fn too_deep_decision(
+    unit: Node<'_>,
+    base: usize,
+    nesting: usize,
+    index: &LineIndex,
+    limit: usize,
+) -> Option<TooDeep> {
+    let depth = base + nesting;
+    (depth > limit).then(|| TooDeep {
+        range: unit.byte_range(),
+        line: index.line_of(unit.start_byte()),
+        depth,
+        limit,
+    })
+}
+
+/// Splits `units` into those to analyse and the decisions for those whose syntax tree reaches
+/// deeper than `limit` levels below `root` (measured with one cursor walk per unit, O(nodes)).
+pub fn split_too_deep<'t>(
+    root: Node<'t>,
+    units: &[Node<'t>],
+    index: &LineIndex,
+    limit: usize,
+) -> (Vec<Node<'t>>, Vec<TooDeep>) {
+    let bases = unit_depths(root, units);
+    let mut kept = Vec::with_capacity(units.len());
+    let mut deep = Vec::new();
+    for (unit, base) in units.iter().zip(bases) {
+        match too_deep_decision(*unit, base, nesting_depth(*unit).depth, index, limit) {
+            Some(d) => deep.push(d),
+            None => kept.push(*unit),
+        }
+    }
+    (kept, deep)
 }
 
 /// True for Go test files (`*_test.go`).

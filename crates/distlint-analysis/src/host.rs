@@ -239,6 +239,12 @@ impl AnalysisHost {
         self.results.get(key).map(|r| r.state.stats())
     }
 
+    /// Units the last stored analysis of the document left out because they nest too deeply
+    /// ([`crate::input::TooDeep`], byte ranges of that analysis's version).
+    pub fn last_too_deep(&self, key: &str) -> Option<Vec<crate::input::TooDeep>> {
+        self.results.get(key).map(|r| r.state.too_deep().to_vec())
+    }
+
     /// Findings for the document's current version: cached, or computed now (incrementally from
     /// the last stored analysis) on a snapshot. `None` when the document is not open. The result
     /// is stored unless a newer version was stored meanwhile.

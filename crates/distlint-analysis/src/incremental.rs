@@ -44,7 +44,10 @@ use tree_sitter::{InputEdit, Node, Point, Tree};
 
 use crate::config::Config;
 use crate::document::{AppliedEdit, Document};
-use crate::engine::{is_go_test_file, is_test_attribute, Analyzer};
+use crate::engine::{
+    is_go_test_file, is_test_attribute, log_too_deep, too_deep_decision, unit_depths, Analyzer,
+};
+use crate::input::TooDeep;
 use crate::language::Language;
 use crate::resolve::Imports;
 use crate::rule::{Context, FileReads, Finding, Rule, Scope};
@@ -141,6 +144,10 @@ struct UnitEntry {
     /// Per unit rule (in order): a [`FileReads::Anything`] rule whose trigger occurs in the
     /// unit's text (so it is re-run after every edit).
     triggered: Arc<Vec<bool>>,
+    /// Nesting depth of the unit's own subtree ([`crate::syntax::nesting_depth`]).
+    nesting: usize,
+    /// Whether the unit was left out as [`TooDeep`] (then it has no findings).
+    too_deep: bool,
 }
 
 /// Rust only: the [`Imports`] contributed by one segment of the file (a top-level item, or an
@@ -170,6 +177,7 @@ pub struct AnalysisState {
     contributions: Vec<Arc<Imports>>,
     imports: Arc<Imports>,
     findings: Arc<Vec<Finding>>,
+    too_deep: Vec<TooDeep>,
     stats: AnalysisStats,
 }
 
@@ -183,6 +191,12 @@ impl AnalysisState {
     /// [`Analyzer::analyze`] returns them for this version's text.
     pub fn findings(&self) -> &Arc<Vec<Finding>> {
         &self.findings
+    }
+
+    /// The units not analysed because they nest too deeply, exactly as
+    /// [`Analyzer::analyze_document`] reports them for this version's text.
+    pub fn too_deep(&self) -> &[TooDeep] {
+        &self.too_deep
     }
 
     /// Counters of the analysis that produced this state.
@@ -204,6 +218,7 @@ impl AnalysisState {
             contributions: Vec::new(),
             imports: Arc::new(Imports::default()),
             findings: Arc::new(Vec::new()),
+            too_deep: Vec::new(),
             stats: AnalysisStats {
                 from_scratch: true,
                 ..AnalysisStats::default()
@@ -394,16 +409,13 @@ pub(crate) fn layout<'t>(
 fn container_imports(source: &str, node: Node<'_>) -> Imports {
     let mut imports = Imports::default();
     if matches!(node.kind(), "mod_item" | "trait_item") {
+        // Layout containers are children of the file or of a container body (a
+        // `declaration_list`), so their names shadow imports file-wide as in
+        // `Imports::collect` (which checks the parent; here `Node::parent` would cost O(depth)).
         if let Some(name) = node.child_by_field_name("name") {
-            let top = node
-                .parent()
-                .map(|p| p.kind() == "source_file" || p.kind() == "declaration_list")
-                .unwrap_or(false);
-            if top {
-                imports
-                    .local_items
-                    .insert(crate::syntax::text(source, name).to_string());
-            }
+            imports
+                .local_items
+                .insert(crate::syntax::text(source, name).to_string());
         }
     }
     imports
@@ -673,7 +685,9 @@ impl Analyzer {
         };
         let mut units = Vec::with_capacity(layout.units.len());
         let mut analysed = 0;
-        for node in &layout.units {
+        let limit = config.nesting_limit();
+        let bases = unit_depths(root, &layout.units);
+        for (node, &base) in layout.units.iter().zip(&bases) {
             let range = node.byte_range();
             let kind = node.kind_id();
             let cached = reuse.as_ref().and_then(|r| {
@@ -681,8 +695,10 @@ impl Analyzer {
                     return None;
                 }
                 let old = r.old_range(&range)?;
-                let e =
-                    find_by_range(&r.prev.units, &old, |e| &e.range).filter(|e| e.kind == kind)?;
+                let e = find_by_range(&r.prev.units, &old, |e| &e.range)
+                    .filter(|e| e.kind == kind)
+                    // The unit's own depth is cached; its position in the tree is not.
+                    .filter(|e| (base + e.nesting > limit) == e.too_deep)?;
                 Some((r, old, e))
             });
             let entry = match cached {
@@ -722,6 +738,8 @@ impl Analyzer {
                             findings: e.findings.clone(),
                             panicked: e.panicked.clone(),
                             triggered: e.triggered.clone(),
+                            nesting: e.nesting,
+                            too_deep: e.too_deep,
                         })
                     } else {
                         let mut findings = Vec::new();
@@ -752,6 +770,8 @@ impl Analyzer {
                             findings: Arc::new(findings),
                             panicked: Arc::new(panicked),
                             triggered: e.triggered.clone(),
+                            nesting: e.nesting,
+                            too_deep: e.too_deep,
                         })
                     }
                 }
@@ -759,8 +779,22 @@ impl Analyzer {
             };
             let entry = match entry {
                 Some(e) => e,
-                None => {
+                None => 'fresh: {
                     analysed += 1;
+                    let nesting = crate::syntax::nesting_depth(*node).depth;
+                    if let Some(d) = too_deep_decision(*node, base, nesting, index, limit) {
+                        log_too_deep(doc.path(), &d);
+                        break 'fresh UnitEntry {
+                            range,
+                            kind,
+                            shift: 0,
+                            findings: Arc::new(Vec::new()),
+                            panicked: Arc::new(Vec::new()),
+                            triggered: Arc::new(vec![false; unit_rules.len()]),
+                            nesting,
+                            too_deep: true,
+                        };
+                    }
                     let mut findings = Vec::new();
                     let mut panicked = Vec::new();
                     for &(i, rule, _) in &unit_rules {
@@ -787,6 +821,8 @@ impl Analyzer {
                         findings: Arc::new(findings),
                         panicked: Arc::new(panicked),
                         triggered: Arc::new(triggered),
+                        nesting,
+                        too_deep: false,
                     }
                 }
             };
@@ -830,6 +866,17 @@ impl Analyzer {
             }
         }
         all.extend(file_findings.iter().cloned());
+        let too_deep: Vec<TooDeep> = units
+            .iter()
+            .zip(&bases)
+            .filter(|(u, _)| u.too_deep)
+            .map(|(u, &base)| TooDeep {
+                range: u.range.clone(),
+                line: index.line_of(u.range.start),
+                depth: base + u.nesting,
+                limit,
+            })
+            .collect();
         let sups = collect_suppressions(source, root, index);
         let judge = suppress::Judge {
             ran: rules
@@ -842,7 +889,11 @@ impl Analyzer {
                 layout.skipped.clone()
             } else {
                 Vec::new()
-            },
+            }
+            .into_iter()
+            // A suppression inside a unit that was not analysed cannot be judged unused.
+            .chain(too_deep.iter().map(|d| d.range.clone()))
+            .collect(),
         };
         let findings = self.finish_with(source, index, all, &sups, &judge);
 
@@ -865,6 +916,7 @@ impl Analyzer {
             contributions,
             imports,
             findings: Arc::new(findings),
+            too_deep,
         }
     }
 

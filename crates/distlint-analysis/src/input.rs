@@ -71,6 +71,39 @@ impl std::fmt::Display for SkipReason {
     }
 }
 
+/// An analysis unit (a top-level item, or an item inside an `impl`/`trait`/`mod` body) that was
+/// not analysed because its syntax tree nests deeper than [`crate::Config::max_nesting_depth`]:
+/// the file is *analysed partially*. Every other unit of the file is analysed as usual.
+///
+/// tree-sitter parses such input without trouble, but looking upward from a node
+/// (`Node::parent`) costs O(depth), so rules would take time quadratic in the depth (minutes at
+/// 20,000 levels). The decision is a function of the unit's text and its position in the tree,
+/// so a full and an incremental analysis of the same text make the same decisions.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TooDeep {
+    /// Byte range of the unit in the analysed text.
+    pub range: std::ops::Range<usize>,
+    /// 0-based line of the unit's first byte.
+    pub line: u32,
+    /// Depth of the unit's deepest node, in syntax-tree levels counted from the file's root
+    /// node (every node counts, named or not: a Rust block inside a block adds 2 levels).
+    pub depth: usize,
+    /// The limit in force, in the same levels.
+    pub limit: usize,
+}
+
+impl std::fmt::Display for TooDeep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "analysed partially: the item at line {} nests {} levels deep, over the limit of {} (not analysed; raise `max-nesting-depth` to analyse it)",
+            self.line + 1,
+            self.depth,
+            self.limit
+        )
+    }
+}
+
 /// The decision for a file's bytes, made before parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputDecision {

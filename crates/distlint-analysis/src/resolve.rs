@@ -109,7 +109,7 @@ fn collect_rust(source: &str, root: Node<'_>) -> Imports {
             | "type_item" | "trait_item" | "const_item" | "static_item" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     // Only items at file level or inside modules shadow imports file-wide.
-                    let top = node
+                    let top = walk
                         .parent()
                         .map(|p| p.kind() == "source_file" || p.kind() == "declaration_list")
                         .unwrap_or(false);

@@ -4,9 +4,12 @@
 use tree_sitter::{Node, TreeCursor};
 
 /// Pre-order traversal of a node and its descendants (all nodes, named or not), driven by a
-/// [`TreeCursor`]. Call [`Walk::skip_subtree`] after receiving a node to not descend into it.
+/// [`TreeCursor`]. Call [`Walk::skip_subtree`] after receiving a node to not descend into it, and
+/// [`Walk::parent`] for its parent in O(1) (unlike [`Node::parent`], which is O(depth)).
 pub struct Walk<'t> {
     cursor: TreeCursor<'t>,
+    /// Ancestors of the current node below (and including) the start node, outermost first.
+    stack: Vec<Node<'t>>,
     started: bool,
     skip: bool,
     done: bool,
@@ -17,6 +20,7 @@ impl<'t> Walk<'t> {
     pub fn new(node: Node<'t>) -> Self {
         Self {
             cursor: node.walk(),
+            stack: Vec::new(),
             started: false,
             skip: false,
             done: false,
@@ -26,6 +30,15 @@ impl<'t> Walk<'t> {
     /// Do not visit the children of the node most recently returned.
     pub fn skip_subtree(&mut self) {
         self.skip = true;
+    }
+
+    /// The parent of the node most recently returned: O(1) from the walk's own stack, except for
+    /// the start node, whose parent lies outside the walk ([`Node::parent`], O(depth)).
+    pub fn parent(&self) -> Option<Node<'t>> {
+        match self.stack.last() {
+            Some(p) => Some(*p),
+            None => self.cursor.node().parent(),
+        }
     }
 }
 
@@ -41,8 +54,12 @@ impl<'t> Iterator for Walk<'t> {
             return Some(self.cursor.node());
         }
         let skip = std::mem::take(&mut self.skip);
-        if !skip && self.cursor.goto_first_child() {
-            return Some(self.cursor.node());
+        if !skip {
+            let here = self.cursor.node();
+            if self.cursor.goto_first_child() {
+                self.stack.push(here);
+                return Some(self.cursor.node());
+            }
         }
         loop {
             if self.cursor.goto_next_sibling() {
@@ -52,6 +69,7 @@ impl<'t> Iterator for Walk<'t> {
                 self.done = true;
                 return None;
             }
+            self.stack.pop();
         }
     }
 }
@@ -67,8 +85,84 @@ pub fn squash(text: &str) -> String {
 }
 
 /// Iterates the ancestors of `node`, nearest first (not including `node`).
+///
+/// tree-sitter (≥ 0.22) keeps no parent pointers: [`Node::parent`] descends from the root, so it
+/// costs O(depth), and calling it in a loop costs O(depth²) — minutes for a node 20,000 levels
+/// deep. This function descends from the root once with [`Node::child_with_descendant`] and
+/// records the chain: O(depth) (times the children scanned per level) for the whole iteration,
+/// whether the caller takes one ancestor or all of them. Prefer it to a `.parent()` loop.
 pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    std::iter::successors(node.parent(), |n| n.parent())
+    ancestor_chain(node).into_iter().rev()
+}
+
+/// The ancestors of `node`, root first, nearest last (not including `node`). See [`ancestors`].
+pub fn ancestor_chain(node: Node<'_>) -> Vec<Node<'_>> {
+    let root = root_of(node);
+    let mut chain = Vec::new();
+    let mut at = root;
+    while at.id() != node.id() {
+        chain.push(at);
+        match at.child_with_descendant(node) {
+            // `child_with_descendant` may return `node` itself: then the chain is complete.
+            Some(next) if next.id() != at.id() => at = next,
+            _ => break,
+        }
+    }
+    chain
+}
+
+/// The root node of the tree `node` belongs to, in O(1).
+pub fn root_of(node: Node<'_>) -> Node<'_> {
+    let raw = node.into_raw();
+    // SAFETY: `raw.tree` is the tree `node` was obtained from; `Node<'t>` borrows that tree for
+    // `'t`, so the tree outlives the returned root, which carries the same lifetime. This is what
+    // `ts_node_parent` itself does (`ts_tree_root_node(self.tree)`); the binding exposes no safe
+    // accessor.
+    unsafe { Node::from_raw(tree_sitter::ffi::ts_tree_root_node(raw.tree)) }
+}
+
+/// How deep the subtree under a node nests: see [`nesting_depth`].
+#[derive(Debug, Clone, Copy)]
+pub struct Nesting<'t> {
+    /// Number of edges on the longest downward path from the node (0 for a leaf), counting
+    /// every node, named or anonymous. A Rust block nested in a block adds 2 (`block` →
+    /// `expression_statement` → `block`); a parenthesised expression adds 1.
+    pub depth: usize,
+    /// The first node (in pre-order) at that depth.
+    pub deepest: Node<'t>,
+}
+
+/// Measures the nesting depth of `node`'s subtree with one [`TreeCursor`] walk: O(nodes), no
+/// recursion, no parent lookups.
+pub fn nesting_depth(node: Node<'_>) -> Nesting<'_> {
+    let mut cursor = node.walk();
+    let mut depth = 0usize;
+    let mut best = Nesting {
+        depth: 0,
+        deepest: node,
+    };
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > best.depth {
+                best = Nesting {
+                    depth,
+                    deepest: cursor.node(),
+                };
+            }
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                return best;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            depth -= 1;
+        }
+    }
 }
 
 /// Named children of `node` as a `Vec` (tree-sitter's iterator borrows a cursor).
@@ -148,4 +242,81 @@ pub fn rust_fn_is_async(source: &str, f: Node<'_>) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Document, Language};
+
+    const RUST: &str = "use std::sync::mpsc;\nmod m {\n    impl X {\n        async fn f(&self) {\n            let v = (1 + (2 * g(|x| { x }))).await;\n            if a { b } else if c { { d } } else { e }\n        }\n    }\n}\nfn broken( { let\n";
+    const GO: &str = "package p\n\nfunc f() {\n\tgo func() { x := []int{1, (2)}; _ = x }()\n\tif a { for { b() } }\n}\n";
+
+    fn all_nodes(doc: &Document) -> Vec<Node<'_>> {
+        Walk::new(doc.tree().root_node()).collect()
+    }
+
+    #[test]
+    fn ancestors_equal_the_parent_chain_for_every_node() {
+        for (language, text) in [(Language::Rust, RUST), (Language::Go, GO)] {
+            let doc = Document::new(language, text, 0);
+            let nodes = all_nodes(&doc);
+            assert!(nodes.len() > 40);
+            for n in nodes {
+                let by_parent: Vec<usize> = std::iter::successors(n.parent(), |p| p.parent())
+                    .map(|p| p.id())
+                    .collect();
+                let ours: Vec<usize> = ancestors(n).map(|p| p.id()).collect();
+                assert_eq!(ours, by_parent, "{} at {:?}", n.kind(), n.byte_range());
+            }
+        }
+    }
+
+    #[test]
+    fn walk_parent_equals_node_parent() {
+        for (language, text) in [(Language::Rust, RUST), (Language::Go, GO)] {
+            let doc = Document::new(language, text, 0);
+            let root = doc.tree().root_node();
+            // From the root, and from an inner start node (whose parent is outside the walk).
+            let inner = root.named_child(1).unwrap();
+            for start in [root, inner] {
+                let mut walk = Walk::new(start);
+                let mut seen = 0;
+                while let Some(n) = walk.next() {
+                    assert_eq!(walk.parent().map(|p| p.id()), n.parent().map(|p| p.id()));
+                    seen += 1;
+                    // Skipping a subtree must keep the stack right for the siblings after it.
+                    if n.kind() == "parameters" || n.kind() == "parameter_list" {
+                        walk.skip_subtree();
+                    }
+                }
+                assert!(seen > 5);
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_depth_is_the_longest_downward_path() {
+        for (language, text) in [(Language::Rust, RUST), (Language::Go, GO)] {
+            let doc = Document::new(language, text, 0);
+            let root = doc.tree().root_node();
+            for start in all_nodes(&doc) {
+                let base = ancestors(start).count();
+                let (depth, deepest) = Walk::new(start)
+                    .map(|n| (ancestors(n).count() - base, n))
+                    // The first node in pre-order at the greatest depth.
+                    .fold((0, start), |best, x| if x.0 > best.0 { x } else { best });
+                let got = nesting_depth(start);
+                assert_eq!(
+                    got.depth,
+                    depth,
+                    "{} at {:?}",
+                    start.kind(),
+                    start.byte_range()
+                );
+                assert_eq!(got.deepest.id(), deepest.id());
+            }
+            assert!(nesting_depth(root).depth >= 10);
+        }
+    }
 }

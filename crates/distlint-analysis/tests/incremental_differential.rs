@@ -160,6 +160,11 @@ static EDITS: AtomicUsize = AtomicUsize::new(0);
 static TREE_MISMATCH: AtomicUsize = AtomicUsize::new(0);
 static FINDINGS_MISMATCH: AtomicUsize = AtomicUsize::new(0);
 static ANALYSED: AtomicUsize = AtomicUsize::new(0);
+/// Units left out as too deep, summed over the analyses checked.
+static TOO_DEEP: AtomicUsize = AtomicUsize::new(0);
+/// `max_nesting_depth` of the runs with `include_tests`: about the 95th percentile of unit depth
+/// in the fixtures, so a few units are left out and edits move units across it.
+const DEPTH_LIMIT: usize = 24;
 
 struct Case<'a> {
     language: Language,
@@ -175,6 +180,9 @@ fn run_case(case: &Case<'_>, steps: &[Step]) -> Result<(), TestCaseError> {
     };
     let analyzer = Analyzer::new(Config {
         include_tests: case.include_tests,
+        // With tests included, also a nesting limit that real units cross (and edits that add
+        // or remove `{`/`(` move them across): the too-deep decisions must match as well.
+        max_nesting_depth: case.include_tests.then_some(DEPTH_LIMIT),
         ..Config::default()
     });
     let host = AnalysisHost::new(analyzer.clone());
@@ -227,13 +235,21 @@ fn run_case(case: &Case<'_>, steps: &[Step]) -> Result<(), TestCaseError> {
         let doc = host.snapshot(key).expect("document is open");
         prop_assert_eq!(doc.text(), reference.as_str(), "step {}: text", n);
         // From-scratch analysis of the very document the host holds (same text, same tree).
-        let expected = analyzer.analyze(&doc);
+        let full = analyzer.analyze_document(&doc);
+        let expected = full.findings;
         prop_assert_eq!(
             &*got.findings,
             &expected,
             "step {}: incremental findings differ from a from-scratch analysis",
             n
         );
+        prop_assert_eq!(
+            &host.last_too_deep(key).expect("analysed"),
+            &full.too_deep,
+            "step {}: incremental nesting-depth decisions differ from a from-scratch analysis",
+            n
+        );
+        TOO_DEEP.fetch_add(full.too_deep.len(), Ordering::Relaxed);
         let fresh = Document::new(case.language, reference.clone(), version).with_path(case.path);
         let (inc_sexp, fresh_sexp) = (
             doc.tree().root_node().to_sexp(),
@@ -322,6 +338,12 @@ fn incremental_findings_equal_from_scratch_after_every_edit() {
     );
     if cases >= 18 {
         assert!(edits >= 10_000, "only {edits} edits ran");
+        let deep = TOO_DEEP.load(Ordering::Relaxed);
+        assert!(
+            deep > 0,
+            "no unit crossed the nesting limit: the depth decisions were not tested"
+        );
+        eprintln!("{deep} too-deep decisions compared");
     }
 }
 

@@ -299,18 +299,35 @@ fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits, mode: Fi
         }
     }
     // Files that were not valid UTF-8 are never rewritten: the lossy text would replace bytes.
-    Outcome::Analysed(report_for(shown, &doc, analyzer), warning, info)
+    let mut analysis = analyzer.analyze_document(&doc);
+    // Every output format lists fixes with their edits: resolve deferred ones.
+    analyzer.resolve_fixes(&doc, &mut analysis.findings);
+    // Items nested too deeply to analyse: the file is reported as analysed partially.
+    let warning = warning
+        .into_iter()
+        .chain(analysis.too_deep.iter().map(|d| d.to_string()))
+        .reduce(|a, b| format!("{a}; {b}"));
+    Outcome::Analysed(report_from(shown, &doc, analysis.findings), warning, info)
 }
 
 /// Analyses a parsed document into a [`FileReport`] printed under `shown`.
+#[cfg(test)]
 pub fn report_for(shown: String, doc: &Document, analyzer: &Analyzer) -> FileReport {
+    report_from(shown, doc, analyzer.analyze_with_fixes(doc))
+}
+
+/// A [`FileReport`] of `findings` (already computed) in `doc`, printed under `shown`.
+fn report_from(
+    shown: String,
+    doc: &Document,
+    findings: Vec<distlint_analysis::Finding>,
+) -> FileReport {
     FileReport {
         path: shown,
         language: doc.language(),
         source: Arc::from(doc.text()),
         index: doc.line_index().clone(),
-        // Every output format lists fixes with their edits: resolve deferred ones.
-        findings: analyzer.analyze_with_fixes(doc),
+        findings,
     }
 }
 

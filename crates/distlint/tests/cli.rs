@@ -167,6 +167,18 @@ fn hostile_files_are_reported_and_the_scan_continues() {
     write(t.path(), "src/latin1.rs", bytes);
     // Binary: skipped with a reason.
     write(t.path(), "src/bin.rs", b"fn main() {\0}\n");
+    // 5,000 nested blocks (10,000 tree levels) in one function: that function is left out with
+    // a warning ("analysed partially"); the function after it is analysed.
+    write(
+        t.path(),
+        "src/deep.rs",
+        format!(
+            "fn deep() {{\n{}{}\n}}\n{}",
+            "{".repeat(5000),
+            "}".repeat(5000),
+            UNBOUNDED
+        ),
+    );
     let out = distlint(t.path(), &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -188,6 +200,18 @@ fn hostile_files_are_reported_and_the_scan_continues() {
     assert_eq!(lat.len(), 1);
     assert_eq!(lat[0]["line"], 5);
     assert_eq!(v["summary"]["skipped"], 1);
+    assert!(
+        err.contains("warning: src/deep.rs: analysed partially: the item at line 1 nests 10003 levels deep, over the limit of 1000"),
+        "{err}"
+    );
+    let deep: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "src/deep.rs")
+        .map(|f| f["line"].clone())
+        .collect();
+    assert_eq!(deep, vec![7]);
 }
 
 #[cfg(unix)]
