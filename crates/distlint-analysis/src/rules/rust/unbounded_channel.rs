@@ -7,7 +7,7 @@ use crate::rule::{
     Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
     TextEdit,
 };
-use crate::syntax::{rust_call_path, Walk};
+use crate::syntax::{rust_call_path, squash, Walk};
 
 /// The rule.
 pub struct UnboundedChannel;
@@ -40,14 +40,20 @@ upstream retries built up arrives at once and the cycle repeats.\n\n\
 A bounded channel makes producers wait (or fail fast with `try_send`) when the consumer falls \
 behind, so overload shows up as latency or shed load at the edge instead of a crash.",
         known_problems: "- Silent when the file shows the queue is bounded: every use of the \
-sender in the creating function is a send outside any loop (or in a closure handed to a `spawn`), \
-or a `drop`, with at least one send (an unused sender is still reported: the code is likely \
-being written); or each message carries a `oneshot` reply sender (in the channel's type, or in every \
-send on the struct field the sender is stored in), so each caller waits for its reply. A \
-producer bounded in ways the file does not show (a fixed worker count, a want/give handshake, a \
-one-shot sender passed to another function or stored in a struct, a send guarded by a counter \
-inside a loop) is still reported; suppress with a reason. On an extended corpus sample 6 of 13 \
-findings were of this kind (docs/precision.md).\n\
+sender in the creating function (followed through `let` copies and clones, and into the \
+parameter of a function of this file it is passed to — a free function, `Self::f`/`Type::f` or \
+a method that is the only one of its name) is a `drop` or a send that runs a fixed number of \
+times (outside any loop other than a `for` over a constant range such as `0..N` with `const N` \
+or an array literal, and in no closure other than one handed to a `spawn`), with at least one \
+send (an unused sender is still reported: the code is likely being written); or the receiver is \
+only collected (`rx.iter().collect()`) where the channel was created, so every message is held \
+by the collection anyway; or each message carries a `oneshot` reply sender (in the channel's \
+type, or in every send on the struct field the sender is stored in), so each caller waits for \
+its reply. A producer bounded in ways the file does not show is still reported; suppress with a \
+reason. Two such false positives remain on the extended corpus sample (docs/precision.md): a \
+sender stored in a struct whose `pub` method sends once per call (a promise that is fulfilled \
+once, pinky-swear) and a logger that sends one message per compile command of a finite build \
+(cc); the file shows neither count.\n\
 - Aliased re-exports from other crates (`my_crate::channel()` wrapping `unbounded_channel`) are not followed.\n\
 - `use` declarations are collected file-wide, so a `use` inside one function is treated as visible in all of them.\n\
 - The fix follows senders by name within a function; a sender variable shadowed by an unrelated \
@@ -168,7 +174,7 @@ impl Rule for UnboundedChannel {
             let Some((kind, full, bounded)) = unbounded_constructor(ctx, call) else {
                 continue;
             };
-            if bounds::visibly_bounded(ctx, call) {
+            if bounds::visibly_bounded(ctx, call, true) {
                 continue;
             }
             let message = match kind {
@@ -184,6 +190,18 @@ impl Rule for UnboundedChannel {
     }
 }
 
+/// `drop(x)`, `mem::drop(x)`, `std::mem::drop(x)`. A bare `drop` is the prelude's even when the
+/// file implements `Drop::drop` (a method, which cannot be called by its bare name) or has a
+/// glob import, which the import resolution would otherwise take it from.
+pub fn is_drop(ctx: &Context<'_>, callee: Node<'_>) -> bool {
+    let text = squash(ctx.text(callee));
+    text == "drop"
+        || matches!(
+            ctx.imports.resolve_rust(&text).as_str(),
+            "std::mem::drop" | "core::mem::drop"
+        )
+}
+
 /// Channels whose queue the file shows cannot grow without limit: every send happens a fixed
 /// number of times, or every message carries a reply channel that the sender then waits on.
 mod bounds {
@@ -193,14 +211,20 @@ mod bounds {
     use crate::syntax::{ancestors, squash, Walk};
 
     use super::super::common::{
-        args_of, idents, in_macro, is_loop, method_call, simple_pattern_name,
+        args_of, idents, in_macro, is_loop, is_screaming, method_call, simple_pattern_name,
     };
+    use super::is_drop;
 
     /// True when the channel's queue is visibly bounded (see the rule's known problems).
-    pub fn visibly_bounded(ctx: &Context<'_>, call: Node<'_>) -> bool {
+    ///
+    /// `whole_file`: whether the decision may read outside the unit that holds `call` (functions
+    /// the sender is passed to, the struct it is stored in). When `false`, only the creating
+    /// function is read.
+    pub fn visibly_bounded(ctx: &Context<'_>, call: Node<'_>, whole_file: bool) -> bool {
         request_response_type(ctx, call)
-            || producer_is_bounded(ctx, call).unwrap_or(false)
-            || request_response_sends(ctx, call)
+            || receiver_collected(ctx, call)
+            || producer_is_bounded(ctx, call, whole_file).unwrap_or(false)
+            || (whole_file && request_response_sends(ctx, call))
     }
 
     /// The sender's binding: the `let (tx, rx) = <call>;` and the name `tx` (`None` for `_`).
@@ -330,20 +354,49 @@ mod bounds {
         t.rsplit("::").next().unwrap_or(t).to_string()
     }
 
-    /// Every use of the sender (and its clones) in the creating function is a send outside any
-    /// loop or repeatedly-called closure, or a `drop`: the channel holds at most that many messages.
+    /// One place where the sender is followed: the uses of `name` after byte `from` inside the
+    /// function `scope` (the creating function, or a function of the file it is passed to).
+    #[derive(Clone)]
+    struct Site<'t> {
+        scope: Node<'t>,
+        from: usize,
+        name: String,
+    }
+
+    /// What one use of the sender does with it.
+    enum SenderUse<'t> {
+        /// A send (`send`, `try_send`, ...): the `call_expression`.
+        Send(Node<'t>),
+        /// A use that queues nothing: `drop(tx)`, `tx.is_closed()`, a bare `tx;`.
+        Inert,
+        /// `let copy = tx.clone();`: the `let` and the new name.
+        Copy(Node<'t>, String),
+        /// `f(tx)`: the call and the argument's index.
+        Passed(Node<'t>, usize),
+    }
+
+    /// Every use of the sender (and its clones) in the creating function is a send that runs a
+    /// fixed number of times per call (outside any loop other than one over a constant range, and
+    /// in no closure other than one handed to a `spawn`), or a `drop`, with at least one send:
+    /// the channel holds at most that many messages. A sender passed to a function of this file
+    /// (a free function, `Self::f`, `Type::f` or a method, the only one of its name) is followed
+    /// into that function's parameter, when `whole_file` allows reading outside the unit.
     /// `None` when the sender escapes where it cannot be followed.
-    fn producer_is_bounded(ctx: &Context<'_>, call: Node<'_>) -> Option<bool> {
+    fn producer_is_bounded(ctx: &Context<'_>, call: Node<'_>, whole_file: bool) -> Option<bool> {
         let (l, name) = binding(ctx, call)?;
         // A sender that is dropped at once or never used yet (code being typed in the editor)
         // shows no bound: keep reporting.
         let name = name?;
-        let mut sends = 0usize;
         let scope = ancestors(l).find(|a| a.kind() == "function_item")?;
-        let mut names = vec![(l.end_byte(), name)];
+        let mut sites = vec![Site {
+            scope,
+            from: l.end_byte(),
+            name,
+        }];
+        let mut sends = 0usize;
         let mut i = 0;
-        while i < names.len() {
-            let (from, name) = names[i].clone();
+        while i < sites.len() {
+            let Site { scope, from, name } = sites[i].clone();
             i += 1;
             let mut w = Walk::new(scope);
             while let Some(n) = w.next() {
@@ -357,52 +410,38 @@ mod bounds {
                 if in_macro(n) {
                     return None;
                 }
-                let mut e = n;
-                loop {
-                    let p = e.parent()?;
-                    match p.kind() {
-                        "reference_expression" | "parenthesized_expression" => e = p,
-                        "field_expression" if p.child_by_field_name("value") == Some(e) => {
-                            let c = p.parent().filter(|c| c.kind() == "call_expression")?;
-                            let m = method_call(c)?;
-                            match ctx.text(m.name) {
-                                "send" | "try_send" | "send_async" | "unbounded_send"
-                                | "blocking_send" | "send_timeout" | "send_deadline" => {
-                                    if !runs_once(ctx, c, scope) {
-                                        return Some(false);
-                                    }
-                                    sends += 1;
-                                    break;
-                                }
-                                "clone" => e = c,
-                                "is_closed" | "closed" | "len" | "is_empty" | "same_channel"
-                                | "is_disconnected" | "sender_count" | "receiver_count" => break,
-                                _ => return None,
-                            }
+                if rebinding_of_itself(ctx, n)? {
+                    continue;
+                }
+                match sender_use(ctx, n)? {
+                    SenderUse::Send(c) => {
+                        if !runs_fixed_times(ctx, c, scope) {
+                            return Some(false);
                         }
-                        "let_declaration" if p.child_by_field_name("value") == Some(e) => {
-                            let nm = p
-                                .child_by_field_name("pattern")
-                                .and_then(|x| simple_pattern_name(ctx, x))?;
-                            if names.len() > 32 {
-                                return None;
-                            }
-                            names.push((p.end_byte(), nm.to_string()));
-                            break;
-                        }
-                        "arguments" => {
-                            let callee = p.parent()?.child_by_field_name("function")?;
-                            let path = ctx.imports.resolve_rust(&squash(ctx.text(callee)));
-                            if matches!(
-                                path.as_str(),
-                                "drop" | "std::mem::drop" | "core::mem::drop"
-                            ) {
-                                break;
-                            }
+                        sends += 1;
+                    }
+                    SenderUse::Inert => {}
+                    SenderUse::Copy(decl, nm) => {
+                        if sites.len() > 32 {
                             return None;
                         }
-                        "expression_statement" => break,
-                        _ => return None,
+                        sites.push(Site {
+                            scope,
+                            from: decl.end_byte(),
+                            name: nm,
+                        });
+                    }
+                    SenderUse::Passed(c, idx) => {
+                        if !whole_file || !runs_fixed_times(ctx, c, scope) || sites.len() > 32 {
+                            return None;
+                        }
+                        let (f, param) = callee_parameter(ctx, c, idx)?;
+                        let body = f.child_by_field_name("body")?;
+                        sites.push(Site {
+                            scope: f,
+                            from: body.start_byte(),
+                            name: param,
+                        });
                     }
                 }
             }
@@ -410,14 +449,224 @@ mod bounds {
         Some(sends > 0)
     }
 
-    /// Whether `send` runs at most once per call of `scope`: not inside a loop, and inside no
-    /// closure other than one handed to a `spawn` (which runs it once).
-    fn runs_once(ctx: &Context<'_>, send: Node<'_>, scope: Node<'_>) -> bool {
+    /// For an identifier that is the pattern of a `let`: `Some(true)` when the `let` re-binds
+    /// the same name from itself (`let tx = tx.clone();`, followed through its value), `None`
+    /// when the name is shadowed by another value (uses after it are not the sender), and
+    /// `Some(false)` when the identifier is not a `let` pattern.
+    fn rebinding_of_itself(ctx: &Context<'_>, n: Node<'_>) -> Option<bool> {
+        let mut p = n.parent()?;
+        if p.kind() == "mut_pattern" {
+            p = p.parent()?;
+        }
+        if p.kind() != "let_declaration" {
+            return Some(false);
+        }
+        let pattern = p.child_by_field_name("pattern")?;
+        let is_pattern =
+            pattern == n || (pattern.kind() == "mut_pattern" && n.parent() == Some(pattern));
+        if !is_pattern {
+            return Some(false);
+        }
+        let value = p.child_by_field_name("value")?;
+        let name = ctx.text(n);
+        Walk::new(value)
+            .any(|x| x.kind() == "identifier" && ctx.text(x) == name)
+            .then_some(true)
+    }
+
+    /// Classifies one use of the sender (`n`, an identifier naming it).
+    fn sender_use<'t>(ctx: &Context<'_>, n: Node<'t>) -> Option<SenderUse<'t>> {
+        let mut e = n;
+        loop {
+            let p = e.parent()?;
+            match p.kind() {
+                "reference_expression" | "parenthesized_expression" => e = p,
+                "field_expression" if p.child_by_field_name("value") == Some(e) => {
+                    let c = p.parent().filter(|c| c.kind() == "call_expression")?;
+                    let m = method_call(c)?;
+                    match ctx.text(m.name) {
+                        "send" | "try_send" | "send_async" | "unbounded_send" | "blocking_send"
+                        | "send_timeout" | "send_deadline" => return Some(SenderUse::Send(c)),
+                        "clone" => e = c,
+                        "is_closed" | "closed" | "len" | "is_empty" | "same_channel"
+                        | "is_disconnected" | "sender_count" | "receiver_count" => {
+                            return Some(SenderUse::Inert)
+                        }
+                        _ => return None,
+                    }
+                }
+                "let_declaration" if p.child_by_field_name("value") == Some(e) => {
+                    let nm = p
+                        .child_by_field_name("pattern")
+                        .and_then(|x| simple_pattern_name(ctx, x))?;
+                    return Some(SenderUse::Copy(p, nm.to_string()));
+                }
+                "arguments" => {
+                    let c = p.parent()?;
+                    let callee = c.child_by_field_name("function")?;
+                    if is_drop(ctx, callee) {
+                        return Some(SenderUse::Inert);
+                    }
+                    let idx = args_of(p).iter().position(|a| *a == e)?;
+                    return Some(SenderUse::Passed(c, idx));
+                }
+                "expression_statement" => return Some(SenderUse::Inert),
+                _ => return None,
+            }
+        }
+    }
+
+    /// The function of this file that `call` calls, and the name of its parameter that receives
+    /// argument `idx`. Only a function that is the only one of its name in the file, and whose
+    /// name is not also imported: a free function for `f(..)`, a function in an `impl` for
+    /// `Self::f(..)` / `Type::f(..)` (of that type) and a method for `x.f(..)`.
+    fn callee_parameter<'t>(
+        ctx: &Context<'t>,
+        call: Node<'_>,
+        idx: usize,
+    ) -> Option<(Node<'t>, String)> {
+        let mut callee = call.child_by_field_name("function")?;
+        if callee.kind() == "generic_function" {
+            callee = callee.child_by_field_name("function")?;
+        }
+        // (name, the owner type's base name for paths, method-call syntax)
+        let (fname, owner, method) = match callee.kind() {
+            "identifier" => (ctx.text(callee), None, false),
+            "scoped_identifier" => {
+                let path = callee.child_by_field_name("path")?;
+                let name = callee.child_by_field_name("name")?;
+                (ctx.text(name), Some(ctx.text(path)), false)
+            }
+            "field_expression" => (ctx.text(callee.child_by_field_name("field")?), None, true),
+            _ => return None,
+        };
+        if ctx.imports.names.contains_key(fname) {
+            return None;
+        }
+        let mut found = None;
+        for f in Walk::new(ctx.root) {
+            if f.kind() != "function_item"
+                || f.child_by_field_name("name")
+                    .is_none_or(|x| ctx.text(x) != fname)
+            {
+                continue;
+            }
+            if found.is_some() {
+                return None;
+            }
+            found = Some(f);
+        }
+        let f = found?;
+        let impl_type = ancestors(f)
+            .find(|a| matches!(a.kind(), "impl_item" | "trait_item" | "function_item"))
+            .filter(|a| a.kind() == "impl_item")
+            .and_then(|i| i.child_by_field_name("type"))
+            .map(|t| base_name(ctx.text(t)));
+        match (owner, &impl_type) {
+            (None, None) if !method => {}
+            (None, Some(_)) if method => {}
+            (Some("Self"), Some(_)) => {}
+            (Some(o), Some(t)) if base_name(o) == *t => {}
+            _ => return None,
+        }
+        let params = f.child_by_field_name("parameters")?;
+        let all = crate::syntax::named_children(params);
+        let has_self = all.iter().any(|p| p.kind() == "self_parameter");
+        let plain: Vec<Node<'t>> = all
+            .into_iter()
+            .filter(|p| p.kind() == "parameter")
+            .collect();
+        let idx = if has_self && !method {
+            idx.checked_sub(1)?
+        } else {
+            idx
+        };
+        let p = plain.get(idx)?;
+        let name = p
+            .child_by_field_name("pattern")
+            .and_then(|x| simple_pattern_name(ctx, x))?;
+        Some((f, name.to_string()))
+    }
+
+    /// The receiver half is only ever collected (`rx.iter().collect()`, `rx.try_iter()
+    /// .collect()`, `rx.into_iter().collect()`, `rx.collect()`) in the creating function, outside
+    /// any loop or closure the channel was not created in: every message ends up held in the
+    /// collection anyway, so a capacity would not bound memory, and there is no consumer that
+    /// can fall behind.
+    fn receiver_collected(ctx: &Context<'_>, call: Node<'_>) -> bool {
+        let Some(l) = call.parent().filter(|p| p.kind() == "let_declaration") else {
+            return false;
+        };
+        let Some(name) = l
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "tuple_pattern")
+            .and_then(|p| p.named_child(1))
+            .and_then(|r| simple_pattern_name(ctx, r))
+        else {
+            return false;
+        };
+        let Some(scope) = ancestors(l).find(|a| a.kind() == "function_item") else {
+            return false;
+        };
+        let mut collected = 0;
+        let mut w = Walk::new(scope);
+        while let Some(n) = w.next() {
+            if n.kind() == "function_item" && n != scope {
+                w.skip_subtree();
+                continue;
+            }
+            if n.kind() != "identifier" || n.start_byte() < l.end_byte() || ctx.text(n) != name {
+                continue;
+            }
+            if in_macro(n) {
+                return false;
+            }
+            let Some(m) = n.parent().and_then(|f| f.parent()).and_then(method_call) else {
+                return false;
+            };
+            if m.receiver != n {
+                return false;
+            }
+            let collect = match ctx.text(m.name) {
+                "collect" => m.call,
+                "iter" | "try_iter" | "into_iter" => {
+                    match m
+                        .call
+                        .parent()
+                        .and_then(|f| f.parent())
+                        .and_then(method_call)
+                    {
+                        Some(c) if c.receiver == m.call && ctx.text(c.name) == "collect" => c.call,
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            };
+            // A collect in a loop or closure that does not also create the channel is a
+            // consumer draining batches: not this shape.
+            for a in ancestors(collect) {
+                if a == scope || (a.start_byte() <= l.start_byte() && l.end_byte() <= a.end_byte())
+                {
+                    break;
+                }
+                if is_loop(a) || a.kind() == "closure_expression" {
+                    return false;
+                }
+            }
+            collected += 1;
+        }
+        collected > 0
+    }
+
+    /// Whether `send` runs a fixed number of times per call of `scope`: inside no loop other
+    /// than a `for` over a constant range or an array literal, and inside no closure other than
+    /// one handed to a `spawn` (which runs it once).
+    fn runs_fixed_times(ctx: &Context<'_>, send: Node<'_>, scope: Node<'_>) -> bool {
         for a in ancestors(send) {
             if a == scope {
                 return true;
             }
-            if is_loop(a) {
+            if is_loop(a) && !constant_trip_count(ctx, a) {
                 return false;
             }
             if a.kind() == "closure_expression" {
@@ -433,6 +682,37 @@ mod bounds {
             }
         }
         true
+    }
+
+    /// `for _ in 0..N` (ends that are integer literals or `SCREAMING_CASE` constants) and
+    /// `for x in [a, b, c]` / `[x; N]`: a loop that runs a number of times fixed in the source.
+    fn constant_trip_count(ctx: &Context<'_>, l: Node<'_>) -> bool {
+        if l.kind() != "for_expression" {
+            return false;
+        }
+        let Some(v) = l.child_by_field_name("value") else {
+            return false;
+        };
+        let constant = |n: Node<'_>| match n.kind() {
+            "integer_literal" => true,
+            "identifier" => is_screaming(ctx.text(n)),
+            "scoped_identifier" => n
+                .child_by_field_name("name")
+                .is_some_and(|x| is_screaming(ctx.text(x))),
+            _ => false,
+        };
+        match v.kind() {
+            "range_expression" => {
+                // `0..N`, `0..=N`, `..N`; not `0..` (no end).
+                let ends = crate::syntax::named_children(v);
+                let closed = v
+                    .child(v.child_count().saturating_sub(1))
+                    .is_some_and(|last| last.is_named());
+                closed && ends.into_iter().all(constant)
+            }
+            "array_expression" => v.child_by_field_name("length").is_none_or(constant),
+            _ => false,
+        }
     }
 }
 
@@ -842,10 +1122,7 @@ mod follow {
                             .unwrap_or(""),
                         _ => "",
                     };
-                    if matches!(
-                        ctx.imports.resolve_rust(&squash(ctx.text(callee))).as_str(),
-                        "drop" | "std::mem::drop" | "core::mem::drop"
-                    ) {
+                    if super::is_drop(ctx, callee) {
                         return Ok(Use::Fine);
                     }
                     if t.params.contains(&(fname.to_string(), idx))
@@ -1292,8 +1569,8 @@ async fn produce(tx: &mpsc::Sender<String>) {
         check_fix(
             "unbounded-channel",
             "Bound this channel (capacity 1024)",
-            "use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};\nasync fn produce(tx: UnboundedSender<u8>) {\n    let _ = tx.send(1);\n}\nasync fn run() {\n    let (tx, mut rx) = unbounded_channel();\n    tokio::spawn(produce(tx.clone()));\n    drop(tx);\n    rx.recv().await;\n}\n",
-            "use tokio::sync::mpsc::{unbounded_channel, Sender};\nasync fn produce(tx: Sender<u8>) {\n    let _ = tx.send(1).await;\n}\nasync fn run() {\n    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);\n    tokio::spawn(produce(tx.clone()));\n    drop(tx);\n    rx.recv().await;\n}\n",
+            "use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};\nasync fn produce(tx: UnboundedSender<u8>) {\n    while let Some(v) = next().await {\n        let _ = tx.send(v);\n    }\n}\nasync fn run() {\n    let (tx, mut rx) = unbounded_channel();\n    tokio::spawn(produce(tx.clone()));\n    drop(tx);\n    rx.recv().await;\n}\n",
+            "use tokio::sync::mpsc::{unbounded_channel, Sender};\nasync fn produce(tx: Sender<u8>) {\n    while let Some(v) = next().await {\n        let _ = tx.send(v).await;\n    }\n}\nasync fn run() {\n    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);\n    tokio::spawn(produce(tx.clone()));\n    drop(tx);\n    rx.recv().await;\n}\n",
         );
     }
 
@@ -1314,8 +1591,8 @@ async fn produce(tx: &mpsc::Sender<String>) {
         check_fix(
             "unbounded-channel",
             "constructor only: a synchronous function that sends is called from async code",
-            "use tokio::sync::mpsc::{self, UnboundedSender};\nfn emit(tx: &UnboundedSender<u8>) {\n    tx.send(1).unwrap();\n}\nasync fn run() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n    emit(&tx);\n}\n",
-            "use tokio::sync::mpsc::{self, UnboundedSender};\nfn emit(tx: &UnboundedSender<u8>) {\n    tx.send(1).unwrap();\n}\nasync fn run() {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    emit(&tx);\n}\n",
+            "use tokio::sync::mpsc::{self, UnboundedSender};\nfn emit(tx: &UnboundedSender<u8>) {\n    for i in 0.. {\n        tx.send(i).unwrap();\n    }\n}\nasync fn run() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n    emit(&tx);\n}\n",
+            "use tokio::sync::mpsc::{self, UnboundedSender};\nfn emit(tx: &UnboundedSender<u8>) {\n    for i in 0.. {\n        tx.send(i).unwrap();\n    }\n}\nasync fn run() {\n    let (tx, rx) = mpsc::channel::<u8>(1024);\n    emit(&tx);\n}\n",
         );
     }
 
@@ -1340,8 +1617,8 @@ async fn produce(tx: &mpsc::Sender<String>) {
         check_fix(
             "unbounded-channel",
             "Bound this channel (capacity 1024)",
-            "use std::sync::mpsc::{channel, Sender};\nfn worker(tx: Sender<u8>) {\n    tx.send(1).unwrap();\n}\nfn main() {\n    let (tx, rx) = channel();\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
-            "use std::sync::mpsc::{channel, SyncSender};\nfn worker(tx: SyncSender<u8>) {\n    tx.send(1).unwrap();\n}\nfn main() {\n    let (tx, rx) = std::sync::mpsc::sync_channel(1024);\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
+            "use std::sync::mpsc::{channel, Sender};\nfn worker(tx: Sender<u8>) {\n    loop {\n        tx.send(1).unwrap();\n    }\n}\nfn main() {\n    let (tx, rx) = channel();\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
+            "use std::sync::mpsc::{channel, SyncSender};\nfn worker(tx: SyncSender<u8>) {\n    loop {\n        tx.send(1).unwrap();\n    }\n}\nfn main() {\n    let (tx, rx) = std::sync::mpsc::sync_channel(1024);\n    std::thread::spawn(move || worker(tx));\n    rx.recv().unwrap();\n}\n",
         );
     }
     #[test]
@@ -1395,6 +1672,199 @@ async fn pump(mut socket: Socket) {
     let (etx, erx) = flume::unbounded();
                    //^^^^^^^^^^^^^^^^^^ unbounded-channel
     bus.on_event(move |e| { etx.send(e).ok(); });
+}
+"#,
+        );
+    }
+
+    /// Shapes of the extended trial's false positives (docs/precision.md): each queue holds a
+    /// number of messages fixed by the code the file shows.
+    #[test]
+    fn silent_on_fixed_count_producers_the_file_shows() {
+        check(
+            "unbounded-channel",
+            r#"
+use std::sync::mpsc;
+use std::thread;
+
+// event-listener examples/mutex.rs: one clone per thread of a constant count.
+fn main() {
+    const N: usize = 10;
+    let counter = Arc::new(Mutex::new(0));
+    let (tx, rx) = mpsc::channel();
+    for _ in 0..N {
+        let counter = counter.clone();
+        let tx = tx.clone();
+        thread::spawn(move || {
+            let mut counter = counter.lock();
+            *counter += 1;
+            if *counter == N {
+                tx.send(()).unwrap();
+            }
+        });
+    }
+    rx.recv().unwrap();
+}
+
+// tokio-util spawn_pinned.rs: the init result is sent once from the thread's function (and the
+// file's own `Drop::drop` does not hide the prelude's `drop`).
+struct AbortGuard(AbortHandle);
+impl Drop for AbortGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+struct Worker { handle: Handle }
+impl Worker {
+    fn new_worker() -> Worker {
+        let (handle_sender, handle_receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(|| Self::run(handle_sender));
+        let handle = handle_receiver.recv().unwrap().unwrap();
+        Worker { handle }
+    }
+    fn run(handle_sender: std::sync::mpsc::Sender<std::io::Result<Handle>>) {
+        let runtime = match Runtime::new() {
+            Ok(runtime) => runtime,
+            Err(err) => {
+                let _ = handle_sender.send(Err(err));
+                return;
+            }
+        };
+        handle_sender.send(Ok(runtime.handle())).expect("send");
+        drop(handle_sender);
+        runtime.block_on(serve());
+    }
+}
+
+// parking_lot_core parking_lot.rs: the receiver is collected into a Vec in the iteration that
+// created it (every message is held by the Vec anyway).
+fn deadlocks(cycles: Vec<Vec<*const ThreadData>>) -> Vec<Vec<Backtrace>> {
+    let mut results = Vec::with_capacity(cycles.len());
+    for cycle in cycles {
+        let (sender, receiver) = mpsc::channel();
+        for td in cycle {
+            unsafe { *(*td).backtrace_sender.get() = Some(sender.clone()) };
+        }
+        drop(sender);
+        results.push(receiver.iter().collect());
+    }
+    results
+}
+
+fn one_result_per_free_function() {
+    let (tx, rx) = flume::unbounded();
+    std::thread::spawn(move || report(42, tx));
+    rx.recv().unwrap();
+}
+fn report(code: u32, out: flume::Sender<u32>) {
+    out.send(code).ok();
+}
+
+fn gather_over_a_literal_list() {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    for host in ["a", "b", "c"] {
+        let tx = tx.clone();
+        std::thread::spawn(move || tx.send(probe(host)));
+    }
+    drop(tx);
+    let answers: Vec<_> = rx.try_iter().collect();
+}
+"#,
+        );
+    }
+
+    /// Shapes of the trials' true findings, and look-alikes of the silent shapes above where the
+    /// count is not fixed.
+    #[test]
+    fn flags_queues_whose_producers_are_not_fixed_count() {
+        check(
+            "unbounded-channel",
+            r#"
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender, UnboundedReceiver};
+
+// tokio-util spawn_pinned.rs:380: tasks queued to a worker, one per `spawn_pinned` call.
+struct LocalWorkerHandle { spawner: UnboundedSender<Job> }
+impl LocalWorkerHandle {
+    fn new_worker() -> LocalWorkerHandle {
+        let (sender, receiver) = unbounded_channel();
+                               //^^^^^^^^^^^^^^^^^^^ unbounded-channel
+        std::thread::spawn(|| Self::run(receiver));
+        LocalWorkerHandle { spawner: sender }
+    }
+    fn run(mut task_receiver: UnboundedReceiver<Job>) {
+        while let Some(job) = task_receiver.blocking_recv() {
+            job();
+        }
+    }
+}
+
+// async-task examples/spawn.rs: an executor's run queue, the sender returned from a `Lazy`.
+fn spawn(future: F) -> Task<T> {
+    static QUEUE: Lazy<flume::Sender<Runnable>> = Lazy::new(|| {
+        let (sender, receiver) = flume::unbounded::<Runnable>();
+                               //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+        thread::spawn(|| {
+            for runnable in receiver {
+                runnable.run();
+            }
+        });
+        sender
+    });
+    let schedule = |runnable| QUEUE.send(runnable).unwrap();
+    async_task::spawn(future, schedule)
+}
+
+// redis aio/pubsub.rs: the sender goes to a type defined in another file.
+async fn pubsub(codec: Codec) -> PubSub {
+    let (sender, receiver) = unbounded_channel();
+                           //^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    let (sink, driver) = PubSubSink::new(codec, sender);
+    PubSub { sink, stream: PubSubStream { receiver } }
+}
+
+// Look-alikes: a local function that sends in a loop; a local function called in a loop; a
+// loop over a count known only at run time; a collect that drains batches in a loop.
+fn forwards(socket: Socket) {
+    let (tx, rx) = std::sync::mpsc::channel();
+                 //^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    std::thread::spawn(move || pump(socket, tx));
+    consume(rx);
+}
+fn pump(socket: Socket, tx: std::sync::mpsc::Sender<Frame>) {
+    while let Some(frame) = socket.read() {
+        tx.send(frame).unwrap();
+    }
+}
+fn called_in_a_loop(jobs: Vec<Job>) {
+    let (tx, rx) = flume::unbounded();
+                 //^^^^^^^^^^^^^^^^^^ unbounded-channel
+    for job in jobs {
+        submit(job, &tx);
+    }
+    consume(rx);
+}
+fn submit(job: Job, tx: &flume::Sender<Job>) {
+    tx.send(job).unwrap();
+}
+fn workers(n: usize) {
+    let (tx, rx) = crossbeam_channel::unbounded();
+                 //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    for _ in 0..n {
+        let tx = tx.clone();
+        std::thread::spawn(move || tx.send(work()));
+    }
+    consume(rx);
+}
+fn batches() {
+    let (tx, rx) = crossbeam_channel::unbounded();
+                 //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    std::thread::spawn(move || loop {
+        tx.send(read()).unwrap();
+    });
+    loop {
+        let batch: Vec<u8> = rx.try_iter().collect();
+        process(batch);
+    }
 }
 "#,
         );
