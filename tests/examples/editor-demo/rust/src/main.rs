@@ -8,9 +8,10 @@ fn main() {
     // A bounded channel: back-pressure on the producer. Must stay silent.
     let (done_tx, done_rx) = mpsc::sync_channel::<usize>(1);
 
+    // One message per order line read from stdin: as many as arrive, as fast as they arrive.
     let producer = thread::spawn(move || {
-        for i in 0..10 {
-            tx.send(format!("{label} #{i}")).unwrap();
+        for (i, line) in std::io::stdin().lines().enumerate() {
+            tx.send(format!("{label} #{i}: {}", line.unwrap())).unwrap();
         }
     });
     let consumer = thread::spawn(move || {
