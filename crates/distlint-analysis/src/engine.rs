@@ -255,19 +255,7 @@ impl Analyzer {
                 }
             }
         }));
-        let elapsed = started.elapsed();
-        if elapsed > RULE_TIME_BUDGET {
-            // A check cannot be pre-empted; the warning names the rule and file so the slow case
-            // can be reported and reproduced (docs/reliability.md).
-            tracing::warn!(
-                rule = meta.id,
-                path = ?ctx.path,
-                elapsed_ms = elapsed.as_millis() as u64,
-                budget_ms = RULE_TIME_BUDGET.as_millis() as u64,
-                bytes = ctx.source.len(),
-                "rule exceeded its time budget"
-            );
-        }
+        warn_if_over_budget(meta.id, ctx.path, started.elapsed(), ctx.source.len());
         if result.is_err() {
             tracing::error!(rule = meta.id, path = ?ctx.path, "rule panicked; its findings for this file are skipped");
             return None;
@@ -413,6 +401,27 @@ fn skipped_test_units(
         .filter(|n| !kept.contains(&(n.start_byte(), n.end_byte())))
         .map(|n| n.byte_range())
         .collect()
+}
+
+/// Logs a warning naming the rule and the file when `elapsed` (one rule's time on one file in
+/// one analysis) exceeds [`RULE_TIME_BUDGET`]. A check cannot be pre-empted; the warning lets
+/// the slow case be reported and reproduced (docs/reliability.md).
+pub(crate) fn warn_if_over_budget(
+    rule: &str,
+    path: Option<&Path>,
+    elapsed: std::time::Duration,
+    bytes: usize,
+) {
+    if elapsed > RULE_TIME_BUDGET {
+        tracing::warn!(
+            rule,
+            path = ?path,
+            elapsed_ms = elapsed.as_millis() as u64,
+            budget_ms = RULE_TIME_BUDGET.as_millis() as u64,
+            bytes,
+            "rule exceeded its time budget"
+        );
+    }
 }
 
 /// Logs a [`TooDeep`] decision (`tracing::warn!`, with the path).
@@ -765,5 +774,91 @@ mod tests {
         let many = analyzer.resolve_fixes_at(&doc, &findings, &[(i, 0), (i, 99), (99, 0)]);
         assert_eq!(many, vec![Some(fix.clone()), None, None]);
         assert_eq!(analyzer.analyze_with_fixes(&doc).len(), findings.len());
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::rule::{RuleDocs, RuleMeta, Severity};
+
+    /// A rule that takes longer than [`RULE_TIME_BUDGET`] on every unit.
+    struct Slow;
+    static SLOW_META: RuleMeta = RuleMeta {
+        id: "test-slow",
+        language: Language::Rust,
+        category: "unbounded-queue",
+        severity: Severity::Minor,
+        title: "test",
+        docs: RuleDocs {
+            what: "",
+            why: "",
+            known_problems: "",
+            example: "",
+            use_instead: "",
+            fix: "",
+        },
+        scope: Scope::Unit,
+        default_enabled: true,
+    };
+    impl Rule for Slow {
+        fn meta(&self) -> &'static RuleMeta {
+            &SLOW_META
+        }
+        fn check(&self, _: &Context<'_>, _: Node<'_>, _: &mut Vec<Finding>) {
+            std::thread::sleep(RULE_TIME_BUDGET + std::time::Duration::from_millis(20));
+        }
+    }
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl Write for Capture {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_rule_over_its_time_budget_is_logged_with_its_id_and_path() {
+        let log = Capture::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let src = "fn a() {}\n";
+        let doc = Document::new(Language::Rust, src, 0).with_path("src/slow.rs");
+        let root = doc.tree().root_node();
+        let imports = Imports::collect(Language::Rust, src, root);
+        let config = Config::default();
+        let ctx = Context {
+            source: src,
+            language: Language::Rust,
+            root,
+            imports: &imports,
+            config: &config,
+            path: doc.path(),
+        };
+        let units = analysis_units(Language::Rust, src, root, true);
+        tracing::subscriber::with_default(subscriber, || {
+            Analyzer::default().run_rule(&Slow, &ctx, &units);
+            // The incremental engine reports through the same function.
+            warn_if_over_budget("fast-rule", doc.path(), RULE_TIME_BUDGET, src.len());
+        });
+        let out = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{out}");
+        assert!(lines[0].contains("WARN"), "{out}");
+        assert!(lines[0].contains("rule exceeded its time budget"), "{out}");
+        assert!(lines[0].contains("rule=\"test-slow\""), "{out}");
+        assert!(lines[0].contains("path=Some(\"src/slow.rs\")"), "{out}");
+        assert!(lines[0].contains("budget_ms=250"), "{out}");
     }
 }

@@ -671,11 +671,23 @@ impl Analyzer {
             .filter(|(_, r)| r.meta().scope == Scope::Unit)
             .map(|(i, r)| (i, r, r.file_reads()))
             .collect();
+        // Time each unit rule spends in this analysis (all units it re-ran), for the budget warning.
+        let spent: std::cell::RefCell<Vec<(&'static str, std::time::Duration)>> =
+            Default::default();
         let run = |rule: &dyn Rule, node: Node<'_>| -> Option<Vec<Finding>> {
             let mut out = Vec::new();
+            let started = std::time::Instant::now();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 rule.check(&ctx, node, &mut out)
             }));
+            let elapsed = started.elapsed();
+            let id = rule.meta().id;
+            let mut spent = spent.borrow_mut();
+            match spent.iter_mut().find(|(r, _)| *r == id) {
+                Some((_, d)) => *d += elapsed,
+                None => spent.push((id, elapsed)),
+            }
+            drop(spent);
             result.ok()?;
             let severity = config.severity(rule.meta());
             for f in &mut out {
@@ -830,6 +842,10 @@ impl Analyzer {
         }
 
         // File-scope rules: the whole file, every time.
+        for (id, elapsed) in spent.take() {
+            crate::engine::warn_if_over_budget(id, doc.path(), elapsed, source.len());
+        }
+
         let mut file_findings = Vec::new();
         let mut dead = vec![false; rules.len()];
         for (i, rule) in rules.iter().enumerate() {
