@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::document::Document;
 use crate::input::TooDeep;
 use crate::language::Language;
+use crate::prefilter::{FileFilter, Prefilter, Verdict};
 use crate::resolve::Imports;
 use crate::rule::{Context, Finding, Fix, Rule, Scope};
 use crate::rules;
@@ -33,20 +34,60 @@ pub struct Analysis {
 }
 
 /// Runs rules under one [`Config`]. Cheap to clone; share it behind an `Arc`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Analyzer {
     config: Config,
+    /// Whether the literal prefilter ([`crate::prefilter`]) skips rules that cannot fire on a
+    /// unit. Never changes the findings; off only to debug the prefilter itself.
+    prefilter: bool,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new(Config::default())
+    }
 }
 
 impl Analyzer {
-    /// An analyzer with `config`.
+    /// An analyzer with `config`; the literal prefilter is on unless the environment variable
+    /// [`crate::prefilter::DISABLE_ENV`] (`DISTLINT_NO_PREFILTER=1`) turns it off.
     pub fn new(config: Config) -> Self {
-        Self { config }
+        Self {
+            config,
+            prefilter: crate::prefilter::prefilter_enabled_by_env(),
+        }
+    }
+
+    /// The same analyzer with the literal prefilter on or off (for the tests that prove the
+    /// prefilter changes nothing, and for debugging).
+    pub fn with_prefilter(mut self, on: bool) -> Self {
+        self.prefilter = on;
+        self
+    }
+
+    /// Whether the literal prefilter is on.
+    pub fn prefilter_on(&self) -> bool {
+        self.prefilter
     }
 
     /// The configuration in force.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The literal prefilter of one file for `rules` (in order): `None` when it is off, else
+    /// the file's filter and each rule's index in it.
+    pub(crate) fn file_prefilter<'r>(
+        &self,
+        language: Language,
+        imports: &Imports,
+        rules: impl IntoIterator<Item = &'r dyn Rule>,
+    ) -> Option<(FileFilter<'static>, Vec<Option<usize>>)> {
+        if !self.prefilter {
+            return None;
+        }
+        let pf = Prefilter::for_language(language);
+        Some((pf.for_file(imports), pf.indices(rules)))
     }
 
     /// The rules that run for `language` under this configuration.
@@ -211,10 +252,48 @@ impl Analyzer {
         for d in &too_deep {
             log_too_deep(path, d);
         }
+        let rules: Vec<&'static dyn Rule> = self.rules_for(language).collect();
+        // The literal prefilter: one scan per unit (and one of the file, for file-scope rules)
+        // decides which rules can fire where; the others are not called.
+        let prefilter = self.file_prefilter(language, &imports, rules.iter().copied());
+        let unit_verdicts: Vec<Verdict> = match &prefilter {
+            Some((filter, _)) => units
+                .iter()
+                .map(|u| filter.scan(&source[u.byte_range()]))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut file_verdict: Option<Verdict> = None;
         let mut findings = Vec::new();
         let mut judge = suppress::Judge::default();
-        for rule in self.rules_for(language) {
-            if let Some(found) = self.run_rule_checked(rule, &ctx, &units) {
+        for (k, &rule) in rules.iter().enumerate() {
+            let found = match &prefilter {
+                None => self.run_rule_checked(rule, &ctx, &units),
+                Some((filter, idx)) => match rule.meta().scope {
+                    Scope::File => {
+                        let v = file_verdict.get_or_insert_with(|| filter.scan(source));
+                        if v.may_fire(idx[k]) {
+                            self.run_rule_checked(rule, &ctx, &units)
+                        } else {
+                            Some(Vec::new())
+                        }
+                    }
+                    Scope::Unit => {
+                        let kept: Vec<Node<'_>> = units
+                            .iter()
+                            .zip(&unit_verdicts)
+                            .filter(|(_, v)| v.may_fire(idx[k]))
+                            .map(|(u, _)| *u)
+                            .collect();
+                        if kept.is_empty() {
+                            Some(Vec::new())
+                        } else {
+                            self.run_rule_checked(rule, &ctx, &kept)
+                        }
+                    }
+                },
+            };
+            if let Some(found) = found {
                 judge.ran.insert(rule.meta().id);
                 findings.extend(found);
             }

@@ -19,7 +19,10 @@
 //!    ([`Imports`], itself computed incrementally per top-level item), Go imports and aliases, the
 //!    configuration and the path. When any of them changes, every unit is re-analysed.
 //! 5. [`Scope::File`] rules run over the whole file on every analysis (their cost is O(file)
-//!    per keystroke; prefer [`Scope::Unit`]).
+//!    per keystroke; prefer [`Scope::Unit`]). On every re-analysed unit (and the file, for file
+//!    rules) the literal prefilter ([`crate::prefilter`]) skips the rules that cannot fire; its
+//!    per-unit verdicts are cached with the unit (they depend only on the unit's text and the
+//!    file's imports) and decide which [`FileReads::Anything`] rules re-run on untouched units.
 //! 6. Suppression comments are re-collected on every analysis (from a text search for
 //!    `distlint:ignore`, so O(matches) tree work) and applied to the merged raw findings, so a
 //!    comment on the line above a function (which belongs to the previous unit, or none) keeps
@@ -141,8 +144,10 @@ struct UnitEntry {
     findings: Arc<Vec<Finding>>,
     /// Indices (into the analyzer's rule list) of the rules that panicked on this unit.
     panicked: Arc<Vec<usize>>,
-    /// Per unit rule (in order): a [`FileReads::Anything`] rule whose trigger occurs in the
-    /// unit's text (so it is re-run after every edit).
+    /// Per unit rule (in order): whether the literal prefilter ([`crate::prefilter`]) lets the
+    /// rule run on this unit (always true with the prefilter off). A rule it rules out has no
+    /// findings here; a [`FileReads::Anything`] rule it lets through is re-run after every edit.
+    /// Valid as long as the unit's text and the file's imports are unchanged.
     triggered: Arc<Vec<bool>>,
     /// Nesting depth of the unit's own subtree ([`crate::syntax::nesting_depth`]).
     nesting: usize,
@@ -674,6 +679,9 @@ impl Analyzer {
         // Time each unit rule spends in this analysis (all units it re-ran), for the budget warning.
         let spent: std::cell::RefCell<Vec<(&'static str, std::time::Duration)>> =
             Default::default();
+        // The literal prefilter, extended with this file's imports (which are unchanged whenever
+        // cached units are reused, so their cached verdicts stay valid).
+        let prefilter = self.file_prefilter(language, &imports, rules.iter().copied());
         let run = |rule: &dyn Rule, node: Node<'_>| -> Option<Vec<Finding>> {
             let mut out = Vec::new();
             let started = std::time::Instant::now();
@@ -724,7 +732,7 @@ impl Analyzer {
                             FileReads::ForFindings => {
                                 e.findings.iter().any(|f| f.rule == rule.meta().id)
                             }
-                            FileReads::Anything { .. } => e.triggered.get(*k) == Some(&true),
+                            FileReads::Anything => e.triggered.get(*k) == Some(&true),
                         })
                         .map(|(k, _)| k)
                         .collect();
@@ -807,25 +815,27 @@ impl Analyzer {
                             too_deep: true,
                         };
                     }
+                    let verdict = prefilter
+                        .as_ref()
+                        .map(|(filter, _)| filter.scan(&source[range.clone()]));
+                    let triggered: Vec<bool> = unit_rules
+                        .iter()
+                        .map(|&(i, _, _)| match (&verdict, &prefilter) {
+                            (Some(v), Some((_, idx))) => v.may_fire(idx[i]),
+                            _ => true,
+                        })
+                        .collect();
                     let mut findings = Vec::new();
                     let mut panicked = Vec::new();
-                    for &(i, rule, _) in &unit_rules {
+                    for (k, &(i, rule, _)) in unit_rules.iter().enumerate() {
+                        if !triggered[k] {
+                            continue;
+                        }
                         match run(rule, *node) {
                             Some(found) => findings.extend(found),
                             None => panicked.push(i),
                         }
                     }
-                    let unit_text = &source[range.clone()];
-                    let triggered = unit_rules
-                        .iter()
-                        .map(|(_, _, reads)| match reads {
-                            FileReads::Anything { triggers } => {
-                                triggers.is_empty()
-                                    || triggers.iter().any(|t| unit_text.contains(t))
-                            }
-                            _ => false,
-                        })
-                        .collect();
                     UnitEntry {
                         range,
                         kind,
@@ -848,8 +858,15 @@ impl Analyzer {
 
         let mut file_findings = Vec::new();
         let mut dead = vec![false; rules.len()];
+        let mut file_verdict = None;
         for (i, rule) in rules.iter().enumerate() {
             if rule.meta().scope == Scope::File {
+                if let Some((filter, idx)) = &prefilter {
+                    let v = file_verdict.get_or_insert_with(|| filter.scan(source));
+                    if !v.may_fire(idx[i]) {
+                        continue;
+                    }
+                }
                 match self.run_rule_checked(*rule, &ctx, &layout.units) {
                     Some(found) => file_findings.extend(found),
                     None => dead[i] = true,

@@ -14,6 +14,7 @@ pub mod host;
 pub mod incremental;
 pub mod input;
 pub mod language;
+pub mod prefilter;
 pub mod resolve;
 pub mod rule;
 pub mod rules;

@@ -337,14 +337,11 @@ pub enum FileReads {
     /// every edit the rule is re-run on the units where it has findings.
     ForFindings,
     /// Anything in the file may decide the findings (e.g. a struct field's declared type decides
-    /// whether `self.state.lock()` is a blocking lock). A unit whose text contains none of
-    /// `triggers` never gets a finding, whatever the rest of the file says; after every edit the
-    /// rule is re-run on every unit whose text contains a trigger. Empty `triggers`: on every
-    /// unit, which costs as much as [`Scope::File`].
-    Anything {
-        /// Substrings of which a unit must contain at least one to possibly get a finding.
-        triggers: &'static [&'static str],
-    },
+    /// whether `self.state.lock()` is a blocking lock). A unit that the literal prefilter rules
+    /// out ([`Rule::literals`], see [`crate::prefilter`]) never gets a finding, whatever the rest
+    /// of the file says; after every edit the rule is re-run on every unit the prefilter lets
+    /// through. With no literals declared: on every unit, which costs as much as [`Scope::File`].
+    Anything,
 }
 
 /// A distlint rule. Implementations are stateless and shared across threads.
@@ -377,5 +374,17 @@ pub trait Rule: Send + Sync + 'static {
     fn resolve_fix(&self, ctx: &Context<'_>, finding: &Finding, fix: &Fix) -> Option<Fix> {
         let _ = (ctx, finding, fix);
         None
+    }
+    /// The literal prefilter's necessary condition (see [`crate::prefilter`]): groups of
+    /// literals such that the text of a unit (of the file, for [`Scope::File`]) must contain,
+    /// ASCII case-insensitively, at least one literal of *every* group, or an imported name whose
+    /// path contains one, for the check to possibly report anything there. The engine skips the
+    /// check where it cannot fire. Default: no groups (always run).
+    ///
+    /// Must be exact: a literal that the check could do without hides findings (the proof tests
+    /// compare every fixture and the real corpus with and without the prefilter). Good literals
+    /// are method names and the last segments of resolved paths the check compares against.
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        &[]
     }
 }

@@ -81,7 +81,18 @@ pub fn run(rule_id: &str, source: &str, config: &Config, path: Option<&str>) -> 
     if let Some(p) = path {
         doc = doc.with_path(p);
     }
-    Analyzer::new(config_only(rule_id, config)).analyze_with_fixes(&doc)
+    let analyzer = Analyzer::new(config_only(rule_id, config));
+    let found = analyzer
+        .clone()
+        .with_prefilter(true)
+        .analyze_with_fixes(&doc);
+    // Every fixture also proves the literal prefilter exact: without it, the same findings.
+    let unfiltered = analyzer.with_prefilter(false).analyze_with_fixes(&doc);
+    assert_eq!(
+        found, unfiltered,
+        "the literal prefilter changed the findings of {rule_id} (its `literals` are not a necessary condition)"
+    );
+    found
 }
 
 fn marks_of(source: &str, findings: &[Finding]) -> Vec<Mark> {

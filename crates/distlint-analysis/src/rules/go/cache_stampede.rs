@@ -178,6 +178,11 @@ impl Rule for CacheStampede {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `Get` and a `Set*` call.
+        &[&["Get"], &["Set"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if !imports_any(ctx, CACHE_IMPORTS) {
             return;

@@ -114,6 +114,11 @@ impl Rule for ClockOrdering {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs `time.Now()`, `time.Since` or `time.Until`.
+        &[&["Now", "Since", "Until"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for now in Walk::new(node) {
             if !is_time_now(ctx, now) {

@@ -69,6 +69,11 @@ impl Rule for ContextNotPropagated {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs `context.Background()`/`context.TODO()`.
+        &[&["Background", "TODO"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for call in crate::syntax::Walk::new(node) {
             if !is_background_ctx(ctx, call) {

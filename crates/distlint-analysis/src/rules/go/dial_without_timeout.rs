@@ -59,11 +59,14 @@ impl Rule for DialWithoutTimeout {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `Dial` call.
+        &[&["Dial"]]
+    }
+
     fn file_reads(&self) -> FileReads {
         // The fix reads the import block (`ensure_import`); a finding needs a `Dial` call.
-        FileReads::Anything {
-            triggers: &["Dial"],
-        }
+        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -152,6 +152,11 @@ impl Rule for DiscardedNetworkError {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs an error assigned to `_`.
+        &[&["_"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         let brokers = imports_any(ctx, BROKER_IMPORTS);
         for stmt in Walk::new(node) {

@@ -106,6 +106,11 @@ impl Rule for DualWrite {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `Commit()` and a publish method.
+        &[&["Commit"], PUBLISH_METHODS]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if !imports_any(ctx, BROKER_IMPORTS) {
             return;

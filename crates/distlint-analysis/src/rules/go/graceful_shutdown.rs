@@ -88,6 +88,11 @@ impl Rule for GracefulShutdown {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `ListenAndServe*`/`Serve` call in the file.
+        &[&["Serve"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, root: Node<'_>, out: &mut Vec<Finding>) {
         if !has_main(ctx) || ignored_by_build_tag(ctx.source) {
             return;

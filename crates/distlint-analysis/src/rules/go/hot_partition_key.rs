@@ -114,6 +114,11 @@ impl Rule for HotPartitionKey {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `Key:` field.
+        &[&["Key"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for lit in Walk::new(node) {
             if lit.kind() != "composite_literal" || !is_message_literal(ctx, lit) {

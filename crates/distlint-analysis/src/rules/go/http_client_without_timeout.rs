@@ -81,12 +81,15 @@ impl Rule for HttpClientWithoutTimeout {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs `http.Client{..}`, `DefaultClient` or a helper (`Get`, `Post`, `PostForm`, `Head`).
+        &[&["Client", "Get", "Post", "Head"]]
+    }
+
     fn file_reads(&self) -> FileReads {
         // Follows the client variable (`c.Timeout = ...`) to package level and reads the imports
         // block for the fix; a finding needs `http.Client`, `DefaultClient` or a helper call.
-        FileReads::Anything {
-            triggers: &["Client", "Get", "Post", "Head"],
-        }
+        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

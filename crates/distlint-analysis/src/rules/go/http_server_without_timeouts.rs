@@ -69,11 +69,14 @@ impl Rule for HttpServerWithoutTimeouts {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs `http.Server{..}` or a `Serve*`/`ListenAndServe*` call.
+        &[&["Serve"]]
+    }
+
     fn file_reads(&self) -> FileReads {
         // Follows the server variable to package level; a finding needs `Server`/`Serve...`.
-        FileReads::Anything {
-            triggers: &["Serve"],
-        }
+        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

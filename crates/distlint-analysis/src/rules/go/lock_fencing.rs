@@ -240,6 +240,11 @@ impl Rule for LockFencing {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs an acquisition (`SetNX`, `SetArgs`, `Do`, `NewMutex`).
+        &[&["SetNX", "SetArgs", "Do", "NewMutex"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for func in functions(node) {
             let nodes = own_nodes(func);

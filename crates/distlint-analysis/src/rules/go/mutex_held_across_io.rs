@@ -64,6 +64,11 @@ impl Rule for MutexHeldAcrossIo {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `Lock()`/`RLock()` in the file.
+        &[&["Lock"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         let mut buffered: Option<Vec<String>> = None;
         for call in Walk::new(node) {

@@ -307,6 +307,11 @@ impl Rule for PoisonMessage {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a decode call (`Unmarshal*`, `Decode`, `DecodeMsg`).
+        &[&["Unmarshal", "Decode"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         let mut seen = std::collections::HashSet::new();
         for consumer in consumers(ctx, node) {

@@ -103,9 +103,14 @@ impl Rule for QuorumMath {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `/ 2`.
+        &[&["2"]]
+    }
+
     fn file_reads(&self) -> FileReads {
         // Follows values through the file; a finding needs a `/ 2` in the unit.
-        FileReads::Anything { triggers: &["2"] }
+        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -135,6 +135,11 @@ impl Rule for ReplicationLag {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a read method (`READ_METHODS`).
+        &[READ_METHODS]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for func in functions(node) {
             let mut write: Option<(Node<'_>, String)> = None;

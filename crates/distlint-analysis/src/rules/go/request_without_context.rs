@@ -57,6 +57,11 @@ impl Rule for RequestWithoutContext {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs `http.NewRequest`.
+        &[&["NewRequest"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for call in Walk::new(node) {
             if !is_pkg_call(ctx, call, "net/http", &["NewRequest"]) {

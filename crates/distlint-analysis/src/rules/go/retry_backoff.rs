@@ -63,6 +63,11 @@ impl Rule for RetryBackoff {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `time.Sleep`/`time.After`.
+        &[&["Sleep", "After"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for n in Walk::new(node) {
             let Some(rl) = retry_loop(ctx, n) else {

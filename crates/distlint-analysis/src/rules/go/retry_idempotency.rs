@@ -171,6 +171,11 @@ impl Rule for RetryIdempotency {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a mutating request (`NewRequest*`, `Post*`) or an idempotency header.
+        &[&["NewRequest", "Post", "idempotency"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         let mut reported = std::collections::HashSet::new();
         for n in Walk::new(node) {

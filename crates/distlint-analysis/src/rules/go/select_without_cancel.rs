@@ -56,6 +56,11 @@ impl Rule for SelectWithoutCancel {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `select` statement.
+        &[&["select"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for sel in Walk::new(node) {
             if sel.kind() != "select_statement" {

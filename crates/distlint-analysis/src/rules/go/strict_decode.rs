@@ -126,6 +126,11 @@ impl Rule for StrictDecode {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `DisallowUnknownFields()` call.
+        &[&["DisallowUnknownFields"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for call in Walk::new(node) {
             if call.kind() != "call_expression" {

@@ -92,6 +92,11 @@ impl Rule for UnboundedFanout {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `for ... range` loop.
+        &[&["range"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for n in Walk::new(node) {
             let (site, is_errgroup) = match n.kind() {

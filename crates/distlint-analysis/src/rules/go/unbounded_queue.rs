@@ -67,6 +67,11 @@ impl Rule for UnboundedQueue {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `make`, `append` or `PushBack`/`PushFront` in the file.
+        &[&["make", "append", "Push"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         let mut lists: Option<Vec<String>> = None;
         for n in Walk::new(node) {

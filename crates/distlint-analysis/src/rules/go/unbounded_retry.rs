@@ -59,6 +59,11 @@ impl Rule for UnboundedRetry {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `for` loop or a `MaxElapsedTime` setting.
+        &[&["for", "MaxElapsedTime"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for n in Walk::new(node) {
             if n.kind() == "composite_literal" || n.kind() == "assignment_statement" {

@@ -158,6 +158,11 @@ impl Rule for CacheStampede {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs an `async fn` with a cache read (`.get(k)` or `redis::cmd("GET")`).
+        &[&["async"], &["cmd", "get"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

@@ -191,6 +191,11 @@ impl Rule for ConnectWithoutTimeout {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs the type segment of a connect path (`TcpStream::connect`, `Endpoint::from_*`, `Channel::from_*`).
+        &[&["TcpStream", "Endpoint", "Channel"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if is_test_code(ctx, node) {
             return;

@@ -68,6 +68,11 @@ impl Rule for DualWrite {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a broker publish: `publish*`, `basic_publish`, or `send(..Record::to(..))`.
+        &[&["publish", "Record::to"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

@@ -56,6 +56,11 @@ impl Rule for GracefulShutdown {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs an awaited `axum::serve` / `.serve(..)` / `serve_with_incoming`.
+        &[&["await"], &["serve"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

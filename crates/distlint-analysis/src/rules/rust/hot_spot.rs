@@ -117,6 +117,11 @@ impl Rule for HotPartitionKey {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `.key(..)`/`.partition_key(..)` call.
+        &[&["key"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

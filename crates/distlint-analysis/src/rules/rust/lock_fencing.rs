@@ -164,6 +164,11 @@ impl Rule for LockFencing {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs an acquisition: `redis::cmd`, `set_nx`, `set_options` or `lock`.
+        &[&["cmd", "set_nx", "set_options", "lock"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

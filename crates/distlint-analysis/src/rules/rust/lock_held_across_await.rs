@@ -367,12 +367,15 @@ impl Rule for LockHeldAcrossAwait {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs an `.await` and a `lock`/`read`/`write` acquisition.
+        &[&["await"], &["lock", "read", "write"]]
+    }
+
     fn file_reads(&self) -> FileReads {
         // Lock types come from struct fields, statics and aliases anywhere in the file; a
         // finding needs an `.await` in the unit.
-        FileReads::Anything {
-            triggers: &["await"],
-        }
+        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

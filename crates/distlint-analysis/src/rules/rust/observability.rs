@@ -128,6 +128,11 @@ impl Rule for SwallowedSendError {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `send`/`publish*`/`basic_publish` call.
+        &[&["send", "publish"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

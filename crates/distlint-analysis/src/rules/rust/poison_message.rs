@@ -291,6 +291,22 @@ impl Rule for PoisonMessage {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a JetStream `Config { .. }` literal or a decoder call (`DECODERS`).
+        &[&[
+            "Config",
+            "from_slice",
+            "from_str",
+            "from_reader",
+            "from_utf8",
+            "decode",
+            "deserialize",
+            "parse",
+            "payload_view",
+            "from_bytes",
+        ]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

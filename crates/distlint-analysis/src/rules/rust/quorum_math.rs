@@ -104,9 +104,14 @@ impl Rule for QuorumMath {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `/ 2`.
+        &[&["2"]]
+    }
+
     fn file_reads(&self) -> FileReads {
         // Looks for comparisons elsewhere in the file; a finding needs a `/ 2` in the unit.
-        FileReads::Anything { triggers: &["2"] }
+        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -139,6 +139,11 @@ impl Rule for ReplicationLag {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a handle named like a replica and one named like the primary.
+        &[REPLICA, PRIMARY]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

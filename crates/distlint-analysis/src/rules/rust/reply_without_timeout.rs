@@ -106,9 +106,12 @@ impl Rule for ReplyWithoutTimeout {
     fn file_reads(&self) -> FileReads {
         // A `response_timeout` anywhere in the file silences the rule; a finding needs a
         // channel constructor in the unit.
-        FileReads::Anything {
-            triggers: &["channel", "unbounded"],
-        }
+        FileReads::Anything
+    }
+
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a channel constructor in the unit (checked first thing in `check`).
+        &[&["channel", "unbounded"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

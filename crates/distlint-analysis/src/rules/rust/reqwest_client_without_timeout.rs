@@ -160,6 +160,11 @@ impl Rule for ReqwestClientWithoutTimeout {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs `reqwest::get`, `Client::new`/`builder`, `ClientBuilder::new`.
+        &[&["reqwest", "Client"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if is_test_code(ctx, node) {
             return;

@@ -219,6 +219,21 @@ impl Rule for RetryBackoff {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a sleep in a retry loop or a strategy constructor.
+        &[&[
+            "sleep",
+            "Delay",
+            "Timer",
+            "ExponentialBackoff",
+            "FibonacciBackoff",
+            "FixedInterval",
+            "ExponentialBuilder",
+            "ConstantBuilder",
+            "FibonacciBuilder",
+        ]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if is_test_code(ctx, node) {
             return;

@@ -311,6 +311,11 @@ impl Rule for RetryIdempotency {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a request chain ending in `.send()`.
+        &[&["send"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if is_test_code(ctx, node) {
             return;

@@ -135,6 +135,11 @@ impl Rule for StrictWireDecoding {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `#[serde(deny_unknown_fields)]` attribute in the file.
+        &[&["deny_unknown_fields"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

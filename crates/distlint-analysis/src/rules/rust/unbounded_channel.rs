@@ -155,12 +155,17 @@ impl Rule for UnboundedChannel {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs the last segment of a constructor path (`unbounded_channel`, `unbounded`, `channel`).
+        &[&["unbounded", "channel"]]
+    }
+
     fn file_reads(&self) -> FileReads {
         // Whether a channel counts as bounded is decided from the whole file (sends outside
         // loops, oneshot replies), and the fix follows senders and receivers through the file.
-        // Calls may go through `use ... as` aliases, so no substring of the unit is a safe
-        // trigger: re-run on every unit after every edit.
-        FileReads::Anything { triggers: &[] }
+        // Re-run after every edit on every unit the literal prefilter lets through (which
+        // follows `use ... as` aliases of the constructors).
+        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -243,6 +243,11 @@ impl Rule for UnboundedFanout {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs `join_all`/`try_join_all`, `spawn` or a task-set `push`.
+        &[&["join_all", "spawn", "push"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if is_test_code(ctx, node) {
             return;

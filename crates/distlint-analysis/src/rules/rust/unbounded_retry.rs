@@ -160,6 +160,18 @@ impl Rule for UnboundedRetry {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a retry loop (an `Ok`/`Err`/`is_err` shape), a retry combinator, or a backoff setting.
+        &[&[
+            "Ok",
+            "Err",
+            "retry",
+            "without_max_times",
+            "with_max_elapsed_time",
+            "ExponentialBackoff",
+        ]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if is_test_code(ctx, node) {
             return;

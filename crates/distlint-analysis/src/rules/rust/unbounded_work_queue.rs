@@ -161,6 +161,11 @@ impl Rule for UnboundedWorkQueue {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs a `push`/`push_back`/`push_front` in the file.
+        &[&["push"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if super::common::skip_test_file(ctx) {
             return;

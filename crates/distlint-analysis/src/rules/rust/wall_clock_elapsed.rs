@@ -292,6 +292,11 @@ impl Rule for WallClockElapsed {
         &META
     }
 
+    fn literals(&self) -> &'static [&'static [&'static str]] {
+        // A finding needs the type segment of a wall-clock `now()` path.
+        &[&["SystemTime", "Utc", "Local"]]
+    }
+
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         if is_test_code(ctx, node) {
             return;
