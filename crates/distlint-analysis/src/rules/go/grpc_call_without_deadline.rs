@@ -40,8 +40,9 @@ from one (`context.WithCancel`, `context.WithValue`, `metadata.NewOutgoingContex
 A stub is a value built by `pkg.NewXClient(conn)` (where `pkg` is a protobuf package, its import \
 path or name ending in `pb` or holding `proto`/`grpc`, or `conn` comes from `grpc.Dial`, \
 `grpc.DialContext`, `grpc.NewClient` or is typed `*grpc.ClientConn`/`grpc.ClientConnInterface`), \
-or a parameter, struct field or variable typed `pb.XClient`. Names are resolved through the \
-file's imports, aliases included.",
+or a parameter, struct field or variable typed `pb.XClient`. Calls on etcd's v3 client \
+(`*clientv3.Client`, `cli.KV`, `cli.Auth`, ... — gRPC calls with no default deadline) count too. \
+Names are resolved through the file's imports, aliases included.",
         why: "gRPC has no default deadline: a call without one waits as long as the connection \
 lives.\n\n\
 1. A reconciler calls `client.GetConfig(context.Background(), req)` on a stub for a \
@@ -61,6 +62,9 @@ handler's `*http.Request`: `context-not-propagated` reports the `Background()` t
 - Silent, as the issue asks, in `main` and `init` (command-line tools usually bound the whole \
 program), in `_test.go` files, and for contexts built with `WithTimeout`/`WithDeadline` (also \
 `WithTimeout(context.Background(), d)` used for shutdown or flushing).\n\
+- Silent when the context comes from `context.WithCancel` and the function calls its `cancel` \
+other than in a `defer` (on a signal, from a watchdog goroutine): cancellation by hand is a \
+bound the code chose, as in an interactive command stopped by Ctrl-C.\n\
 - Silent when the file installs a unary client interceptor or a default service config whose \
 arguments mention a timeout or deadline (`grpc.WithUnaryInterceptor(timeoutInterceptor(5*time.Second))`, \
 `grpc.WithDefaultServiceConfig(cfg)` with a `timeout` in `cfg`'s text): it is assumed to set a \
@@ -73,9 +77,11 @@ unary ones and are recognised when the result has `Recv`/`Send`/`CloseSend`/`Clo
 called on it in the function, or when the method name starts with `Watch`, `Subscribe`, \
 `Stream`, `Tail`, `Follow` or `Listen` or ends with `Stream`. A server stream returned to the \
 caller is reported, and the finding's fix would be wrong for it.\n\
-- The generated code is not read: a value is a stub only by the shapes above. Hand-written \
-wrappers (etcd's `clientv3.Client`) are not recognised, and a package-level context variable \
-(`var bg = context.Background()`) is not followed.",
+- The generated code is not read: a value is a stub only by the shapes above. Of hand-written \
+wrappers only etcd's v3 client is recognised (`*clientv3.Client` and its `KV`, `Lease`, \
+`Cluster`, `Maintenance`, `Auth` interfaces, typed or from `clientv3.New*`; `Watch`, \
+`KeepAlive`, `Lock`, `Campaign`, `Snapshot` and `Close` are left alone). A package-level \
+context variable (`var bg = context.Background()`) is not followed.",
         example: "func (r *Reconciler) refresh() error {\n\tcfg, err := r.client.GetConfig(context.Background(), &pb.GetConfigRequest{})\n\tif err != nil {\n\t\treturn err\n\t}\n\tr.apply(cfg)\n\treturn nil\n}",
         use_instead: "func (r *Reconciler) refresh() error {\n\tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)\n\tdefer cancel()\n\tcfg, err := r.client.GetConfig(ctx, &pb.GetConfigRequest{})\n\tif err != nil {\n\t\treturn err\n\t}\n\tr.apply(cfg)\n\treturn nil\n}",
         fix: "**Add a deadline** (unsafe: a call that legitimately takes longer now fails, and a \
@@ -111,12 +117,9 @@ impl Rule for GrpcCallWithoutDeadline {
             return;
         }
         // No gRPC or protobuf import: no stub can be named in this file.
-        if !ctx
-            .imports
-            .names
-            .iter()
-            .any(|(local, path)| path == "google.golang.org/grpc" || is_pb_package(path, local))
-        {
+        if !ctx.imports.names.iter().any(|(local, path)| {
+            path == "google.golang.org/grpc" || is_pb_package(path, local) || is_etcd_path(path)
+        }) {
             return;
         }
         let bg_names = background_names(ctx, node);
@@ -165,11 +168,20 @@ impl Rule for GrpcCallWithoutDeadline {
                 continue;
             }
             let file = file.get_or_insert_with(|| FileStubs::collect(ctx));
-            if file.deadline_interceptor || !is_stub(ctx, file, recv) {
+            if file.deadline_interceptor {
+                continue;
+            }
+            let etcd = is_etcd_client(ctx, file, recv);
+            if !etcd && !is_stub(ctx, file, recv) {
                 continue;
             }
             let method = ctx.text(method);
-            if is_streaming(ctx, call, method) || !has_request_message(ctx, call) {
+            // etcd's wrapper has no client-streaming calls (a single-argument call such as
+            // `MemberList(ctx)` is unary); `Lock`/`Campaign`-style waits are deliberate.
+            if is_streaming(ctx, call, method)
+                || (!etcd && !has_request_message(ctx, call))
+                || (etcd && matches!(method, "Lock" | "Campaign" | "Snapshot" | "Close"))
+            {
                 continue;
             }
             let what = if ctx.text(origin).contains("TODO") {
@@ -276,6 +288,9 @@ fn background_origin<'t>(ctx: &Context<'_>, expr: Node<'t>) -> Option<Node<'t>> 
         }
         match e.kind() {
             "call_expression" if derives_unbounded(ctx, e) => {
+                if cancel_called_by_hand(ctx, e) {
+                    return None;
+                }
                 e = unparen(call_args(e).into_iter().next()?);
             }
             "identifier" => {
@@ -289,6 +304,41 @@ fn background_origin<'t>(ctx: &Context<'_>, expr: Node<'t>) -> Option<Node<'t>> 
         }
     }
     None
+}
+
+/// `ctx, cancel := context.WithCancel(parent)` where the function calls `cancel()` other than
+/// in a `defer` (on a signal, on an event, from a watchdog goroutine): the wait is cancellable by
+/// hand, which is a bound the code chose (an interactive `etcdctl elect` cancelled by Ctrl-C).
+fn cancel_called_by_hand(ctx: &Context<'_>, derive: Node<'_>) -> bool {
+    if !is_pkg_call(ctx, derive, "context", &["WithCancel", "WithCancelCause"]) {
+        return false;
+    }
+    let Some(list) = derive.parent().filter(|p| p.kind() == "expression_list") else {
+        return false;
+    };
+    let Some(stmt) = list
+        .parent()
+        .filter(|s| matches!(s.kind(), "short_var_declaration" | "assignment_statement"))
+    else {
+        return false;
+    };
+    let Some(cancel) = stmt
+        .child_by_field_name("left")
+        .and_then(|l| named_children(l).get(1).copied())
+        .map(|c| ctx.text(c))
+        .filter(|c| *c != "_")
+    else {
+        return false;
+    };
+    let Some(func) = enclosing_named_func(derive) else {
+        return false;
+    };
+    Walk::new(func).any(|n| {
+        n.kind() == "call_expression"
+            && n.child_by_field_name("function")
+                .is_some_and(|f| ctx.text(f) == cancel)
+            && !n.parent().is_some_and(|p| p.kind() == "defer_statement")
+    })
 }
 
 fn unparen(mut n: Node<'_>) -> Node<'_> {
@@ -438,6 +488,10 @@ struct FileStubs {
     /// Import paths of packages whose `NewXClient(conn)` takes a gRPC connection in this file
     /// (their `XClient` types are stubs even when the path does not look generated).
     stub_pkgs: HashSet<String>,
+    /// Struct fields holding an etcd v3 client (`*clientv3.Client`, `clientv3.KV`, ...).
+    etcd_fields: HashSet<String>,
+    /// Package-level variables holding an etcd v3 client.
+    etcd_globals: HashSet<String>,
     /// A unary client interceptor whose arguments mention a timeout or deadline.
     deadline_interceptor: bool,
 }
@@ -451,7 +505,11 @@ impl FileStubs {
         let mut decls: Vec<Node<'_>> = Vec::new();
         for top in named_children(ctx.root) {
             let t = ctx.text(top);
-            if !(t.contains("Client") || t.contains("Dial") || t.contains("Interceptor")) {
+            if !(t.contains("Client")
+                || t.contains("Dial")
+                || t.contains("Interceptor")
+                || t.contains("clientv3"))
+            {
                 continue;
             }
             for n in Walk::new(top) {
@@ -500,6 +558,13 @@ impl FileStubs {
                 }
             }
         }
+        for &n in &calls {
+            if is_etcd_ctor(ctx, n) {
+                if let Some(name) = assigned_name(ctx, n).filter(|x| x.contains('.')) {
+                    s.etcd_fields.insert(last_segment(&name).to_string());
+                }
+            }
+        }
         let ctors: Vec<Node<'_>> = calls
             .into_iter()
             .filter(|n| is_stub_ctor(ctx, &s, *n))
@@ -530,6 +595,14 @@ impl FileStubs {
             match n.kind() {
                 "field_declaration" => {
                     if n.child_by_field_name("type")
+                        .is_some_and(|t| is_etcd_type(ctx, t))
+                    {
+                        let mut c = n.walk();
+                        for name in n.children_by_field_name("name", &mut c) {
+                            s.etcd_fields.insert(ctx.text(name).to_string());
+                        }
+                    }
+                    if n.child_by_field_name("type")
                         .is_some_and(|t| is_stub_type(ctx, &s, t))
                     {
                         let mut c = n.walk();
@@ -551,6 +624,14 @@ impl FileStubs {
                     for (i, name) in names.iter().enumerate() {
                         if typed || values.get(i).is_some_and(|v| is_stub_ctor(ctx, &s, *v)) {
                             s.globals.insert(ctx.text(*name).to_string());
+                        }
+                    }
+                    let etcd_typed = n
+                        .child_by_field_name("type")
+                        .is_some_and(|t| is_etcd_type(ctx, t));
+                    for (i, name) in names.iter().enumerate() {
+                        if etcd_typed || values.get(i).is_some_and(|v| is_etcd_ctor(ctx, *v)) {
+                            s.etcd_globals.insert(ctx.text(*name).to_string());
                         }
                     }
                 }
@@ -632,6 +713,76 @@ fn is_stub_ctor(ctx: &Context<'_>, file: &FileStubs, call: Node<'_>) -> bool {
             .contains(last_segment(&squash(ctx.text(args[0]))))
 }
 
+/// etcd's v3 client package (3.4 and 3.5 paths, and the old coreos path).
+fn is_etcd_path(path: &str) -> bool {
+    matches!(
+        path,
+        "go.etcd.io/etcd/clientv3"
+            | "go.etcd.io/etcd/client/v3"
+            | "github.com/coreos/etcd/clientv3"
+    )
+}
+
+/// The clientv3 interfaces embedded in `*clientv3.Client`, each a set of gRPC calls.
+const ETCD_PARTS: &[&str] = &["KV", "Lease", "Cluster", "Maintenance", "Auth"];
+
+/// `*clientv3.Client`, `clientv3.KV`, `clientv3.Lease`, ... (pointer or not).
+fn is_etcd_type(ctx: &Context<'_>, ty: Node<'_>) -> bool {
+    qualified_type(ctx, ty)
+        .is_some_and(|(p, n)| is_etcd_path(p) && (n == "Client" || ETCD_PARTS.contains(&n)))
+}
+
+/// `clientv3.New(cfg)`, `NewFromURL(s)`, `NewKV(c)`, `NewLease(c)`, ...
+fn is_etcd_ctor(ctx: &Context<'_>, call: Node<'_>) -> bool {
+    pkg_call(ctx, call).is_some_and(|(p, m)| {
+        is_etcd_path(p)
+            && (matches!(m, "New" | "NewFromURL" | "NewFromURLs")
+                || m.strip_prefix("New")
+                    .is_some_and(|r| ETCD_PARTS.contains(&r)))
+    })
+}
+
+/// True when the receiver is an etcd v3 client (or one of its embedded interfaces): a
+/// hand-written wrapper whose methods are gRPC calls with no default deadline.
+fn is_etcd_client(ctx: &Context<'_>, file: &FileStubs, recv: Node<'_>) -> bool {
+    let recv = unparen(recv);
+    match recv.kind() {
+        "call_expression" => is_etcd_ctor(ctx, recv),
+        "selector_expression" => {
+            let (Some(op), Some(f)) = (
+                recv.child_by_field_name("operand"),
+                recv.child_by_field_name("field"),
+            ) else {
+                return false;
+            };
+            let field = ctx.text(f);
+            file.etcd_fields.contains(field)
+                || (ETCD_PARTS.contains(&field)
+                    && match unparen(op).kind() {
+                        "identifier" => etcd_local(ctx, file, unparen(op)),
+                        "selector_expression" => unparen(op)
+                            .child_by_field_name("field")
+                            .is_some_and(|g| file.etcd_fields.contains(ctx.text(g))),
+                        _ => false,
+                    })
+        }
+        "identifier" => etcd_local(ctx, file, recv),
+        _ => false,
+    }
+}
+
+fn etcd_local(ctx: &Context<'_>, file: &FileStubs, id: Node<'_>) -> bool {
+    let name = ctx.text(id);
+    local_holds(
+        ctx,
+        id,
+        name,
+        |t| is_etcd_type(ctx, t),
+        |v| is_etcd_ctor(ctx, v),
+    )
+    .unwrap_or_else(|| file.etcd_globals.contains(name))
+}
+
 /// True when the receiver of a call is a gRPC stub.
 fn is_stub(ctx: &Context<'_>, file: &FileStubs, recv: Node<'_>) -> bool {
     let recv = unparen(recv);
@@ -652,6 +803,26 @@ fn is_stub(ctx: &Context<'_>, file: &FileStubs, recv: Node<'_>) -> bool {
 /// stub, `Some(false)` when it is declared there as something else, `None` when not declared
 /// locally.
 fn local_stub(ctx: &Context<'_>, file: &FileStubs, at: Node<'_>, name: &str) -> Option<bool> {
+    local_holds(
+        ctx,
+        at,
+        name,
+        |t| is_stub_type(ctx, file, t),
+        |v| is_stub_ctor(ctx, file, v),
+    )
+}
+
+/// For an identifier: `Some(true)` when a parameter or a local of an enclosing function has a
+/// type accepted by `is_type` or a value accepted by `is_ctor` (for `a, err := f()`, the first
+/// result of the one call), `Some(false)` when declared there otherwise, `None` when not
+/// declared locally.
+fn local_holds(
+    ctx: &Context<'_>,
+    at: Node<'_>,
+    name: &str,
+    is_type: impl Fn(Node<'_>) -> bool,
+    is_ctor: impl Fn(Node<'_>) -> bool,
+) -> Option<bool> {
     for f in ancestors(at).filter(|a| is_func(*a)) {
         if let Some(list) = f.child_by_field_name("parameters") {
             for p in named_children(list) {
@@ -660,10 +831,7 @@ fn local_stub(ctx: &Context<'_>, file: &FileStubs, at: Node<'_>, name: &str) -> 
                     .children_by_field_name("name", &mut c)
                     .any(|n| ctx.text(n) == name);
                 if declares {
-                    return Some(
-                        p.child_by_field_name("type")
-                            .is_some_and(|t| is_stub_type(ctx, file, t)),
-                    );
+                    return Some(p.child_by_field_name("type").is_some_and(&is_type));
                 }
             }
         }
@@ -689,10 +857,13 @@ fn local_stub(ctx: &Context<'_>, file: &FileStubs, at: Node<'_>, name: &str) -> 
                 let rights = named_children(r);
                 let v = if rights.len() == lefts.len() {
                     rights.get(i).copied()
+                } else if i == 0 && rights.len() == 1 {
+                    // `cli, err := clientv3.New(cfg)`: the first result of one call.
+                    rights.first().copied()
                 } else {
                     None
                 };
-                found = Some(v.is_some_and(|v| is_stub_ctor(ctx, file, unparen(v))));
+                found = Some(v.is_some_and(|v| is_ctor(unparen(v))));
             }
             "var_spec" => {
                 let mut c = n.walk();
@@ -700,14 +871,12 @@ fn local_stub(ctx: &Context<'_>, file: &FileStubs, at: Node<'_>, name: &str) -> 
                 let Some(i) = names.iter().position(|x| ctx.text(*x) == name) else {
                     continue;
                 };
-                let typed = n
-                    .child_by_field_name("type")
-                    .is_some_and(|t| is_stub_type(ctx, file, t));
+                let typed = n.child_by_field_name("type").is_some_and(&is_type);
                 let value = n
                     .child_by_field_name("value")
                     .map(named_children)
                     .and_then(|vs| vs.get(i).copied());
-                found = Some(typed || value.is_some_and(|v| is_stub_ctor(ctx, file, v)));
+                found = Some(typed || value.is_some_and(&is_ctor));
             }
             _ => {}
         }
@@ -734,9 +903,18 @@ fn has_request_message(ctx: &Context<'_>, call: Node<'_>) -> bool {
 /// Streaming calls: the result is used as a stream in the function, or the method is named
 /// like a long-lived stream.
 fn is_streaming(ctx: &Context<'_>, call: Node<'_>, method: &str) -> bool {
-    if ["Watch", "Subscribe", "Stream", "Tail", "Follow", "Listen"]
-        .iter()
-        .any(|p| method.starts_with(p))
+    if [
+        "Watch",
+        "Subscribe",
+        "Stream",
+        "Tail",
+        "Follow",
+        "Listen",
+        "KeepAlive",
+        "Observe",
+    ]
+    .iter()
+    .any(|p| method.starts_with(p))
         || method.ends_with("Stream")
     {
         return true;
@@ -989,6 +1167,81 @@ func shadowed() {
 func redisLike(addr string) {
     c := store.NewRedisClient(addr)
     _ = c.Get(context.Background(), "k")
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_etcd_v3_client_calls() {
+        check(
+            "grpc-call-without-deadline",
+            r#"
+package members
+
+import (
+    "context"
+    "time"
+
+    clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+type Syncer struct {
+    cli *clientv3.Client
+    kv  clientv3.KV
+}
+
+func (s *Syncer) members() error {
+    _, err := s.cli.MemberList(context.Background())
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ grpc-call-without-deadline
+    return err
+}
+
+func (s *Syncer) get(key string) error {
+    _, err := s.kv.Get(context.TODO(), key)
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ grpc-call-without-deadline
+    return err
+}
+
+func userGet(cfg clientv3.Config, name string) error {
+    client, err := clientv3.New(cfg)
+    if err != nil {
+        return err
+    }
+    defer client.Close()
+    _, err = client.Auth.UserGet(context.TODO(), name)
+           //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ grpc-call-without-deadline
+    return err
+}
+
+func bounded(cli *clientv3.Client) error {
+    ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+    defer cancel()
+    _, err := cli.Put(ctx, "k", "v")
+    return err
+}
+
+func interactive(cli *clientv3.Client, sigc chan struct{}) error {
+    ctx, cancel := context.WithCancel(context.TODO())
+    defer cancel()
+    go func() {
+        <-sigc
+        cancel()
+    }()
+    _, err := cli.Get(ctx, "leader")
+    return err
+}
+
+func streams(cli *clientv3.Client) {
+    _ = cli.Watch(context.Background(), "k")
+    _, _ = cli.KeepAlive(context.Background(), 1)
+    _ = cli.Close()
+}
+
+type cache struct{ client *Cache }
+
+func notEtcd(c *cache) {
+    _, _ = c.client.Get(context.Background(), "k")
 }
 "#,
         );
