@@ -110,15 +110,12 @@ impl Rule for ReplyWithoutTimeout {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a channel constructor in the unit (checked first thing in `check`).
+        // A finding needs a channel constructor in the unit (or a `use .. as` alias of one, which
+        // the prefilter follows through the imports).
         &[&["channel", "unbounded"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        let unit = ctx.text(node);
-        if !unit.contains("channel") && !unit.contains("unbounded") {
-            return;
-        }
         // The task holding the senders applies a per-response timeout (redis's cluster
         // connection passes its `response_timeout` to every node connection it drives).
         if ctx.source.contains("response_timeout") {
@@ -356,10 +353,10 @@ async fn ask(queue: &futures::channel::mpsc::UnboundedSender<(u32, futures::chan
         check(
             "reply-without-timeout",
             r#"
-use tokio::sync::oneshot::channel as reply_channel;
+use tokio::sync::oneshot::channel as make_reply;
 
 pub async fn lookup(actor: &tokio::sync::mpsc::Sender<(u64, tokio::sync::oneshot::Sender<u64>)>) -> u64 {
-    let (tx, rx) = reply_channel();
+    let (tx, rx) = make_reply();
     actor.send((1, tx)).await.unwrap();
     rx.await.unwrap()
   //^^^^^^^^ reply-without-timeout
