@@ -107,21 +107,51 @@ fn collect_rust(source: &str, root: Node<'_>) -> Imports {
             }
             "function_item" | "struct_item" | "enum_item" | "mod_item" | "union_item"
             | "type_item" | "trait_item" | "const_item" | "static_item" => {
+                // Only items at file level or inside modules shadow imports file-wide.
+                let top = walk
+                    .parent()
+                    .map(|p| p.kind() == "source_file" || p.kind() == "declaration_list")
+                    .unwrap_or(false);
                 if let Some(name) = node.child_by_field_name("name") {
-                    // Only items at file level or inside modules shadow imports file-wide.
-                    let top = walk
-                        .parent()
-                        .map(|p| p.kind() == "source_file" || p.kind() == "declaration_list")
-                        .unwrap_or(false);
                     if top {
                         imports.local_items.insert(text(source, name).to_string());
                     }
+                }
+                // A module-level function contributes nothing more unless its text can hold a
+                // `use` declaration or a `declaration_list` (whose items count as top-level):
+                // skip walking its body (most of a file's nodes) after a cheap text check.
+                // Nested functions are walked with their (checked) outer function.
+                if top && node.kind() == "function_item" && !may_declare(text(source, node)) {
+                    walk.skip_subtree();
                 }
             }
             _ => {}
         }
     }
     imports
+}
+
+/// Whether `text` contains one of the keywords that can put something into [`Imports`] from
+/// inside a function body, as a whole word: `use` (a `use_declaration`), or `mod`, `impl`,
+/// `trait`, `extern` (the items whose bodies are a `declaration_list`, whose items count as
+/// module-level). A necessary condition checked on text (comments and strings may give false
+/// positives, which only cost a walk); one pass with an Aho-Corasick automaton.
+fn may_declare(text: &str) -> bool {
+    static KEYWORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = KEYWORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(["use", "mod", "impl", "trait", "extern"])
+            .expect("static keyword automaton")
+    });
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = text.as_bytes();
+    // Keywords consist of identifier characters only, so a match that overlaps a whole-word
+    // occurrence from the left would have to contain a non-identifier byte: non-overlapping
+    // search finds every whole-word occurrence.
+    ac.find_iter(text).any(|m| {
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
 }
 
 fn join(prefix: &str, tail: &str) -> String {
@@ -298,6 +328,101 @@ mod tests {
         );
         assert_eq!(i.resolve_rust("StdMutex::new"), "std::sync::Mutex::new");
         assert_eq!(i.resolve_rust("smpsc::channel"), "std::sync::mpsc::channel");
+    }
+
+    /// The walk before function bodies were skipped: every node of the file.
+    fn collect_rust_every_node(source: &str, root: Node<'_>) -> Imports {
+        let mut imports = Imports::default();
+        let mut walk = Walk::new(root);
+        while let Some(node) = walk.next() {
+            match node.kind() {
+                "use_declaration" => {
+                    if let Some(arg) = node.child_by_field_name("argument") {
+                        collect_use_tree(source, arg, &mut imports);
+                    }
+                    walk.skip_subtree();
+                }
+                "function_item" | "struct_item" | "enum_item" | "mod_item" | "union_item"
+                | "type_item" | "trait_item" | "const_item" | "static_item" => {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        let top = node.parent().is_some_and(|p| {
+                            matches!(p.kind(), "source_file" | "declaration_list")
+                        });
+                        if top {
+                            imports.local_items.insert(text(source, name).to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        imports
+    }
+
+    #[test]
+    fn skipping_function_bodies_changes_no_import() {
+        // Bodies that do contribute: nested `use` (also `use{..}`), and items of `mod`, `impl`,
+        // `trait` and `extern` blocks inside a body (they count as module-level items).
+        let cases = [
+            "fn f() { use tokio::sync::mpsc::unbounded_channel as uc; let _ = uc::<u8>(); }",
+            "fn f() { use{std::sync::mpsc::channel}; }",
+            "fn f() { mod inner { pub fn helper() {} } }",
+            "fn f() { struct S; impl S { fn method(&self) {} } }",
+            "fn f() { trait T { fn g(); } }",
+            "fn f() { extern \"C\" { fn abs(x: i32) -> i32; } }",
+            "impl X { fn m(&self) { use std::time::SystemTime as Clock; } }",
+            "mod m { fn a() { let user = 1; let reuse = 2; let module_ = 3; } }",
+            "fn outer() { fn inner() { use a::b; } }",
+        ];
+        for src in cases {
+            let doc = Document::new(Language::Rust, src, 0);
+            let root = doc.tree().root_node();
+            assert_eq!(
+                Imports::collect(Language::Rust, src, root),
+                collect_rust_every_node(src, root),
+                "{src}"
+            );
+        }
+        assert!(!may_declare(
+            "fn a() { let user = reuse + module + implement; }"
+        ));
+        assert!(may_declare("fn a() {\n    use x::y;\n}"));
+        // Every Rust source in the repository (real-code fixtures, examples, our own crates).
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        // `DISTLINT_IMPORTS_EXTRA=dir1:dir2` adds directories (e.g. `tests/corpus/rust.sh`'s).
+        let mut stack = vec![repo.join("crates"), repo.join("tests")];
+        if let Some(extra) = std::env::var_os("DISTLINT_IMPORTS_EXTRA") {
+            stack.extend(std::env::split_paths(&extra));
+        }
+        let mut files = 0;
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if p.is_dir() {
+                    if name != "target" && !name.starts_with('.') {
+                        stack.push(p);
+                    }
+                } else if name.ends_with(".rs") {
+                    let Ok(src) = std::fs::read_to_string(&p) else {
+                        continue;
+                    };
+                    let doc = Document::new(Language::Rust, src.as_str(), 0);
+                    let root = doc.tree().root_node();
+                    assert_eq!(
+                        Imports::collect(Language::Rust, &src, root),
+                        collect_rust_every_node(&src, root),
+                        "{}",
+                        p.display()
+                    );
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 50, "{files}");
     }
 
     #[test]
