@@ -105,12 +105,17 @@ impl std::fmt::Display for EditError {
 impl std::error::Error for EditError {}
 
 /// A parsed source file.
+///
+/// The tree may be released ([`Document::drop_tree`]) to save memory while the document is idle
+/// (it is ~30× the text's size); [`Document::tree`] then parses the text again on first use, and
+/// the next [`Document::apply_changes`] parses from scratch instead of incrementally.
 #[derive(Debug, Clone)]
 pub struct Document {
     language: Language,
     version: i32,
     text: String,
-    tree: Tree,
+    /// Empty only after [`Document::drop_tree`] (and never for a skipped document).
+    tree: std::sync::OnceLock<Tree>,
     line_index: LineIndex,
     path: Option<PathBuf>,
     limits: InputLimits,
@@ -146,7 +151,7 @@ impl Document {
         let mut doc = Self {
             language,
             version,
-            tree: empty_tree(language),
+            tree: std::sync::OnceLock::new(),
             text,
             line_index,
             path: None,
@@ -175,22 +180,22 @@ impl Document {
                 bytes: self.text.len(),
                 limit: self.limits.max_file_bytes,
             });
-            self.tree = empty_tree(self.language);
+            self.tree = std::sync::OnceLock::from(empty_tree(self.language));
             return;
         }
         let old = if incremental && self.skipped.is_none() {
-            Some(&self.tree)
+            self.tree.take()
         } else {
             None
         };
         match parse_within(
             self.language,
             &self.text,
-            old,
+            old.as_ref(),
             Some(self.limits.parse_budget()),
         ) {
             Some(tree) => {
-                self.tree = tree;
+                self.tree = std::sync::OnceLock::from(tree);
                 self.skipped = None;
             }
             None => {
@@ -202,7 +207,7 @@ impl Document {
                 self.skipped = Some(SkipReason::ParseBudgetExceeded {
                     budget_ms: self.limits.parse_budget_ms,
                 });
-                self.tree = empty_tree(self.language);
+                self.tree = std::sync::OnceLock::from(empty_tree(self.language));
             }
         }
     }
@@ -233,9 +238,27 @@ impl Document {
         &self.text
     }
 
-    /// The current syntax tree (always up to date with [`Document::text`]).
+    /// The current syntax tree (always up to date with [`Document::text`]). After
+    /// [`Document::drop_tree`] the first call parses the text from scratch (no time budget: this
+    /// text was parsed within it before) and keeps the tree.
     pub fn tree(&self) -> &Tree {
-        &self.tree
+        self.tree.get_or_init(|| {
+            parse(self.language, &self.text, None).unwrap_or_else(|| empty_tree(self.language))
+        })
+    }
+
+    /// Whether the tree is held (false after [`Document::drop_tree`] until the next use).
+    pub fn has_tree(&self) -> bool {
+        self.tree.get().is_some()
+    }
+
+    /// Releases the syntax tree to save memory (text, line index and version stay). The next
+    /// [`Document::tree`] call parses again; the next edit parses from scratch. A skipped
+    /// document keeps its (empty) tree.
+    pub fn drop_tree(&mut self) {
+        if self.skipped.is_none() {
+            self.tree.take();
+        }
     }
 
     /// Line starts of the current text.
@@ -255,8 +278,9 @@ impl Document {
         // batch leaves nothing half-applied.
         let mut text = self.text.clone();
         let mut index = self.line_index.clone();
-        let mut tree = self.tree.clone();
-        let parsed = self.skipped.is_none();
+        // A dropped tree is not re-parsed just to be edited: the new text is parsed from scratch.
+        let mut tree = self.tree.get().cloned();
+        let parsed = self.skipped.is_none() && tree.is_some();
         let mut applied = Vec::with_capacity(changes.len());
         let mut full_replace = false;
         for change in changes {
@@ -286,7 +310,7 @@ impl Document {
                     index.apply_edit(&text, s..e, &change.text);
                     let new_end = s + change.text.len();
                     let new_end_position = point(&index, &text, new_end);
-                    if !full_replace && parsed {
+                    if let (false, true, Some(tree)) = (full_replace, parsed, tree.as_mut()) {
                         tree.edit(&InputEdit {
                             start_byte: s,
                             old_end_byte: e,
@@ -305,9 +329,12 @@ impl Document {
         }
         self.text = text;
         self.line_index = index;
-        self.tree = tree;
+        self.tree = match tree {
+            Some(t) => std::sync::OnceLock::from(t),
+            None => std::sync::OnceLock::new(),
+        };
         self.version = version;
-        self.reparse(!full_replace);
+        self.reparse(!full_replace && parsed);
         Ok(applied)
     }
 

@@ -19,8 +19,9 @@
 //! a result is stored only if it is newer than the stored one, for the same opening of the
 //! document, under the same analyzer.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::DashMap;
 
@@ -70,6 +71,28 @@ impl std::error::Error for HostError {}
 /// Most edits remembered between two analyses; beyond this the next analysis starts from scratch.
 const MAX_LOGGED_EDITS: usize = 4096;
 
+/// How many documents keep their syntax trees by default: the 8 most recently opened, edited,
+/// analysed or inspected ones. A tree costs ~30× its text (tree-sitter allocates a subtree per
+/// node); an idle document keeps its text, line index and findings (~2–3× its text), and is
+/// parsed again (once, from scratch) when it is next edited or something needs its tree.
+pub const DEFAULT_TREE_CACHE: usize = 8;
+
+/// Keys of the documents whose trees are kept, most recently used first.
+#[derive(Debug)]
+struct TreeCache {
+    recent: VecDeque<String>,
+    limit: usize,
+}
+
+impl Default for TreeCache {
+    fn default() -> Self {
+        Self {
+            recent: VecDeque::new(),
+            limit: DEFAULT_TREE_CACHE,
+        }
+    }
+}
+
 /// An open document, with the edits applied since the oldest version an analysis state may be at.
 #[derive(Debug)]
 struct OpenDocument {
@@ -113,6 +136,9 @@ pub struct AnalysisHost {
     /// The analyzer and its generation (bumped by [`AnalysisHost::set_analyzer`]).
     analyzer: RwLock<(Arc<Analyzer>, u64)>,
     epochs: AtomicU64,
+    /// Which documents keep their trees (an LRU). Lock order: this, then `documents`, then
+    /// `results`, never nested the other way.
+    trees: Mutex<TreeCache>,
 }
 
 impl AnalysisHost {
@@ -123,6 +149,52 @@ impl AnalysisHost {
             results: DashMap::new(),
             analyzer: RwLock::new((Arc::new(analyzer), 0)),
             epochs: AtomicU64::new(0),
+            trees: Mutex::new(TreeCache::default()),
+        }
+    }
+
+    /// Keeps the syntax trees of the `limit` most recently used documents only (at least 1;
+    /// default [`DEFAULT_TREE_CACHE`]); releases the others' trees now.
+    pub fn set_tree_cache_limit(&self, limit: usize) {
+        let mut cache = self.trees.lock().unwrap_or_else(|e| e.into_inner());
+        cache.limit = limit.max(1);
+        self.evict_over_limit(&mut cache);
+    }
+
+    /// Number of open documents holding a syntax tree (for tests and memory checks).
+    pub fn trees_held(&self) -> usize {
+        self.documents
+            .iter()
+            .filter(|d| d.doc.has_tree() && d.doc.skipped().is_none())
+            .count()
+    }
+
+    /// Marks `key` as the most recently used document; releases the trees of the documents that
+    /// fall out of the cache. Call with no `documents`/`results` guard held.
+    fn touch(&self, key: &str) {
+        let mut cache = self.trees.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.recent.front().map(String::as_str) != Some(key) {
+            if let Some(i) = cache.recent.iter().position(|k| k == key) {
+                cache.recent.remove(i);
+            }
+            cache.recent.push_front(key.to_string());
+        }
+        self.evict_over_limit(&mut cache);
+    }
+
+    fn evict_over_limit(&self, cache: &mut TreeCache) {
+        while cache.recent.len() > cache.limit {
+            let Some(key) = cache.recent.pop_back() else {
+                break;
+            };
+            if let Some(mut open) = self.documents.get_mut(&key) {
+                open.doc.drop_tree();
+            }
+            if let Some(mut r) = self.results.get_mut(&key) {
+                if r.state.has_tree() {
+                    r.state = Arc::new(r.state.without_tree());
+                }
+            }
         }
     }
 
@@ -161,12 +233,25 @@ impl AnalysisHost {
                 log_base,
             },
         );
+        self.touch(key);
     }
 
     /// Applies changes to an open document and moves it to `version`. Synchronous and cheap
     /// (text splice + incremental reparse + recording the byte edits); never waits for an
     /// analysis. Callers apply edits in arrival order.
     pub fn change(
+        &self,
+        key: &str,
+        changes: &[TextChange],
+        version: i32,
+        encoding: PositionEncoding,
+    ) -> Result<(), HostError> {
+        self.change_inner(key, changes, version, encoding)?;
+        self.touch(key);
+        Ok(())
+    }
+
+    fn change_inner(
         &self,
         key: &str,
         changes: &[TextChange],
@@ -200,6 +285,10 @@ impl AnalysisHost {
         // Documents first: `store` inserts a result while holding the document's entry, so once
         // the document is gone no store is mid-insert, and removing the result after cannot be
         // undone by a racing analysis (which would leak one cached result per close).
+        {
+            let mut cache = self.trees.lock().unwrap_or_else(|e| e.into_inner());
+            cache.recent.retain(|k| k != key);
+        }
         let was_open = self.documents.remove(key).is_some();
         self.results.remove(key);
         was_open
@@ -210,9 +299,16 @@ impl AnalysisHost {
         self.results.len()
     }
 
-    /// A copy of the document as it is now (the tree clone is reference-counted).
+    /// A copy of the document as it is now (the tree clone is reference-counted). A document
+    /// whose tree was released is parsed again here (and keeps the tree: it is now recently used).
     pub fn snapshot(&self, key: &str) -> Option<Document> {
-        self.documents.get(key).map(|d| d.doc.clone())
+        let doc = {
+            let open = self.documents.get(key)?;
+            open.doc.tree();
+            open.doc.clone()
+        };
+        self.touch(key);
+        Some(doc)
     }
 
     /// The current version of an open document.
@@ -279,12 +375,15 @@ impl AnalysisHost {
             if want.is_some_and(|v| v != open.doc.version()) {
                 return None;
             }
+            // The analysis needs the tree: parse a released one again, in the stored document.
+            open.doc.tree();
             let delta = match &prev {
                 Some((state, epoch)) if *epoch == open.epoch => open.delta_since(state.version()),
                 _ => Delta::Reset,
             };
             (open.doc.clone(), open.epoch, delta)
         };
+        self.touch(key);
         let prev = prev
             .as_ref()
             .filter(|(_, e)| *e == epoch)
@@ -315,6 +414,12 @@ impl AnalysisHost {
         if open.epoch != result.epoch || self.analyzer_and_generation().1 != result.generation {
             return;
         }
+        // The document's tree was released while this analysis ran: do not keep the analysed
+        // tree alive through the stored state either.
+        let mut result = result;
+        if !open.doc.has_tree() && result.state.has_tree() {
+            result.state = Arc::new(result.state.without_tree());
+        }
         let version = result.findings.version;
         let stored = match self.results.entry(key.to_string()) {
             dashmap::Entry::Occupied(mut e) => {
@@ -338,5 +443,79 @@ impl AnalysisHost {
             open.log.retain(|(v, _)| *v > version);
             open.log_base = version;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::Language;
+    use crate::text::TextPosition;
+
+    const SRC: &str = "use tokio::sync::mpsc;\n\nfn a() {\n    let x = 1;\n}\n\nfn b() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n}\n";
+
+    fn fresh(text: &str) -> Vec<Finding> {
+        Analyzer::default().analyze(&Document::new(Language::Rust, text, 0))
+    }
+
+    #[test]
+    fn only_the_most_recently_used_documents_keep_their_trees() {
+        let host = AnalysisHost::new(Analyzer::default());
+        host.set_tree_cache_limit(2);
+        for k in ["a", "b", "c"] {
+            host.open(k, Document::new(Language::Rust, SRC, 0));
+            host.analyze(k).unwrap();
+        }
+        assert_eq!(host.trees_held(), 2);
+        let a = host.documents.get("a").unwrap();
+        assert!(
+            !a.doc.has_tree(),
+            "the least recently used document was released"
+        );
+        drop(a);
+        assert!(!host.results.get("a").unwrap().state.has_tree());
+        // Its findings are still served without parsing.
+        assert_eq!(*host.cached("a").unwrap().findings, fresh(SRC));
+        assert!(!host.documents.get("a").unwrap().doc.has_tree());
+
+        // Something needs the tree (hover, code action): parsed again, equal to a fresh parse,
+        // and now `a` is recent while `b` is released.
+        let snap = host.snapshot("a").unwrap();
+        assert_eq!(
+            snap.tree().root_node().to_sexp(),
+            Document::new(Language::Rust, SRC, 0)
+                .tree()
+                .root_node()
+                .to_sexp()
+        );
+        assert_eq!(host.trees_held(), 2);
+        assert!(!host.documents.get("b").unwrap().doc.has_tree());
+
+        // An edit to a released document parses from scratch and analyses correctly.
+        let at = SRC.find("let x").unwrap();
+        let line = SRC[..at].matches('\n').count() as u32;
+        host.change(
+            "b",
+            &[TextChange {
+                range: Some((
+                    TextPosition { line, character: 4 },
+                    TextPosition { line, character: 4 },
+                )),
+                text: "let y = std::sync::mpsc::channel::<u8>();\n    ".into(),
+            }],
+            1,
+            PositionEncoding::Utf8,
+        )
+        .unwrap();
+        let edited = host.snapshot("b").unwrap();
+        assert_eq!(*host.analyze("b").unwrap().findings, fresh(edited.text()));
+        assert_eq!(host.analyze("b").unwrap().findings.len(), 2);
+        assert!(host.last_stats("b").unwrap().from_scratch);
+        assert_eq!(host.trees_held(), 2);
+
+        // Closing forgets the key; the limit can be raised and lowered.
+        assert!(host.close("b"));
+        host.set_tree_cache_limit(1);
+        assert_eq!(host.trees_held(), 1);
     }
 }

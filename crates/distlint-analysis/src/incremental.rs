@@ -209,6 +209,20 @@ impl AnalysisState {
         self.stats
     }
 
+    /// Whether the analysed tree is held (needed to analyse the next version incrementally).
+    pub fn has_tree(&self) -> bool {
+        self.tree.is_some()
+    }
+
+    /// The same state without the analysed tree, to save memory while the document is idle:
+    /// the findings stay valid for this version; the next version is analysed from scratch.
+    pub fn without_tree(&self) -> AnalysisState {
+        AnalysisState {
+            tree: None,
+            ..self.clone()
+        }
+    }
+
     fn empty(doc: &Document, config: &Config) -> Self {
         AnalysisState {
             version: doc.version(),
