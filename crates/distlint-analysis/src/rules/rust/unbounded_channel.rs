@@ -7,7 +7,7 @@ use crate::rule::{
     Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
     TextEdit,
 };
-use crate::syntax::{rust_call_path, squash, Walk};
+use crate::syntax::{rust_call_path, squash};
 
 /// The rule.
 pub struct UnboundedChannel;
@@ -161,10 +161,11 @@ impl Rule for UnboundedChannel {
     }
 
     fn file_reads(&self) -> FileReads {
-        // Whether a channel counts as bounded is decided from the whole file (sends outside
-        // loops, oneshot replies), and the fix follows senders and receivers through the file.
-        // Re-run after every edit on every unit the literal prefilter lets through (which
-        // follows `use ... as` aliases of the constructors).
+        // Whether a channel counts as bounded reads outside the unit: the function of the file
+        // a sender is passed to, and the `impl`s of the struct it is stored in. Re-run after
+        // every edit on every unit the literal prefilter lets through (a constructor's last
+        // path segment, or a name the file imports a constructor as). The fix reads the whole
+        // file but is deferred (`resolve_fix`), so it costs nothing per keystroke.
         FileReads::Anything
     }
 
@@ -172,14 +173,12 @@ impl Rule for UnboundedChannel {
         if super::common::skip_test_file(ctx) {
             return;
         }
-        for call in Walk::new(node) {
-            if call.kind() != "call_expression" {
-                continue;
-            }
+        let cap = ctx.config.fix.channel_capacity;
+        for call in constructor_candidates(ctx, node) {
             let Some((kind, full, bounded)) = unbounded_constructor(ctx, call) else {
                 continue;
             };
-            if bounds::visibly_bounded(ctx, call, true) {
+            if bounds::visibly_bounded(ctx, call) {
                 continue;
             }
             let message = match kind {
@@ -187,12 +186,79 @@ impl Rule for UnboundedChannel {
                 _ => "unbounded channel: a slow consumer lets the queue grow until the process runs out of memory",
             };
             let mut finding = Finding::new(&META, call.byte_range(), message);
-            if let Some(fix) = bound_fix(ctx, call, kind, full, bounded) {
-                finding = finding.with_fix(fix);
+            // The constructor swap is always possible when the call has no arguments; the rest
+            // of the fix (types, `use`s, sends) follows the sender through the whole file, so
+            // it is computed only when asked for, in `resolve_fix`.
+            if constructor_edits(ctx, call, full, bounded, cap).is_some() {
+                finding = finding.with_fix(Fix::deferred(
+                    format!("Bound this channel (capacity {cap})"),
+                    Applicability::Unsafe,
+                ));
             }
             out.push(finding);
         }
     }
+
+    fn resolve_fix(&self, ctx: &Context<'_>, finding: &Finding, _fix: &Fix) -> Option<Fix> {
+        let call = ctx.node_at(finding.range.clone(), "call_expression")?;
+        let (kind, full, bounded) = unbounded_constructor(ctx, call)?;
+        bound_fix(ctx, call, kind, full, bounded)
+    }
+}
+
+/// Substrings that every constructor call's path contains unless the constructor is imported
+/// under another name: the last segments `unbounded_channel`, `channel`, `unbounded`. (The same
+/// literals as [`Rule::literals`], case-sensitive here.)
+const NAME_PARTS: &[&str] = &["unbounded", "channel"];
+
+/// The `call_expression`s in `unit` whose callee path contains `unbounded` or `channel`, or a
+/// local name the file imports a constructor as (`use flume::unbounded as queue;`): every call
+/// [`unbounded_constructor`] can accept (a resolved path is an import's path with the rest of
+/// the written path appended, and every constructor's last segment contains one of the two).
+/// Found by a substring search of the unit's text and a climb from each occurrence through the
+/// callee path, so a unit without a constructor costs a text scan, not a tree walk. Sorted by
+/// position, outer calls first (the order of a pre-order walk).
+fn constructor_candidates<'t>(ctx: &Context<'_>, unit: Node<'t>) -> Vec<Node<'t>> {
+    let text = ctx.text(unit);
+    let base = unit.start_byte();
+    let mut needles: Vec<&str> = NAME_PARTS.to_vec();
+    // Every import is looked at once per unit, so the test is ordered cheapest first: a path
+    // that does not end in a constructor's name is rejected by its last bytes alone.
+    for (local, full) in &ctx.imports.names {
+        if (full.ends_with("channel") || full.ends_with("unbounded"))
+            && CONSTRUCTORS.iter().any(|(p, _, _)| p == full)
+            && !NAME_PARTS.iter().any(|t| local.contains(t))
+        {
+            needles.push(local);
+        }
+    }
+    let mut calls: Vec<Node<'t>> = Vec::new();
+    for needle in needles {
+        for (off, _) in text.match_indices(needle) {
+            let start = base + off;
+            let Some(mut n) = unit.descendant_for_byte_range(start, start + needle.len()) else {
+                continue;
+            };
+            if n.kind() != "identifier" {
+                continue;
+            }
+            while let Some(p) = n.parent() {
+                match p.kind() {
+                    "scoped_identifier" | "generic_function" => n = p,
+                    "call_expression" => {
+                        if p.child_by_field_name("function") == Some(n) {
+                            calls.push(p);
+                        }
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+    calls.sort_by_key(|c| (c.start_byte(), std::cmp::Reverse(c.end_byte())));
+    calls.dedup();
+    calls
 }
 
 /// `drop(x)`, `mem::drop(x)`, `std::mem::drop(x)`. A bare `drop` is the prelude's even when the
@@ -221,15 +287,11 @@ mod bounds {
     use super::is_drop;
 
     /// True when the channel's queue is visibly bounded (see the rule's known problems).
-    ///
-    /// `whole_file`: whether the decision may read outside the unit that holds `call` (functions
-    /// the sender is passed to, the struct it is stored in). When `false`, only the creating
-    /// function is read.
-    pub fn visibly_bounded(ctx: &Context<'_>, call: Node<'_>, whole_file: bool) -> bool {
+    pub fn visibly_bounded(ctx: &Context<'_>, call: Node<'_>) -> bool {
         request_response_type(ctx, call)
             || receiver_collected(ctx, call)
-            || producer_is_bounded(ctx, call, whole_file).unwrap_or(false)
-            || (whole_file && request_response_sends(ctx, call))
+            || producer_is_bounded(ctx, call).unwrap_or(false)
+            || request_response_sends(ctx, call)
     }
 
     /// The sender's binding: the `let (tx, rx) = <call>;` and the name `tx` (`None` for `_`).
@@ -305,51 +367,134 @@ mod bounds {
             return false;
         };
         let mut sends = 0;
-        for n in Walk::new(ctx.root) {
-            let Some(m) = method_call(n) else { continue };
-            if ctx.text(m.name) != "send" {
-                continue;
-            }
-            let on_field = m.receiver.kind() == "field_expression"
-                && m.receiver
-                    .child_by_field_name("field")
-                    .is_some_and(|f| ctx.text(f) == field);
-            if !on_field {
-                continue;
-            }
-            let in_owner = ancestors(n)
-                .find(|a| a.kind() == "impl_item")
-                .and_then(|i| i.child_by_field_name("type"))
-                .is_some_and(|t| base_name(ctx.text(t)) == owner);
-            if !in_owner {
-                continue;
-            }
-            sends += 1;
-            let Some(f) = ancestors(n).find(|a| a.kind() == "function_item") else {
-                return false;
-            };
-            let reply_senders: Vec<String> = Walk::new(f)
-                .filter(|x| x.kind() == "let_declaration")
-                .filter(|x| {
-                    x.child_by_field_name("value")
-                        .is_some_and(|v| squash(ctx.text(v)).contains("oneshot::channel"))
-                })
-                .filter_map(|x| {
-                    let p = x.child_by_field_name("pattern")?;
-                    let first = p.named_child(0)?;
-                    simple_pattern_name(ctx, first).map(String::from)
-                })
-                .collect();
-            let carries = args_of(m.args).iter().any(|a| {
-                idents(ctx, *a)
-                    .iter()
-                    .any(|i| reply_senders.iter().any(|r| r == i))
-            });
-            if !carries {
-                return false;
+        for imp in impls_of(ctx, &owner) {
+            for n in Walk::new(imp) {
+                let Some(m) = method_call(n) else { continue };
+                if ctx.text(m.name) != "send" {
+                    continue;
+                }
+                let on_field = m.receiver.kind() == "field_expression"
+                    && m.receiver
+                        .child_by_field_name("field")
+                        .is_some_and(|f| ctx.text(f) == field);
+                if !on_field || ancestors(n).find(|a| a.kind() == "impl_item") != Some(imp) {
+                    continue;
+                }
+                if !carries_fresh_reply(ctx, n, m) {
+                    return false;
+                }
+                sends += 1;
             }
         }
         sends > 0
+    }
+
+    /// `send` (on a struct field) passes a `oneshot` sender created in the sending function.
+    fn carries_fresh_reply(
+        ctx: &Context<'_>,
+        n: Node<'_>,
+        m: super::super::common::MethodCall<'_>,
+    ) -> bool {
+        let Some(f) = ancestors(n).find(|a| a.kind() == "function_item") else {
+            return false;
+        };
+        let reply_senders: Vec<String> = Walk::new(f)
+            .filter(|x| x.kind() == "let_declaration")
+            .filter(|x| {
+                x.child_by_field_name("value")
+                    .is_some_and(|v| squash(ctx.text(v)).contains("oneshot::channel"))
+            })
+            .filter_map(|x| {
+                let p = x.child_by_field_name("pattern")?;
+                let first = p.named_child(0)?;
+                simple_pattern_name(ctx, first).map(String::from)
+            })
+            .collect();
+        args_of(m.args).iter().any(|a| {
+            idents(ctx, *a)
+                .iter()
+                .any(|i| reply_senders.iter().any(|r| r == i))
+        })
+    }
+
+    /// Byte offsets of `name` in `source` as a whole word (not inside a longer identifier).
+    fn word_occurrences<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = usize> + 's {
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let bytes = source.as_bytes();
+        source
+            .match_indices(name)
+            .map(|(i, _)| i)
+            .filter(move |&i| {
+                (i == 0 || !ident(bytes[i - 1]))
+                    && bytes.get(i + name.len()).is_none_or(|&c| !ident(c))
+            })
+    }
+
+    /// The `impl` blocks of the file whose type's base name is `name` (`impl Name`,
+    /// `impl<T> Name<T>`, `impl Trait for a::Name`). Found by a text search for the name and a
+    /// lookup of each occurrence that follows `impl`, `for`, `>` or `::`: a scan of the text, not
+    /// a walk of the tree or of the file's items (a generated file can have tens of thousands).
+    fn impls_of<'t>(ctx: &Context<'t>, name: &str) -> Vec<Node<'t>> {
+        let mut out: Vec<Node<'t>> = Vec::new();
+        for i in word_occurrences(ctx.source, name) {
+            let before = ctx.source[..i].trim_end();
+            if !(before.ends_with("impl")
+                || before.ends_with("for")
+                || before.ends_with('>')
+                || before.ends_with("::"))
+            {
+                continue;
+            }
+            let Some(mut t) = ctx.root.descendant_for_byte_range(i, i + name.len()) else {
+                continue;
+            };
+            // type_identifier → (scoped_type_identifier | generic_type)* → impl_item, as `type`.
+            for _ in 0..4 {
+                let Some(p) = t.parent() else { break };
+                if p.kind() == "impl_item" {
+                    let is_type =
+                        p.child_by_field_name("type") == Some(t) && base_name(ctx.text(t)) == name;
+                    if is_type && !out.contains(&p) {
+                        out.push(p);
+                    }
+                    break;
+                }
+                if !matches!(p.kind(), "scoped_type_identifier" | "generic_type") {
+                    break;
+                }
+                t = p;
+            }
+        }
+        out
+    }
+
+    /// Functions of the file named `name` (at any depth, trait items included), with the base
+    /// name of the `impl` type they are methods of (`None` otherwise). Found by a text search
+    /// for `fn name`, like [`impls_of`].
+    fn functions_named<'t>(ctx: &Context<'t>, name: &str) -> Vec<(Node<'t>, Option<String>)> {
+        let mut out = Vec::new();
+        for i in word_occurrences(ctx.source, name) {
+            if !ctx.source[..i].trim_end().ends_with("fn") {
+                continue;
+            }
+            let Some(n) = ctx.root.descendant_for_byte_range(i, i + name.len()) else {
+                continue;
+            };
+            let Some(f) = n.parent().filter(|f| {
+                f.kind() == "function_item" && f.child_by_field_name("name") == Some(n)
+            }) else {
+                continue;
+            };
+            let owner = f
+                .parent()
+                .filter(|b| b.kind() == "declaration_list")
+                .and_then(|b| b.parent())
+                .filter(|i| i.kind() == "impl_item")
+                .and_then(|i| i.child_by_field_name("type"))
+                .map(|t| base_name(ctx.text(t)));
+            out.push((f, owner));
+        }
+        out
     }
 
     /// `a::B<T>` → `B`.
@@ -385,9 +530,9 @@ mod bounds {
     /// in no closure other than one handed to a `spawn`), or a `drop`, with at least one send:
     /// the channel holds at most that many messages. A sender passed to a function of this file
     /// (a free function, `Self::f`, `Type::f` or a method, the only one of its name) is followed
-    /// into that function's parameter, when `whole_file` allows reading outside the unit.
+    /// into that function's parameter.
     /// `None` when the sender escapes where it cannot be followed.
-    fn producer_is_bounded(ctx: &Context<'_>, call: Node<'_>, whole_file: bool) -> Option<bool> {
+    fn producer_is_bounded(ctx: &Context<'_>, call: Node<'_>) -> Option<bool> {
         let (l, name) = binding(ctx, call)?;
         // A sender that is dropped at once or never used yet (code being typed in the editor)
         // shows no bound: keep reporting.
@@ -437,7 +582,7 @@ mod bounds {
                         });
                     }
                     SenderUse::Passed(c, idx) => {
-                        if !whole_file || !runs_fixed_times(ctx, c, scope) || sites.len() > 32 {
+                        if !runs_fixed_times(ctx, c, scope) || sites.len() > 32 {
                             return None;
                         }
                         let (f, param) = callee_parameter(ctx, c, idx)?;
@@ -548,26 +693,12 @@ mod bounds {
         if ctx.imports.names.contains_key(fname) {
             return None;
         }
-        let mut found = None;
-        for f in Walk::new(ctx.root) {
-            if f.kind() != "function_item"
-                || f.child_by_field_name("name")
-                    .is_none_or(|x| ctx.text(x) != fname)
-            {
-                continue;
-            }
-            if found.is_some() {
-                return None;
-            }
-            found = Some(f);
-        }
-        let f = found?;
-        let impl_type = ancestors(f)
-            .find(|a| matches!(a.kind(), "impl_item" | "trait_item" | "function_item"))
-            .filter(|a| a.kind() == "impl_item")
-            .and_then(|i| i.child_by_field_name("type"))
-            .map(|t| base_name(ctx.text(t)));
-        match (owner, &impl_type) {
+        let found = functions_named(ctx, fname);
+        let [(f, impl_type)] = found.as_slice() else {
+            return None;
+        };
+        let f = *f;
+        match (owner, impl_type) {
             (None, None) if !method => {}
             (None, Some(_)) if method => {}
             (Some("Self"), Some(_)) => {}
@@ -1405,6 +1536,28 @@ fn spawn_worker() {
     }
 
     #[test]
+    fn constructors_imported_under_an_alias_are_found() {
+        check(
+            "unbounded-channel",
+            r#"
+use flume::unbounded as queue;
+use std::sync::mpsc::channel as pipe;
+use tokio::sync::mpsc as m;
+fn spawn_worker() {
+    let (tx, rx) = queue::<u64>();
+                 //^^^^^^^^^^^^^^ unbounded-channel
+    let (a, b) = pipe();
+               //^^^^^^ unbounded-channel
+    let (c, d) = m::unbounded_channel::<u8>();
+               //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    keep((tx, a, c));
+    let truck = queued(); // contains the alias as a substring: not a constructor
+}
+"#,
+        );
+    }
+
+    #[test]
     fn silent_on_bounded_forms_and_look_alikes() {
         check(
             "unbounded-channel",
@@ -1869,6 +2022,89 @@ fn batches() {
     loop {
         let batch: Vec<u8> = rx.try_iter().collect();
         process(batch);
+    }
+}
+"#,
+        );
+    }
+
+    /// A sender passed to another function of the file is judged by that function's sends; an
+    /// edit there must change the finding of the unchanged unit that creates the channel, in the
+    /// editor (incremental analysis) as in a from-scratch analysis.
+    #[test]
+    fn editing_the_function_a_sender_is_passed_to_updates_the_finding() {
+        use crate::config::RuleLevel;
+        use crate::document::TextChange;
+        use crate::host::AnalysisHost;
+        use crate::{Analyzer, Config, Document, Language, PositionEncoding};
+
+        let mut config = Config::default();
+        for r in crate::rules::all() {
+            if r.meta().id != "unbounded-channel" {
+                config.rules.insert(r.meta().id.to_string(), RuleLevel::Off);
+            }
+        }
+        let before = "fn start() {\n    let (tx, rx) = flume::unbounded();\n    std::thread::spawn(move || report(tx));\n    rx.recv().ok();\n}\nfn report(tx: flume::Sender<u8>) {\n    tx.send(1).ok();\n}\n";
+        let host = AnalysisHost::new(Analyzer::new(config.clone()));
+        host.open("k", Document::new(Language::Rust, before, 0));
+        assert_eq!(
+            host.analyze("k").unwrap().findings.len(),
+            0,
+            "one send: bounded"
+        );
+        // Wrap the send in `loop { ... }` (line 6, 0-based), in one edit that keeps the file
+        // parsing, so only `report` is re-parsed and `start` is a cached unit.
+        let at = |line, character| crate::TextPosition::new(line, character);
+        let edit = TextChange {
+            range: Some((at(6, 4), at(6, 20))),
+            text: "loop { tx.send(1).ok(); }".into(),
+        };
+        host.change("k", &[edit], 1, PositionEncoding::Utf16)
+            .unwrap();
+        host.analyze("k").unwrap();
+        let stats = host.last_stats("k").unwrap();
+        assert!(
+            !stats.from_scratch && stats.units_analysed == 1,
+            "{stats:?}"
+        );
+        let doc = host.snapshot("k").unwrap();
+        assert!(
+            doc.text().contains("loop { tx.send(1).ok(); }"),
+            "{}",
+            doc.text()
+        );
+        let incremental = host.analyze("k").unwrap().findings;
+        let scratch = Analyzer::new(config).analyze(&doc);
+        assert_eq!(*incremental, scratch);
+        assert_eq!(scratch.len(), 1, "a send in a loop: reported");
+        assert_eq!(&doc.text()[scratch[0].range.clone()], "flume::unbounded()");
+    }
+
+    /// A constructor imported under another name is judged like any other: its sender is
+    /// followed into the function of the file it is passed to.
+    #[test]
+    fn aliased_constructor_sender_is_followed_into_local_functions() {
+        check(
+            "unbounded-channel",
+            r#"
+use flume::unbounded as queue;
+fn start() {
+    let (tx, rx) = queue::<u8>();
+    std::thread::spawn(move || report(tx));
+    rx.recv().ok();
+}
+fn report(tx: flume::Sender<u8>) {
+    tx.send(1).ok();
+}
+fn start_pump() {
+    let (tx, rx) = queue::<u8>();
+                 //^^^^^^^^^^^^^ unbounded-channel
+    std::thread::spawn(move || pump(tx));
+    rx.recv().ok();
+}
+fn pump(tx: flume::Sender<u8>) {
+    loop {
+        tx.send(1).ok();
     }
 }
 "#,
