@@ -9,6 +9,7 @@ use tree_sitter::Node;
 
 use crate::config::Config;
 use crate::document::Document;
+use crate::facts::FileFacts;
 use crate::input::TooDeep;
 use crate::language::Language;
 use crate::prefilter::{FileFilter, Prefilter, Verdict};
@@ -137,14 +138,16 @@ impl Analyzer {
         }
         let root = doc.tree().root_node();
         let imports = Imports::collect(doc.language(), doc.text(), root);
-        let ctx = Context {
-            source: doc.text(),
-            language: doc.language(),
+        let facts = FileFacts::collect(doc.language(), doc.text(), root);
+        let ctx = Context::new(
+            doc.text(),
+            doc.language(),
             root,
-            imports: &imports,
-            config: &self.config,
-            path: doc.path(),
-        };
+            &imports,
+            &facts,
+            &self.config,
+            doc.path(),
+        );
         resolve_all(&ctx, findings, rules::by_id);
     }
 
@@ -178,14 +181,16 @@ impl Analyzer {
         }
         let root = doc.tree().root_node();
         let imports = Imports::collect(doc.language(), doc.text(), root);
-        let ctx = Context {
-            source: doc.text(),
-            language: doc.language(),
+        let facts = FileFacts::collect(doc.language(), doc.text(), root);
+        let ctx = Context::new(
+            doc.text(),
+            doc.language(),
             root,
-            imports: &imports,
-            config: &self.config,
-            path: doc.path(),
-        };
+            &imports,
+            &facts,
+            &self.config,
+            doc.path(),
+        );
         wanted
             .iter()
             .map(|w| {
@@ -238,14 +243,8 @@ impl Analyzer {
             return Analysis::default();
         }
         let imports = Imports::collect(language, source, root);
-        let ctx = Context {
-            source,
-            language,
-            root,
-            imports: &imports,
-            config: &self.config,
-            path,
-        };
+        let facts = FileFacts::collect(language, source, root);
+        let ctx = Context::new(source, language, root, &imports, &facts, &self.config, path);
         let all_units = analysis_units(language, source, root, self.config.include_tests);
         let limit = self.config.nesting_limit();
         let (units, too_deep) = split_too_deep(root, &all_units, index, limit);
@@ -759,14 +758,8 @@ mod tests {
         let root = doc.tree().root_node();
         let imports = Imports::collect(Language::Rust, src, root);
         let config = Config::default();
-        let ctx = Context {
-            source: src,
-            language: Language::Rust,
-            root,
-            imports: &imports,
-            config: &config,
-            path: None,
-        };
+        let facts = FileFacts::collect(Language::Rust, src, root);
+        let ctx = Context::new(src, Language::Rust, root, &imports, &facts, &config, None);
         let units = analysis_units(Language::Rust, src, root, true);
         let mut findings = analyzer.run_rule(&DEFERRING, &ctx, &units);
         assert_eq!(findings.len(), 3);
@@ -803,14 +796,8 @@ mod tests {
         let root = doc.tree().root_node();
         let imports = Imports::collect(Language::Rust, src, root);
         let config = Config::default();
-        let ctx = Context {
-            source: src,
-            language: Language::Rust,
-            root,
-            imports: &imports,
-            config: &config,
-            path: None,
-        };
+        let facts = FileFacts::collect(Language::Rust, src, root);
+        let ctx = Context::new(src, Language::Rust, root, &imports, &facts, &config, None);
         let start = src.find("slow_fix").unwrap();
         let call = start..start + "slow_fix()".len();
         assert_eq!(

@@ -50,6 +50,7 @@ use crate::document::{AppliedEdit, Document};
 use crate::engine::{
     is_go_test_file, is_test_attribute, log_too_deep, too_deep_decision, unit_depths, Analyzer,
 };
+use crate::facts::{FactKinds, FileFacts};
 use crate::input::TooDeep;
 use crate::language::Language;
 use crate::resolve::Imports;
@@ -129,6 +130,9 @@ pub struct AnalysisStats {
     pub units_analysed: usize,
     /// Whether the file-level facts (imports) changed, forcing every unit to be re-analysed.
     pub facts_changed: bool,
+    /// Rule checks re-run on units that were otherwise reused (a [`FileFacts`] kind the check
+    /// read changed, it read the whole file, or its [`FileReads`] asks for it).
+    pub rule_reruns: usize,
 }
 
 /// Cached findings of one analysis unit.
@@ -153,15 +157,20 @@ struct UnitEntry {
     nesting: usize,
     /// Whether the unit was left out as [`TooDeep`] (then it has no findings).
     too_deep: bool,
+    /// Per unit rule (in order): the kinds of file fact the rule read on this unit (through
+    /// [`Context::facts`]); the rule is re-run here when one of them changes.
+    reads: Arc<Vec<FactKinds>>,
 }
 
-/// Rust only: the [`Imports`] contributed by one segment of the file (a top-level item, or an
-/// item inside an `impl`/`trait`/`mod` body).
+/// What one segment of the file contributes to the file-level facts: Rust, a top-level item or
+/// an item inside an `impl`/`trait`/`mod` body ([`Imports`] and [`FileFacts`]); Go, a top-level
+/// declaration ([`FileFacts`] only; Go imports are re-read from the import declarations).
 #[derive(Debug, Clone)]
 struct SegmentEntry {
     range: Range<usize>,
     kind: u16,
     imports: Arc<Imports>,
+    facts: Arc<FileFacts>,
 }
 
 /// What an analysis of one document version leaves behind so the next version can be analysed
@@ -181,6 +190,9 @@ pub struct AnalysisState {
     segments: Vec<SegmentEntry>,
     contributions: Vec<Arc<Imports>>,
     imports: Arc<Imports>,
+    /// The [`FileFacts`] of the segments with facts, in source order, and their merge.
+    fact_parts: Vec<Arc<FileFacts>>,
+    facts: Arc<FileFacts>,
     findings: Arc<Vec<Finding>>,
     too_deep: Vec<TooDeep>,
     stats: AnalysisStats,
@@ -236,6 +248,8 @@ impl AnalysisState {
             segments: Vec::new(),
             contributions: Vec::new(),
             imports: Arc::new(Imports::default()),
+            fact_parts: Vec::new(),
+            facts: Arc::new(FileFacts::default()),
             findings: Arc::new(Vec::new()),
             too_deep: Vec::new(),
             stats: AnalysisStats {
@@ -616,8 +630,47 @@ impl Analyzer {
         // File-level facts.
         let mut segments = Vec::with_capacity(layout.segments.len());
         let mut contributions = Vec::with_capacity(layout.segments.len());
+        let mut fact_parts: Vec<Arc<FileFacts>> = Vec::with_capacity(layout.segments.len());
+        // A segment's imports and facts, reused from the previous state when it is unedited.
+        let mut segment = |node: Node<'_>, with_imports: bool| -> SegmentEntry {
+            let range = node.byte_range();
+            let kind = node.kind_id();
+            let cached = reuse.as_ref().and_then(|r| {
+                if r.is_dirty(&range) {
+                    return None;
+                }
+                let old = r.old_range(&range)?;
+                find_by_range(&r.prev.segments, &old, |e| &e.range).filter(|e| e.kind == kind)
+            });
+            let (imports, facts) = match cached {
+                Some(e) => (e.imports.clone(), e.facts.clone()),
+                None => (
+                    Arc::new(if with_imports {
+                        Imports::collect(language, source, node)
+                    } else {
+                        Imports::default()
+                    }),
+                    Arc::new(FileFacts::collect(language, source, node)),
+                ),
+            };
+            if !facts.is_empty() {
+                fact_parts.push(facts.clone());
+            }
+            SegmentEntry {
+                range,
+                kind,
+                imports,
+                facts,
+            }
+        };
         let imports: Arc<Imports> = match language {
             Language::Go => {
+                let mut c = root.walk();
+                for child in root.named_children(&mut c) {
+                    if child.kind() != "comment" {
+                        segments.push(segment(child, false));
+                    }
+                }
                 let imports = Imports::collect(language, source, root);
                 match &reuse {
                     Some(r) if *r.prev.imports == imports => r.prev.imports.clone(),
@@ -631,26 +684,9 @@ impl Analyzer {
                             contributions.push(Arc::new(container_imports(source, node)))
                         }
                         Segment::Subtree(node) => {
-                            let range = node.byte_range();
-                            let kind = node.kind_id();
-                            let cached = reuse.as_ref().and_then(|r| {
-                                if r.is_dirty(&range) {
-                                    return None;
-                                }
-                                let old = r.old_range(&range)?;
-                                find_by_range(&r.prev.segments, &old, |e| &e.range)
-                                    .filter(|e| e.kind == kind)
-                                    .map(|e| e.imports.clone())
-                            });
-                            let imports = cached.unwrap_or_else(|| {
-                                Arc::new(Imports::collect(language, source, node))
-                            });
-                            contributions.push(imports.clone());
-                            segments.push(SegmentEntry {
-                                range,
-                                kind,
-                                imports,
-                            });
+                            let entry = segment(node, true);
+                            contributions.push(entry.imports.clone());
+                            segments.push(entry);
                         }
                     }
                 }
@@ -672,15 +708,41 @@ impl Analyzer {
             !Arc::ptr_eq(&r.prev.imports, &imports) && *r.prev.imports != *imports
         });
         let reuse = if facts_changed { None } else { reuse };
+        // File facts: reuse the previous merge when every part is the same; otherwise merge and
+        // find the kinds that changed (rules that read them are re-run on the units where they
+        // did).
+        let same_facts = reuse.as_ref().is_some_and(|r| {
+            r.prev.fact_parts.len() == fact_parts.len()
+                && r.prev
+                    .fact_parts
+                    .iter()
+                    .zip(&fact_parts)
+                    .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+        });
+        let (file_facts, changed_facts) = match &reuse {
+            Some(r) if same_facts => (r.prev.facts.clone(), FactKinds::NONE),
+            Some(r) => {
+                let merged = FileFacts::merge(fact_parts.iter().map(|p| &**p));
+                let changed = r.prev.facts.changed(&merged);
+                (Arc::new(merged), changed)
+            }
+            None => (
+                Arc::new(FileFacts::merge(fact_parts.iter().map(|p| &**p))),
+                FactKinds::NONE,
+            ),
+        };
+        // Checks that read "the whole file" are re-run after every edit.
+        let stale_reads = changed_facts.union(FactKinds::WHOLE_FILE);
 
-        let ctx = Context {
+        let ctx = Context::new(
             source,
             language,
             root,
-            imports: &imports,
+            &imports,
+            &file_facts,
             config,
-            path: doc.path(),
-        };
+            doc.path(),
+        );
 
         // Units.
         let unit_rules: Vec<(usize, &'static dyn Rule, FileReads)> = rules
@@ -696,12 +758,15 @@ impl Analyzer {
         // The literal prefilter, extended with this file's imports (which are unchanged whenever
         // cached units are reused, so their cached verdicts stay valid).
         let prefilter = self.file_prefilter(language, &imports, rules.iter().copied());
-        let run = |rule: &dyn Rule, node: Node<'_>| -> Option<Vec<Finding>> {
+        // Runs one rule on one unit: its findings (`None` if it panicked) and the facts it read.
+        let run = |rule: &dyn Rule, node: Node<'_>| -> (Option<Vec<Finding>>, FactKinds) {
             let mut out = Vec::new();
             let started = std::time::Instant::now();
+            ctx.take_reads();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 rule.check(&ctx, node, &mut out)
             }));
+            let reads = ctx.take_reads();
             let elapsed = started.elapsed();
             let id = rule.meta().id;
             let mut spent = spent.borrow_mut();
@@ -710,15 +775,18 @@ impl Analyzer {
                 None => spent.push((id, elapsed)),
             }
             drop(spent);
-            result.ok()?;
+            if result.is_err() {
+                return (None, reads);
+            }
             let severity = config.severity(rule.meta());
             for f in &mut out {
                 f.severity = severity;
             }
-            Some(out)
+            (Some(out), reads)
         };
         let mut units = Vec::with_capacity(layout.units.len());
         let mut analysed = 0;
+        let mut rule_reruns = 0;
         let limit = config.nesting_limit();
         let bases = unit_depths(root, &layout.units);
         for (node, &base) in layout.units.iter().zip(&bases) {
@@ -741,12 +809,15 @@ impl Analyzer {
                     let rerun: Vec<usize> = unit_rules
                         .iter()
                         .enumerate()
-                        .filter(|(k, (_, rule, reads))| match reads {
-                            FileReads::Nothing => false,
-                            FileReads::ForFindings => {
-                                e.findings.iter().any(|f| f.rule == rule.meta().id)
-                            }
-                            FileReads::Anything => e.triggered.get(*k) == Some(&true),
+                        .filter(|(k, (_, rule, reads))| {
+                            e.reads.get(*k).is_some_and(|r| r.intersects(stale_reads))
+                                || match reads {
+                                    FileReads::Nothing => false,
+                                    FileReads::ForFindings => {
+                                        e.findings.iter().any(|f| f.rule == rule.meta().id)
+                                    }
+                                    FileReads::Anything => e.triggered.get(*k) == Some(&true),
+                                }
                         })
                         .map(|(k, _)| k)
                         .collect();
@@ -774,15 +845,22 @@ impl Analyzer {
                             triggered: e.triggered.clone(),
                             nesting: e.nesting,
                             too_deep: e.too_deep,
+                            reads: e.reads.clone(),
                         })
                     } else {
+                        rule_reruns += rerun.len();
                         let mut findings = Vec::new();
                         let mut panicked = Vec::new();
+                        let mut reads = (*e.reads).clone();
                         for (k, &(i, rule, _)) in unit_rules.iter().enumerate() {
                             if rerun.contains(&k) {
-                                match run(rule, *node) {
+                                let (found, read) = run(rule, *node);
+                                match found {
                                     Some(found) => findings.extend(found),
                                     None => panicked.push(i),
+                                }
+                                if let Some(r) = reads.get_mut(k) {
+                                    *r = read;
                                 }
                             } else {
                                 let id = rule.meta().id;
@@ -806,6 +884,7 @@ impl Analyzer {
                             triggered: e.triggered.clone(),
                             nesting: e.nesting,
                             too_deep: e.too_deep,
+                            reads: Arc::new(reads),
                         })
                     }
                 }
@@ -827,6 +906,7 @@ impl Analyzer {
                             triggered: Arc::new(vec![false; unit_rules.len()]),
                             nesting,
                             too_deep: true,
+                            reads: Arc::new(vec![FactKinds::NONE; unit_rules.len()]),
                         };
                     }
                     let verdict = prefilter
@@ -841,14 +921,18 @@ impl Analyzer {
                         .collect();
                     let mut findings = Vec::new();
                     let mut panicked = Vec::new();
+                    let mut reads = Vec::with_capacity(unit_rules.len());
                     for (k, &(i, rule, _)) in unit_rules.iter().enumerate() {
                         if !triggered[k] {
+                            reads.push(FactKinds::NONE);
                             continue;
                         }
-                        match run(rule, *node) {
+                        let (found, read) = run(rule, *node);
+                        match found {
                             Some(found) => findings.extend(found),
                             None => panicked.push(i),
                         }
+                        reads.push(read);
                     }
                     UnitEntry {
                         range,
@@ -859,6 +943,7 @@ impl Analyzer {
                         triggered: Arc::new(triggered),
                         nesting,
                         too_deep: false,
+                        reads: Arc::new(reads),
                     }
                 }
             };
@@ -957,11 +1042,14 @@ impl Analyzer {
                 units: units.len(),
                 units_analysed: analysed,
                 facts_changed,
+                rule_reruns,
             },
             units,
             segments,
             contributions,
             imports,
+            fact_parts,
+            facts: file_facts,
             findings: Arc::new(findings),
             too_deep,
         }
@@ -1104,6 +1192,7 @@ mod tests {
 
     #[test]
     fn layout_units_equal_analysis_units_on_real_files() {
+        let mut with_facts = 0;
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -1144,7 +1233,100 @@ mod tests {
                     path.display()
                 );
             }
+            // File facts merged from the segments equal one collection over the root.
+            let parts: Vec<FileFacts> = match language {
+                Language::Rust => layout(language, &text, root, false, true)
+                    .segments
+                    .iter()
+                    .filter_map(|s| match *s {
+                        Segment::Container(_) => None,
+                        Segment::Subtree(n) => Some(FileFacts::collect(language, &text, n)),
+                    })
+                    .collect(),
+                Language::Go => crate::syntax::named_children(root)
+                    .into_iter()
+                    .map(|n| FileFacts::collect(language, &text, n))
+                    .collect(),
+            };
+            let whole = FileFacts::collect(language, &text, root);
+            with_facts += usize::from(!whole.is_empty());
+            assert_eq!(FileFacts::merge(&parts), whole, "{}", path.display());
         }
+        assert!(with_facts >= 3, "only {with_facts} real files have facts");
+    }
+
+    const LOCKS: &str = "use std::sync::Mutex;\n\nstruct State {\n    inner: Mutex<u32>,\n}\n\nasync fn tick() {}\n\nasync fn a(s: &State) {\n    let g = s.inner.lock().unwrap();\n    tick().await;\n    drop(g);\n}\n\nasync fn b() {\n    tick().await;\n}\n\nfn c() -> u32 {\n    1\n}\n";
+
+    /// The default rules minus `unbounded-channel`, which re-runs on every unit (it declares
+    /// `FileReads::Anything` without triggers) and would blur the re-run counts.
+    fn without_channel_rule() -> Analyzer {
+        let mut config = Config::default();
+        config
+            .rules
+            .insert("unbounded-channel".into(), crate::config::RuleLevel::Off);
+        Analyzer::new(config)
+    }
+
+    #[test]
+    fn a_changed_struct_field_reruns_only_the_checks_that_read_it() {
+        let host = AnalysisHost::new(without_channel_rule());
+        host.open("k", Document::new(Language::Rust, LOCKS, 0));
+        assert_eq!(rules_of(&host, "k"), vec![("lock-held-across-await", 9)]);
+        // Typing inside `fn c` changes no fact: only `c` is analysed, and the lock rule is
+        // re-run only where it has a finding (its message names a line).
+        let at = LOCKS.find("    1\n").unwrap();
+        edit(&host, "k", 1, at, 0, "0 + ");
+        assert_eq!(rules_of(&host, "k"), vec![("lock-held-across-await", 9)]);
+        let stats = host.last_stats("k").unwrap();
+        assert_eq!((stats.units_analysed, stats.rule_reruns), (1, 1));
+        // The field becomes an async lock in another unit: `a`, which read the field's type, is
+        // re-run by the lock rule and its finding goes; `b` (no lock) is not re-run.
+        let at = LOCKS.find("Mutex<u32>").unwrap();
+        edit(&host, "k", 2, at, 0, "Async");
+        let doc = host.snapshot("k").unwrap();
+        assert!(
+            doc.text().contains("inner: AsyncMutex<u32>"),
+            "{}",
+            doc.text()
+        );
+        assert_eq!(rules_of(&host, "k"), vec![]);
+        let stats = host.last_stats("k").unwrap();
+        assert_eq!((stats.units_analysed, stats.rule_reruns), (1, 1));
+        // And back: the finding returns.
+        edit(&host, "k", 3, at, "Async".len(), "");
+        assert_eq!(rules_of(&host, "k"), vec![("lock-held-across-await", 9)]);
+    }
+
+    #[test]
+    fn quorum_math_follows_a_strict_comparison_in_another_function() {
+        let src = "struct R { peers: Vec<u8> }\nimpl R {\n    fn quorum(&self) -> usize {\n        self.peers.len() / 2\n    }\n    fn won(&self, votes: usize) -> bool {\n        votes >= self.quorum()\n    }\n}\n";
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("q", Document::new(Language::Rust, src, 0));
+        assert_eq!(rules_of(&host, "q"), vec![("quorum-math", 3)]);
+        // `votes > self.quorum()`: a strict comparison makes `n / 2` a majority; the unit with
+        // the division is not edited but read that fact, so it is re-run.
+        let at = src.find(">= self").unwrap();
+        edit(&host, "q", 1, at + 1, 1, "");
+        assert_eq!(rules_of(&host, "q"), vec![]);
+        assert_eq!(host.last_stats("q").unwrap().units_analysed, 1);
+        edit(&host, "q", 2, at + 1, 0, "=");
+        assert_eq!(rules_of(&host, "q"), vec![("quorum-math", 3)]);
+    }
+
+    #[test]
+    fn a_package_level_client_follows_timeout_assignments_in_other_functions() {
+        let src = "package main\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\nvar client = &http.Client{}\n\nfunc init() {\n\tclient.Timeout = 5 * time.Second\n}\n\nfunc get() {\n\tclient.Get(\"http://x\")\n}\n";
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("g", Document::new(Language::Go, src, 0));
+        assert_eq!(rules_of(&host, "g"), vec![]);
+        // Deleting the assignment in `init` brings back the finding on the literal.
+        let at = src.find("\tclient.Timeout").unwrap();
+        let len = "\tclient.Timeout = 5 * time.Second\n".len();
+        edit(&host, "g", 1, at, len, "");
+        assert_eq!(
+            rules_of(&host, "g"),
+            vec![("http-client-without-timeout", 7)]
+        );
     }
 
     const SRC: &str = "use tokio::sync::mpsc;\n\nfn a() {\n    let x = 1;\n}\n\nfn b() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n}\n\n#[cfg(test)]\nmod tests {\n    fn t() { let c = std::sync::mpsc::channel::<u8>(); }\n}\n";

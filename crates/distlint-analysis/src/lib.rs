@@ -10,6 +10,7 @@ pub mod config;
 pub mod config_file;
 pub mod document;
 pub mod engine;
+pub mod facts;
 pub mod host;
 pub mod incremental;
 pub mod input;

@@ -6,7 +6,10 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use tree_sitter::Node;
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use crate::config::Config;
+use crate::facts::{FactKinds, FactsView, FileFacts};
 use crate::language::Language;
 use crate::resolve::Imports;
 
@@ -275,13 +278,15 @@ impl RuleMeta {
     }
 }
 
-/// What a check sees: the whole file, its resolved imports and the configuration.
+/// What a check sees: the whole file, its resolved imports, its [`FileFacts`] and the
+/// configuration. Build it with [`Context::new`].
 pub struct Context<'a> {
     /// The full source text.
     pub source: &'a str,
     /// The file's language.
     pub language: Language,
-    /// The root node of the file.
+    /// The root node of the file. A [`Scope::Unit`] rule must not walk it: what it needs from
+    /// outside its unit comes from [`Context::imports`] and [`Context::facts`].
     pub root: Node<'a>,
     /// Names the file brings into scope (`use` declarations / Go imports).
     pub imports: &'a Imports,
@@ -289,9 +294,36 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The file path, when known.
     pub path: Option<&'a std::path::Path>,
+    /// Facts about the rest of the file; read through [`Context::facts`].
+    file_facts: &'a FileFacts,
+    /// The [`FactKinds`] read since the engine last called [`Context::take_reads`].
+    reads: AtomicU32,
 }
 
 impl<'a> Context<'a> {
+    /// A context for checking `root` (a parsed file of `language` with text `source`), its
+    /// imports and facts (both collected from the same tree), under `config`.
+    pub fn new(
+        source: &'a str,
+        language: Language,
+        root: Node<'a>,
+        imports: &'a Imports,
+        file_facts: &'a FileFacts,
+        config: &'a Config,
+        path: Option<&'a std::path::Path>,
+    ) -> Self {
+        Self {
+            source,
+            language,
+            root,
+            imports,
+            config,
+            path,
+            file_facts,
+            reads: AtomicU32::new(0),
+        }
+    }
+
     /// The source text of `node`.
     pub fn text(&self, node: Node<'_>) -> &'a str {
         &self.source[node.byte_range()]
@@ -320,10 +352,23 @@ impl<'a> Context<'a> {
             node = node.parent()?;
         }
     }
+
+    /// The file's facts (struct field types, statics, aliases, ...: see [`crate::facts`]).
+    /// Each read is recorded, so the incremental engine re-runs this check on this unit when
+    /// what it read changes.
+    pub fn facts(&self) -> FactsView<'_> {
+        FactsView::new(self.file_facts, &self.reads)
+    }
+
+    /// The kinds of fact read since the last call (the engine calls it around each check).
+    pub fn take_reads(&self) -> FactKinds {
+        FactKinds(self.reads.swap(0, Ordering::Relaxed))
+    }
 }
 
 /// What a [`Scope::Unit`] rule reads outside the unit it is given, besides [`Context::imports`],
-/// the configuration, the language and the path. The incremental engine (`crate::incremental`)
+/// [`Context::facts`] (reads of facts are tracked per unit by the engine), the configuration, the
+/// language and the path. The incremental engine (`crate::incremental`)
 /// uses it to decide which cached findings of *unedited* units are still valid after an edit
 /// elsewhere; a wrong declaration makes editor findings differ from `distlint check` (the
 /// differential test `tests/incremental_differential.rs` catches that).

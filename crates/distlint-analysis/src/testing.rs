@@ -291,14 +291,8 @@ pub fn raw(rule_id: &str, source: &str) -> Vec<Finding> {
     let root = doc.tree().root_node();
     let imports = Imports::collect(lang, source, root);
     let config = Config::default();
-    let ctx = Context {
-        source,
-        language: lang,
-        root,
-        imports: &imports,
-        config: &config,
-        path: None,
-    };
+    let facts = crate::facts::FileFacts::collect(lang, source, root);
+    let ctx = Context::new(source, lang, root, &imports, &facts, &config, None);
     let units = analysis_units(lang, source, root, true);
     Analyzer::default().run_rule(rule, &ctx, &units)
 }

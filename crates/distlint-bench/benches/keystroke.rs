@@ -6,7 +6,9 @@
 //!
 //! First a percentile pass (every keystroke timed on its own: p50/p99/max), then divan's
 //! statistics over the same operations. `DISTLINT_BENCH_KEYSTROKES` sets the keystrokes per
-//! file in the percentile pass (default 400; a fifth of it for the 5 MB file).
+//! file in the percentile pass (default 400; a fifth of it for the 5 MB file);
+//! `DISTLINT_BENCH_INPUTS` (comma-separated input names, e.g. `rust-200KB,go-1MB`) limits the
+//! percentile pass to those inputs.
 
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
@@ -129,7 +131,17 @@ fn percentile_pass() {
     println!("# per-keystroke latency, didChange -> findings ready (percentile pass)");
     println!("| input | bytes | units | keystrokes | keystroke p50 ms | p99 ms | max ms | reparse floor p50 ms | p99 ms | units re-analysed (mean) | from-scratch analysis ms |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    // `DISTLINT_BENCH_INPUTS=rust-200KB,go-1MB` measures only the named inputs.
+    let only: Option<Vec<String>> = std::env::var("DISTLINT_BENCH_INPUTS")
+        .ok()
+        .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
     for input in INPUTS.iter() {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|n| n == input.name))
+        {
+            continue;
+        }
         let n = if input.text.len() > 2 * 1024 * 1024 {
             (per_file / 5).max(20)
         } else {

@@ -181,6 +181,14 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
         .collect();
     rows.push(("Imports::collect".into(), t.elapsed()));
     let t = Instant::now();
+    let file_facts: Vec<distlint_analysis::facts::FileFacts> = docs
+        .iter()
+        .map(|(_, s, d)| {
+            distlint_analysis::facts::FileFacts::collect(language, s, d.tree().root_node())
+        })
+        .collect();
+    rows.push(("FileFacts::collect".into(), t.elapsed()));
+    let t = Instant::now();
     let units: Vec<_> = docs
         .iter()
         .map(|(_, s, d)| analysis_units(language, s, d.tree().root_node(), false))
@@ -204,17 +212,22 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
     for rule in analyzer.rules_for(language) {
         let idx = prefilter.index_of(rule.meta().id);
         let t = Instant::now();
-        for ((((p, s, d), imp), u), (per_unit, whole)) in
-            docs.iter().zip(&imports).zip(&units).zip(&verdicts)
+        for (((((p, s, d), imp), u), (per_unit, whole)), facts) in docs
+            .iter()
+            .zip(&imports)
+            .zip(&units)
+            .zip(&verdicts)
+            .zip(&file_facts)
         {
-            let ctx = Context {
-                source: s,
+            let ctx = Context::new(
+                s,
                 language,
-                root: d.tree().root_node(),
-                imports: imp,
-                config: analyzer.config(),
-                path: Some(p.as_path()),
-            };
+                d.tree().root_node(),
+                imp,
+                facts,
+                analyzer.config(),
+                Some(p.as_path()),
+            );
             let kept: Vec<_> = match rule.meta().scope {
                 _ if !on => u.clone(),
                 distlint_analysis::rule::Scope::File if whole.may_fire(idx) => u.clone(),

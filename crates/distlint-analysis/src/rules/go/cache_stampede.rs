@@ -106,27 +106,8 @@ fn checks_miss(ctx: &Context<'_>, func: &[Node<'_>]) -> bool {
     })
 }
 
-/// File-level `const` names.
-fn file_consts<'a>(ctx: &Context<'a>) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut c = ctx.root.walk();
-    for decl in ctx.root.named_children(&mut c) {
-        if decl.kind() != "const_declaration" {
-            continue;
-        }
-        for spec in Walk::new(decl) {
-            if spec.kind() == "const_spec" {
-                if let Some(n) = spec.child_by_field_name("name") {
-                    out.push(ctx.text(n));
-                }
-            }
-        }
-    }
-    out
-}
-
 /// True when a TTL expression is a constant: literals, `time.Second`-style units, file constants.
-fn constant_ttl(ctx: &Context<'_>, ttl: Node<'_>, consts: &[&str]) -> bool {
+fn constant_ttl(ctx: &Context<'_>, ttl: Node<'_>) -> bool {
     let mut walk = Walk::new(ttl);
     while let Some(n) = walk.next() {
         match n.kind() {
@@ -147,7 +128,8 @@ fn constant_ttl(ctx: &Context<'_>, ttl: Node<'_>, consts: &[&str]) -> bool {
                 walk.skip_subtree();
             }
             "identifier" => {
-                if !consts.contains(&ctx.text(n)) {
+                // File-level `const` names (first name of each spec): a file fact.
+                if !ctx.facts().go_const(ctx.text(n), false) {
                     return false;
                 }
             }
@@ -188,7 +170,6 @@ impl Rule for CacheStampede {
             return;
         }
         let single_flight = imports_any(ctx, &["golang.org/x/sync/singleflight"]);
-        let consts = file_consts(ctx);
         for func in functions(node) {
             let nodes = own_nodes(func);
             if !checks_miss(ctx, &nodes) {
@@ -248,7 +229,7 @@ impl Rule for CacheStampede {
                         continue;
                     }
                 }
-                if !negative && constant_ttl(ctx, ttl, &consts) {
+                if !negative && constant_ttl(ctx, ttl) {
                     out.push(Finding::new(
                         &META,
                         ttl.byte_range(),

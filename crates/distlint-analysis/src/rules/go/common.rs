@@ -272,9 +272,14 @@ pub fn assigned_name(ctx: &Context<'_>, expr: Node<'_>) -> Option<String> {
     }
 }
 
-/// True when somewhere in `scope` a field `name.field` is assigned (`c.Timeout = d`).
+/// True when somewhere in `scope` a field `name.field` is assigned (`c.Timeout = d`). When
+/// `scope` is the file root (a package-level variable), the answer comes from the file facts
+/// instead of a walk of the whole file.
 pub fn field_assigned(ctx: &Context<'_>, scope: Node<'_>, name: &str, field: &str) -> bool {
     let target = format!("{name}.{field}");
+    if scope.parent().is_none() {
+        return ctx.facts().selector_assigned(&target);
+    }
     Walk::new(scope).any(|n| {
         n.kind() == "assignment_statement"
             && n.child_by_field_name("left").is_some_and(|l| {
@@ -286,9 +291,21 @@ pub fn field_assigned(ctx: &Context<'_>, scope: Node<'_>, name: &str, field: &st
 }
 
 /// The outermost scope worth searching when following a variable: the enclosing named function,
-/// else the file root.
+/// else the file root. A caller that walks the root must either read what it needs as a file
+/// fact ([`field_assigned`] does) or call `ctx.facts().whole_file()`; [`scope_or_file`] does the
+/// latter.
 pub fn function_scope<'t>(ctx: &Context<'t>, node: Node<'t>) -> Node<'t> {
     enclosing_named_func(node).unwrap_or(ctx.root)
+}
+
+/// The enclosing named function of `node`, else the file root, in which case the check is
+/// marked as reading the whole file (re-run after every edit; a package-level function literal
+/// is rare).
+pub fn scope_or_file<'t>(ctx: &Context<'t>, node: Node<'t>) -> Node<'t> {
+    enclosing_named_func(node).unwrap_or_else(|| {
+        ctx.facts().whole_file();
+        ctx.root
+    })
 }
 
 /// Leading whitespace of the line holding byte `offset`.
@@ -325,6 +342,8 @@ pub fn ensure_import(ctx: &Context<'_>, import_path: &str) -> (String, Option<Te
         (default.clone(), format!("\"{import_path}\""))
     };
     let std = !import_path.split('/').next().unwrap_or("").contains('.');
+    // Reads the file's import declarations (positions, indentation): re-run after every edit.
+    ctx.facts().whole_file();
     let decls: Vec<Node<'_>> = named_children(ctx.root)
         .into_iter()
         .filter(|n| n.kind() == "import_declaration")
@@ -468,6 +487,8 @@ pub fn package_uses(ctx: &Context<'_>, import_path: &str) -> usize {
     let Some(name) = ctx.imports.go_local_name(import_path) else {
         return 0;
     };
+    // Counts over the whole file: the caller (a fix) is re-run after every edit.
+    ctx.facts().whole_file();
     Walk::new(ctx.root)
         .filter(|n| match n.kind() {
             "selector_expression" => n

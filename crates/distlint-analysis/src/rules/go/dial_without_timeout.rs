@@ -65,8 +65,8 @@ impl Rule for DialWithoutTimeout {
     }
 
     fn file_reads(&self) -> FileReads {
-        // The fix reads the import block (`ensure_import`); a finding needs a `Dial` call.
-        FileReads::Anything
+        // The fix reads the import block (`ensure_import`).
+        FileReads::ForFindings
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

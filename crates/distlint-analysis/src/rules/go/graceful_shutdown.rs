@@ -73,14 +73,9 @@ fn ignored_by_build_tag(source: &str) -> bool {
         })
 }
 
+/// Whether the file declares `func main` (a file fact: no walk).
 fn has_main(ctx: &Context<'_>) -> bool {
-    let mut c = ctx.root.walk();
-    let found = ctx.root.named_children(&mut c).any(|d| {
-        d.kind() == "function_declaration"
-            && d.child_by_field_name("name")
-                .is_some_and(|n| ctx.text(n) == "main")
-    });
-    found
+    ctx.facts().has_main()
 }
 
 impl Rule for GracefulShutdown {

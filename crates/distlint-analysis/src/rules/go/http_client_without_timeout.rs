@@ -87,9 +87,10 @@ impl Rule for HttpClientWithoutTimeout {
     }
 
     fn file_reads(&self) -> FileReads {
-        // Follows the client variable (`c.Timeout = ...`) to package level and reads the imports
-        // block for the fix; a finding needs `http.Client`, `DefaultClient` or a helper call.
-        FileReads::Anything
+        // A package-level client's `c.Timeout = ...` is a file fact (tracked by the engine), and
+        // following its uses through the whole file marks the unit as reading the whole file;
+        // the fix reads the import block (`ensure_import`).
+        FileReads::ForFindings
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -230,6 +231,10 @@ fn local_assigned_from<'t>(ctx: &Context<'_>, scope: Node<'t>, name: &str) -> Op
 /// `req = req.WithContext(ctx)` / `req.Cancel = ctx.Done()` in the same scope. The caller's
 /// deadline then bounds the request.
 fn only_requests_with_context(ctx: &Context<'_>, scope: Node<'_>, var: &str) -> bool {
+    if scope.parent().is_none() {
+        // A package-level client: its uses anywhere in the file decide.
+        ctx.facts().whole_file();
+    }
     let mut uses = 0;
     for n in Walk::new(scope) {
         if n.kind() != "identifier" || ctx.text(n) != var {

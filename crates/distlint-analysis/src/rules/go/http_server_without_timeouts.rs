@@ -75,8 +75,9 @@ impl Rule for HttpServerWithoutTimeouts {
     }
 
     fn file_reads(&self) -> FileReads {
-        // Follows the server variable to package level; a finding needs `Server`/`Serve...`.
-        FileReads::Anything
+        // A package-level server's `s.ReadTimeout = ...` is a file fact (tracked by the engine);
+        // the fix reads the import block (`ensure_import`).
+        FileReads::ForFindings
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::rules::go::common::{call_args, method_name, method_receiver, pkg_call};
-use crate::syntax::{ancestors, named_children, squash, Walk};
+use crate::syntax::{named_children, squash, Walk};
 
 /// The rule.
 pub struct MutexHeldAcrossIo;
@@ -20,8 +20,8 @@ static META: RuleMeta = RuleMeta {
     category: "lock-across-await",
     severity: Severity::Major,
     title: "Mutex held across network I/O",
-    // File scope: the buffered-channel index is built once per file, not once per function.
-    scope: Scope::File,
+    // Unit scope: the buffered channels of the file are a file fact (`ctx.facts()`).
+    scope: Scope::Unit,
     default_enabled: true,
     docs: RuleDocs {
         what: "Finds `mu.Lock()` / `mu.RLock()` followed — before the matching `Unlock` in the \
@@ -70,7 +70,6 @@ impl Rule for MutexHeldAcrossIo {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        let mut buffered: Option<Vec<String>> = None;
         for call in Walk::new(node) {
             let Some(m) = method_name(ctx, call) else {
                 continue;
@@ -89,10 +88,9 @@ impl Rule for MutexHeldAcrossIo {
             if section.is_empty() {
                 continue;
             }
-            let buffered = buffered.get_or_insert_with(|| buffered_channels(ctx));
             if let Some((what, _)) = section
                 .iter()
-                .find_map(|s| blocking_in(ctx, *s, buffered, &mu).map(|w| (w, s)))
+                .find_map(|s| blocking_in(ctx, *s, &mu).map(|w| (w, s)))
             {
                 out.push(Finding::new(
                     &META,
@@ -130,44 +128,6 @@ fn critical_section<'t>(ctx: &Context<'_>, lock_stmt: Node<'t>, mu: &str) -> Vec
     out
 }
 
-/// Channels created with a positive literal capacity in the file: `x := make(chan T, 16)`,
-/// `s.ch = make(chan T, n)`, `ch: make(chan T, 16)` (keyed by the last name segment).
-fn buffered_channels(ctx: &Context<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    for n in Walk::new(ctx.root) {
-        if n.kind() != "call_expression" {
-            continue;
-        }
-        let f = n.child_by_field_name("function").map(|f| ctx.text(f));
-        if f != Some("make") {
-            continue;
-        }
-        let args = call_args(n);
-        if args.len() < 2 || args[0].kind() != "channel_type" {
-            continue;
-        }
-        let cap = ctx.text(args[1]).trim();
-        if cap == "0" {
-            continue;
-        }
-        // The name it is stored under.
-        let name = ancestors(n).take(4).find_map(|a| match a.kind() {
-            "short_var_declaration" | "assignment_statement" => {
-                a.child_by_field_name("left").map(|l| squash(ctx.text(l)))
-            }
-            "keyed_element" => named_children(a).first().map(|k| squash(ctx.text(*k))),
-            "var_spec" => a
-                .child_by_field_name("name")
-                .map(|x| ctx.text(x).to_string()),
-            _ => None,
-        });
-        if let Some(name) = name {
-            out.push(last_segment(&name).to_string());
-        }
-    }
-    out
-}
-
 fn last_segment(s: &str) -> &str {
     s.rsplit('.').next().unwrap_or(s)
 }
@@ -194,7 +154,7 @@ const BROKER_METHODS: &[&str] = &[
 
 /// A blocking network operation or channel send in `stmt` (outside function literals and `go`
 /// statements), described for the message.
-fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, buffered: &[String], mu: &str) -> Option<String> {
+fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, mu: &str) -> Option<String> {
     let mut walk = Walk::new(stmt);
     while let Some(n) = walk.next() {
         match n.kind() {
@@ -207,7 +167,10 @@ fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, buffered: &[String], mu: &str)
                     .child_by_field_name("channel")
                     .map(|c| squash(ctx.text(c)))
                     .unwrap_or_default();
-                if buffered.iter().any(|b| b == last_segment(&ch)) {
+                // Channels made with a positive literal capacity in the file (`x := make(chan
+                // T, 16)`, `s.ch = make(chan T, n)`, `ch: make(chan T, 16)`), by last name
+                // segment: a file fact.
+                if ctx.facts().buffered_channel(last_segment(&ch)) {
                     continue;
                 }
                 return Some(format!("a send on `{ch}` (unbuffered or unknown capacity)"));

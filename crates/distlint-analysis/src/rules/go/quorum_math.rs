@@ -4,8 +4,7 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
-    TextEdit,
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::rules::go::shapes::{assigned_to, enclosing_function, has_word, keyed_by, unparen};
 use crate::syntax::Walk;
@@ -106,11 +105,6 @@ impl Rule for QuorumMath {
     fn literals(&self) -> &'static [&'static [&'static str]] {
         // A finding needs a `/ 2`.
         &[&["2"]]
-    }
-
-    fn file_reads(&self) -> FileReads {
-        // Follows values through the file; a finding needs a `/ 2` in the unit.
-        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -8,7 +8,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::rules::go::common::{
-    assigned_name, context_at, function_scope, inside_go_statement, is_pkg_call,
+    assigned_name, context_at, inside_go_statement, is_pkg_call, scope_or_file,
 };
 use crate::syntax::{squash, Walk};
 
@@ -75,7 +75,7 @@ impl Rule for RequestWithoutContext {
                 continue;
             }
             if let Some(var) = assigned_name(ctx, call) {
-                if gets_context_later(ctx, function_scope(ctx, call), &var) {
+                if gets_context_later(ctx, scope_or_file(ctx, call), &var) {
                     continue;
                 }
             }

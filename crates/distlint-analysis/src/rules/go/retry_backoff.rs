@@ -8,7 +8,7 @@ use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::rules::go::common::{
     call_args, enclosing_named_func, is_pkg_call, loop_level, pkg_call, retry_loop,
 };
-use crate::syntax::{named_children, squash, Walk};
+use crate::syntax::{squash, Walk};
 
 /// The rule.
 pub struct RetryBackoff;
@@ -149,7 +149,6 @@ fn accepts(ctx: &Context<'_>, call: Node<'_>) -> bool {
 
 /// A duration built only from literals, `time` unit constants and `const` identifiers.
 fn is_constant(ctx: &Context<'_>, arg: Node<'_>) -> bool {
-    let consts = file_consts(ctx);
     let mut walk = Walk::new(arg);
     while let Some(n) = walk.next() {
         match n.kind() {
@@ -167,7 +166,8 @@ fn is_constant(ctx: &Context<'_>, arg: Node<'_>) -> bool {
                 }
             }
             "identifier" => {
-                if !consts.iter().any(|c| c == ctx.text(n)) {
+                // Names declared with `const` at file level (a file fact).
+                if !ctx.facts().go_const(ctx.text(n), true) {
                     return false;
                 }
             }
@@ -191,23 +191,6 @@ fn pkg_call_like_time_unit(ctx: &Context<'_>, sel: Node<'_>) -> bool {
                     | "Duration"
             )
     })
-}
-
-/// Names declared with `const` at file level.
-fn file_consts(ctx: &Context<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    for d in named_children(ctx.root) {
-        if d.kind() != "const_declaration" {
-            continue;
-        }
-        for spec in Walk::new(d).filter(|n| n.kind() == "const_spec") {
-            let mut c = spec.walk();
-            for name in spec.children_by_field_name("name", &mut c) {
-                out.push(ctx.text(name).to_string());
-            }
-        }
-    }
-    out
 }
 
 /// `name *= 2`, `name <<= 1`, `name = name * 2`, `name = 2 * name`, `name += name`.

@@ -8,8 +8,8 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::rules::go::common::{
-    assigned_name, call_args, enclosing_named_func, ensure_import, line_indent, line_start,
-    loop_level, merge_inserts, method_name, pkg_call, retry_loop,
+    assigned_name, call_args, ensure_import, line_indent, line_start, loop_level, merge_inserts,
+    method_name, pkg_call, retry_loop,
 };
 use crate::syntax::{ancestors, named_children, Walk};
 
@@ -222,7 +222,7 @@ impl Rule for RetryIdempotency {
 
 /// True when the function holding `node` sets an idempotency header anywhere.
 fn function_sets_key(ctx: &Context<'_>, node: Node<'_>) -> bool {
-    let scope = enclosing_named_func(node).unwrap_or(ctx.root);
+    let scope = crate::rules::go::common::scope_or_file(ctx, node);
     Walk::new(scope).any(|n| n.kind() == "call_expression" && header_set(ctx, n).is_some())
 }
 
@@ -286,6 +286,8 @@ fn key_source(ctx: &Context<'_>) -> (String, Vec<TextEdit>) {
         return (format!("{uuid}.NewString()"), Vec::new());
     }
     let mut edits = Vec::new();
+    // Whether the file already declares the helper: re-run after every edit.
+    ctx.facts().whole_file();
     let has_helper = named_children(ctx.root).iter().any(|n| {
         n.kind() == "function_declaration"
             && n.child_by_field_name("name")

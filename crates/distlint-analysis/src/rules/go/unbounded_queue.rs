@@ -4,10 +4,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::common::{
-    call_args, enclosing_named_func, method_name, method_receiver, pkg_call, qualified_type,
-};
-use crate::syntax::{named_children, squash, Walk};
+use crate::rules::go::common::{call_args, enclosing_named_func, method_name, method_receiver};
+use crate::syntax::{squash, Walk};
 
 /// The rule.
 pub struct UnboundedQueue;
@@ -24,7 +22,7 @@ static META: RuleMeta = RuleMeta {
     category: "unbounded-queue",
     severity: Severity::Major,
     title: "Queue without a useful bound",
-    scope: Scope::File,
+    scope: Scope::Unit,
     default_enabled: true,
     docs: RuleDocs {
         what: "Finds three Go queues that grow until memory runs out:\n\
@@ -159,44 +157,17 @@ fn slice_queue(ctx: &Context<'_>, call: Node<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Names (last segment) of variables and fields holding a `container/list` list.
+/// Names (last segment) of variables and fields holding a `container/list` list, from the file
+/// facts (fields typed `list.List`, variables assigned `list.New()`).
 fn list_names(ctx: &Context<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    for n in Walk::new(ctx.root) {
-        match n.kind() {
-            "field_declaration" => {
-                let is_list = n
-                    .child_by_field_name("type")
-                    .and_then(|t| qualified_type(ctx, t))
-                    == Some(("container/list", "List"));
-                if is_list {
-                    let mut c = n.walk();
-                    for name in n.children_by_field_name("name", &mut c) {
-                        out.push(ctx.text(name).to_string());
-                    }
-                }
-            }
-            "short_var_declaration" | "assignment_statement" => {
-                let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) else {
-                    continue;
-                };
-                let ls = named_children(l);
-                for (i, rv) in named_children(r).into_iter().enumerate() {
-                    if pkg_call(ctx, rv) == Some(("container/list", "New")) {
-                        if let Some(lhs) = ls.get(i) {
-                            let t = squash(ctx.text(*lhs));
-                            out.push(t.rsplit('.').next().unwrap_or(&t).to_string());
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    ctx.facts()
+        .list_holders()
+        .filter(|(pkg, member, _)| {
+            ctx.imports.go_package(pkg) == Some("container/list")
+                && matches!(*member, "List" | "New")
+        })
+        .map(|(_, _, name)| name.to_string())
+        .collect()
 }
 
 fn list_queue(ctx: &Context<'_>, call: Node<'_>, lists: &[String], out: &mut Vec<Finding>) {
@@ -214,7 +185,7 @@ fn list_queue(ctx: &Context<'_>, call: Node<'_>, lists: &[String], out: &mut Vec
     if !QUEUE_NAMES.iter().any(|q| lower.contains(q)) {
         return;
     }
-    let scope = enclosing_named_func(call).unwrap_or(ctx.root);
+    let scope = crate::rules::go::common::scope_or_file(ctx, call);
     let checked = Walk::new(scope)
         .any(|n| n.kind() == "call_expression" && method_name(ctx, n) == Some("Len"));
     if !checked {

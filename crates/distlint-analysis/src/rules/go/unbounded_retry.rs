@@ -5,8 +5,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::rules::go::common::{
-    enclosing_named_func, exits, keyed_fields, literal_type, loop_level, pkg_call, retry_loop,
-    RetryLoop,
+    exits, keyed_fields, literal_type, loop_level, pkg_call, retry_loop, RetryLoop,
 };
 use crate::syntax::{named_children, squash, Walk};
 
@@ -231,7 +230,7 @@ fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
             // `backoff.NewExponentialBackOff()` or a `backoff.ExponentialBackOff{}` literal.
             let lt = squash(ctx.text(l));
             let base = lt.trim_end_matches(".MaxElapsedTime");
-            let scope = enclosing_named_func(n).unwrap_or(ctx.root);
+            let scope = crate::rules::go::common::scope_or_file(ctx, n);
             let built_here = Walk::new(scope).any(|d| {
                 matches!(d.kind(), "short_var_declaration" | "assignment_statement")
                     && d.child_by_field_name("left")
@@ -254,7 +253,7 @@ fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
             n
         }
     };
-    let scope = enclosing_named_func(n).unwrap_or(ctx.root);
+    let scope = crate::rules::go::common::scope_or_file(ctx, n);
     let other_stop = Walk::new(scope).any(|x| {
         x.kind() == "call_expression"
             && x.child_by_field_name("function").is_some_and(|f| {

@@ -9,6 +9,7 @@
 
 use tree_sitter::Node;
 
+use crate::facts::{TypeRef, TypeToken};
 use crate::rule::Context;
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
 
@@ -267,77 +268,38 @@ pub fn strip_transparent<'t>(ctx: &Context<'_>, mut e: Node<'t>) -> Node<'t> {
     e
 }
 
-/// The type nodes declared in this file for struct fields named `field`.
-pub fn struct_field_types<'t>(ctx: &Context<'t>, field: &str) -> Vec<Node<'t>> {
+/// The declared types of the struct (enum variant, union) fields named `field` anywhere in this
+/// file, in source order, from the file facts ([`crate::facts`]; no walk of the file).
+pub fn struct_field_types<'c>(ctx: &'c Context<'_>, field: &str) -> &'c [TypeRef] {
+    ctx.facts().field_types(field)
+}
+
+/// The declared type of the first file-level (not in a function body) `static`/`const` named
+/// `name`, if any, from the file facts.
+pub fn static_type<'c>(ctx: &'c Context<'_>, name: &str) -> Option<&'c TypeRef> {
+    ctx.facts().static_type(name)
+}
+
+/// The aliased type of the first `type Name = ...;` declared in this file outside function
+/// bodies, from the file facts.
+pub fn type_alias<'c>(ctx: &'c Context<'_>, name: &str) -> Option<&'c TypeRef> {
+    ctx.facts().type_alias(name)
+}
+
+/// The type names mentioned by a type (a [`TypeRef`], e.g. `TypeRef::of(ctx.source, node)`),
+/// outermost first, as resolved full paths (`Arc<Mutex<u8>>` with `use std::sync::{Arc,
+/// Mutex}` → `["std::sync::Arc", "std::sync::Mutex"]`). Local type aliases are expanded (up to 4
+/// levels).
+pub fn type_names(ctx: &Context<'_>, ty: &TypeRef) -> Vec<String> {
     let mut out = Vec::new();
-    let mut walk = Walk::new(ctx.root);
-    while let Some(n) = walk.next() {
-        if n.kind() == "field_declaration" {
-            if let (Some(name), Some(ty)) =
-                (n.child_by_field_name("name"), n.child_by_field_name("type"))
-            {
-                if ctx.text(name) == field {
-                    out.push(ty);
-                }
-            }
-            walk.skip_subtree();
-        }
-    }
-    out
-}
-
-/// The declared type of a file-level `static`/`const` named `name`, if any.
-pub fn static_type<'t>(ctx: &Context<'t>, name: &str) -> Option<Node<'t>> {
-    let mut walk = Walk::new(ctx.root);
-    while let Some(n) = walk.next() {
-        if matches!(n.kind(), "static_item" | "const_item") {
-            if n.child_by_field_name("name").map(|x| ctx.text(x)) == Some(name) {
-                return n.child_by_field_name("type");
-            }
-            walk.skip_subtree();
-        }
-        if n.kind() == "function_item" {
-            walk.skip_subtree();
-        }
-    }
-    None
-}
-
-/// The aliased type of a `type Name = ...;` declared in this file.
-pub fn type_alias<'t>(ctx: &Context<'t>, name: &str) -> Option<Node<'t>> {
-    let mut walk = Walk::new(ctx.root);
-    while let Some(n) = walk.next() {
-        if n.kind() == "type_item" {
-            if n.child_by_field_name("name").map(|x| ctx.text(x)) == Some(name) {
-                return n.child_by_field_name("type");
-            }
-            walk.skip_subtree();
-        }
-        if n.kind() == "function_item" {
-            walk.skip_subtree();
-        }
-    }
-    None
-}
-
-/// The type names mentioned by a type node, outermost first, as resolved full paths
-/// (`Arc<Mutex<u8>>` with `use std::sync::{Arc, Mutex}` → `["std::sync::Arc",
-/// "std::sync::Mutex"]`). Local type aliases are expanded (up to 4 levels).
-pub fn type_names(ctx: &Context<'_>, ty: Node<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut pending: Vec<(Node<'_>, usize)> = vec![(ty, 0)];
-    // Process in order: a queue of types to expand, each walked in pre-order.
+    let mut pending: Vec<(&TypeRef, usize)> = vec![(ty, 0)];
+    // Process in order: a stack of types to expand, each read in pre-order.
     while let Some((t, depth)) = pending.pop() {
         let mut local = Vec::new();
-        let mut walk = Walk::new(t);
-        while let Some(n) = walk.next() {
-            match n.kind() {
-                "scoped_type_identifier" => {
-                    out.push(ctx.imports.resolve_rust(&squash(ctx.text(n))));
-                    walk.skip_subtree();
-                }
-                "type_identifier" => {
-                    let name = ctx.text(n);
+        for token in &t.tokens {
+            match token {
+                TypeToken::Path(path) => out.push(ctx.imports.resolve_rust(path)),
+                TypeToken::Name(name) => {
                     let resolved = ctx.imports.resolve_rust(name);
                     if depth < 4 && !ctx.imports.names.contains_key(name) {
                         if let Some(alias) = type_alias(ctx, name) {
@@ -347,7 +309,6 @@ pub fn type_names(ctx: &Context<'_>, ty: Node<'_>) -> Vec<String> {
                     }
                     out.push(resolved);
                 }
-                _ => {}
             }
         }
         // Aliases are expanded after the names around them; good enough for "first lock type".

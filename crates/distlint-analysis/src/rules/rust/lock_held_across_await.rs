@@ -3,6 +3,7 @@
 
 use tree_sitter::Node;
 
+use crate::facts::TypeRef;
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
@@ -128,7 +129,7 @@ enum LockType {
 }
 
 /// Classifies a type node: the first lock-named type in it decides.
-fn classify_type(ctx: &Context<'_>, ty: Node<'_>) -> LockType {
+fn classify_type(ctx: &Context<'_>, ty: &TypeRef) -> LockType {
     for name in type_names(ctx, ty) {
         let last = name.rsplit("::").next().unwrap_or(&name);
         if !LOCK_NAMES.contains(&last) {
@@ -159,7 +160,7 @@ fn classify_expr(ctx: &Context<'_>, expr: Node<'_>, at: Node<'_>) -> LockType {
                 if types.is_empty() {
                     return LockType::Unknown;
                 }
-                let mut kinds = types.iter().map(|t| classify_type(ctx, *t));
+                let mut kinds = types.iter().map(|t| classify_type(ctx, t));
                 let first = kinds.next().unwrap_or(LockType::Unknown);
                 return if kinds.all(|k| k == first) {
                     first
@@ -178,13 +179,13 @@ fn classify_expr(ctx: &Context<'_>, expr: Node<'_>, at: Node<'_>) -> LockType {
                 match binding {
                     Some(b) if b.kind() == "parameter" => {
                         return match b.child_by_field_name("type") {
-                            Some(t) => classify_type(ctx, t),
+                            Some(t) => classify_type(ctx, &TypeRef::of(ctx.source, t)),
                             None => LockType::Unknown,
                         };
                     }
                     Some(b) => {
                         if let Some(t) = b.child_by_field_name("type") {
-                            return classify_type(ctx, t);
+                            return classify_type(ctx, &TypeRef::of(ctx.source, t));
                         }
                         // Only a plain `let x = <expr>` tells the type through its value.
                         let plain = b
@@ -373,9 +374,11 @@ impl Rule for LockHeldAcrossAwait {
     }
 
     fn file_reads(&self) -> FileReads {
-        // Lock types come from struct fields, statics and aliases anywhere in the file; a
-        // finding needs an `.await` in the unit.
-        FileReads::Anything
+        // Lock types come from struct fields, statics and aliases anywhere in the file: read as
+        // file facts (`ctx.facts()`), so the engine re-runs a unit when what it read changes.
+        // Messages name the line of the `.await`, which moves with edits above the unit: units
+        // with findings are re-run after every edit.
+        FileReads::ForFindings
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -4,8 +4,7 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
-    TextEdit,
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{ancestors, Walk};
 
@@ -107,11 +106,6 @@ impl Rule for QuorumMath {
     fn literals(&self) -> &'static [&'static [&'static str]] {
         // A finding needs a `/ 2`.
         &[&["2"]]
-    }
-
-    fn file_reads(&self) -> FileReads {
-        // Looks for comparisons elsewhere in the file; a finding needs a `/ 2` in the unit.
-        FileReads::Anything
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -249,22 +243,10 @@ fn strictly_compared(ctx: &Context<'_>, f: Node<'_>, name: &str, from: usize) ->
     })
 }
 
-/// Whether some `x > ….name()` / `….name() < x` comparison appears in the file.
+/// Whether some `x > ….name()` / `….name() < x` comparison appears in the file (a file fact:
+/// comparisons elsewhere are collected once per analysis, not searched per candidate).
 fn strictly_compared_call(ctx: &Context<'_>, name: &str) -> bool {
-    Walk::new(ctx.root).any(|n| {
-        if n.kind() != "binary_expression" {
-            return false;
-        }
-        let side = match op(ctx, n) {
-            ">" => n.child_by_field_name("right"),
-            "<" => n.child_by_field_name("left"),
-            _ => None,
-        };
-        side.is_some_and(|s| {
-            let t = ctx.text(s);
-            t.ends_with(&format!("{name}()"))
-        })
-    })
+    ctx.facts().strictly_compared_call(name)
 }
 
 #[cfg(test)]

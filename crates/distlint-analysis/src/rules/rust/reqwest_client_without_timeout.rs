@@ -80,48 +80,10 @@ fn classify(ctx: &Context<'_>, call: Node<'_>) -> Option<Kind> {
 }
 
 const TIMEOUT_METHODS: &[&str] = &["timeout", "read_timeout"];
-const REQUEST_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
 
-/// True when the file sets a per-request `.timeout(..)` on some request chain.
+/// True when the file sets a per-request `.timeout(..)` on some request chain (a file fact).
 fn file_has_request_timeouts(ctx: &Context<'_>) -> bool {
-    Walk::new(ctx.root).any(|n| {
-        if n.kind() != "field_expression" {
-            return false;
-        }
-        let Some(f) = n.child_by_field_name("field") else {
-            return false;
-        };
-        if ctx.text(f) != "timeout" {
-            return false;
-        }
-        // Look down the receiver chain for a request method.
-        let mut recv = n.child_by_field_name("value");
-        for _ in 0..32 {
-            let Some(r) = recv else { return false };
-            match r.kind() {
-                "call_expression" => {
-                    let Some(func) = r.child_by_field_name("function") else {
-                        return false;
-                    };
-                    if func.kind() != "field_expression" {
-                        return false;
-                    }
-                    if func
-                        .child_by_field_name("field")
-                        .is_some_and(|m| REQUEST_METHODS.contains(&ctx.text(m)))
-                    {
-                        return true;
-                    }
-                    recv = func.child_by_field_name("value");
-                }
-                "try_expression" | "await_expression" | "parenthesized_expression" => {
-                    recv = r.named_child(0)
-                }
-                _ => return false,
-            }
-        }
-        false
-    })
+    ctx.facts().request_timeouts()
 }
 
 /// What a builder value turns into: a client built without a timeout, a timeout set, or unknown.

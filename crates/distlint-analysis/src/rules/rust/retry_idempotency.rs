@@ -277,22 +277,16 @@ fn retried_regions<'t>(ctx: &Context<'_>, unit: Node<'t>) -> Vec<Retried<'t>> {
 /// `reqwest_middleware` with `RetryTransientMiddleware`: sends through a client typed
 /// `ClientWithMiddleware` in a file that declares the retry middleware.
 fn middleware_retried(ctx: &Context<'_>, s: &Send<'_>) -> bool {
-    if !ctx.source.contains("RetryTransientMiddleware") {
-        return false;
-    }
     let Some((recv, _)) = rust_method_call(s.verb_call) else {
         return false;
     };
     let recv = super::common::peel(ctx, recv);
-    match recv.kind() {
+    let typed = match recv.kind() {
         "field_expression" => recv
             .child_by_field_name("field")
             .map(|f| struct_field_types(ctx, ctx.text(f)))
             .is_some_and(|ts| {
-                !ts.is_empty()
-                    && ts
-                        .iter()
-                        .all(|t| ctx.text(*t).contains("ClientWithMiddleware"))
+                !ts.is_empty() && ts.iter().all(|t| t.text.contains("ClientWithMiddleware"))
             }),
         "identifier" => enclosing_fn(recv)
             .and_then(|f| find_binding(ctx.source, f, ctx.text(recv), recv.start_byte()))
@@ -303,6 +297,12 @@ fn middleware_retried(ctx: &Context<'_>, s: &Send<'_>) -> bool {
                         .is_some_and(|v| ctx.text(v).contains("RetryTransientMiddleware"))
             }),
         _ => false,
+    };
+    // The file must declare the retry middleware somewhere: a search of the whole text, so the
+    // engine re-runs this unit after every edit (only units sending through such a client).
+    typed && {
+        ctx.facts().whole_file();
+        ctx.source.contains("RetryTransientMiddleware")
     }
 }
 

@@ -59,43 +59,20 @@ const QUEUEISH: &[&str] = &[
 ];
 const LIMIT_SIGNS: &[&str] = &["capacity", "is_full", "truncate", "max_len", "limit"];
 
-/// Queue-like fields per struct name.
+/// Queue-like fields per struct name: `VecDeque<T>` / `Vec<T>` fields (not `Vec<u8>`) named
+/// with a whole `snake_case` queue word (`pending_jobs` is a queue, `frameworks` is not), from the
+/// file facts (no walk).
 fn queue_fields(ctx: &Context<'_>) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for s in Walk::new(ctx.root) {
-        if s.kind() != "struct_item" {
-            continue;
-        }
-        let Some(name) = s.child_by_field_name("name") else {
-            continue;
-        };
-        let Some(body) = s.child_by_field_name("body") else {
-            continue;
-        };
-        for f in crate::syntax::named_children(body) {
-            if f.kind() != "field_declaration" {
-                continue;
-            }
-            let (Some(fname), Some(ty)) =
-                (f.child_by_field_name("name"), f.child_by_field_name("type"))
-            else {
-                continue;
-            };
-            let t = squash(ctx.text(ty));
-            let base = t.split('<').next().unwrap_or("");
-            let base = base.rsplit("::").next().unwrap_or(base);
-            let is_seq = matches!(base, "VecDeque" | "Vec");
-            // Whole `snake_case` words only: `pending_jobs` is a queue, `frameworks` is not.
-            let queue_name = ctx
-                .text(fname)
-                .to_ascii_lowercase()
-                .split('_')
-                .any(|w| QUEUEISH.contains(&w) || QUEUEISH.contains(&w.trim_end_matches('s')));
-            if is_seq && t != "Vec<u8>" && queue_name {
-                out.entry(ctx.text(name).to_string())
-                    .or_default()
-                    .push(ctx.text(fname).to_string());
-            }
+    for (sname, fname, t) in ctx.facts().sequence_fields() {
+        let queue_name = fname
+            .to_ascii_lowercase()
+            .split('_')
+            .any(|w| QUEUEISH.contains(&w) || QUEUEISH.contains(&w.trim_end_matches('s')));
+        if t != "Vec<u8>" && queue_name {
+            out.entry(sname.to_string())
+                .or_default()
+                .push(fname.to_string());
         }
     }
     out

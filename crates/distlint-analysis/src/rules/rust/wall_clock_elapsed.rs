@@ -253,38 +253,10 @@ fn is_reading_expr(ctx: &Context<'_>, n: Node<'_>) -> bool {
             .is_some_and(|v| v.kind() == "call_expression" && is_wall_now(ctx, v).is_some())
 }
 
-/// Fields compared between two records in this file (`a.updated_at > b.updated_at`).
-fn lww_fields(ctx: &Context<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    for n in Walk::new(ctx.root) {
-        if n.kind() != "binary_expression" {
-            continue;
-        }
-        let op = n
-            .child_by_field_name("operator")
-            .map(|o| ctx.text(o))
-            .unwrap_or("");
-        if !matches!(op, "<" | "<=" | ">" | ">=") {
-            continue;
-        }
-        let (Some(l), Some(r)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
-            continue;
-        };
-        if l.kind() != "field_expression" || r.kind() != "field_expression" {
-            continue;
-        }
-        let lf = l.child_by_field_name("field").map(|f| ctx.text(f));
-        let rf = r.child_by_field_name("field").map(|f| ctx.text(f));
-        if let (Some(a), Some(b)) = (lf, rf) {
-            if a == b && ORDER_FIELDS.contains(&a) {
-                out.push(a.to_string());
-            }
-        }
-    }
-    out
+/// Whether `field` is a timestamp-like field compared between two records in this file
+/// (`a.updated_at > b.updated_at`): a last-write-wins order. From the file facts.
+fn lww_field(ctx: &Context<'_>, field: &str) -> bool {
+    ORDER_FIELDS.contains(&field) && ctx.facts().field_compared(field)
 }
 
 impl Rule for WallClockElapsed {
@@ -301,7 +273,6 @@ impl Rule for WallClockElapsed {
         if is_test_code(ctx, node) {
             return;
         }
-        let mut lww: Option<Vec<String>> = None;
         for call in Walk::new(node) {
             if call.kind() != "call_expression" {
                 continue;
@@ -347,11 +318,7 @@ impl Rule for WallClockElapsed {
             let expiry = uses.iter().any(|u| *u == Use::Expiry);
             // Last-write-wins: stored into a field the file compares between records.
             let stored_field = stored_into_field(ctx, top);
-            let lww_hit = stored_field.is_some_and(|f| {
-                lww.get_or_insert_with(|| lww_fields(ctx))
-                    .iter()
-                    .any(|x| *x == f)
-            });
+            let lww_hit = stored_field.is_some_and(|f| lww_field(ctx, &f));
             if !elapsed && !expiry && !lww_hit {
                 continue;
             }
