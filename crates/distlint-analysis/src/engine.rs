@@ -138,7 +138,8 @@ impl Analyzer {
         }
         let root = doc.tree().root_node();
         let imports = Imports::collect(doc.language(), doc.text(), root);
-        let facts = FileFacts::collect(doc.language(), doc.text(), root);
+        let facts = FileFacts::collect(doc.language(), doc.text(), root)
+            .with_text(doc.language(), doc.text());
         let ctx = Context::new(
             doc.text(),
             doc.language(),
@@ -181,7 +182,8 @@ impl Analyzer {
         }
         let root = doc.tree().root_node();
         let imports = Imports::collect(doc.language(), doc.text(), root);
-        let facts = FileFacts::collect(doc.language(), doc.text(), root);
+        let facts = FileFacts::collect(doc.language(), doc.text(), root)
+            .with_text(doc.language(), doc.text());
         let ctx = Context::new(
             doc.text(),
             doc.language(),
@@ -243,7 +245,7 @@ impl Analyzer {
             return Analysis::default();
         }
         let imports = Imports::collect(language, source, root);
-        let facts = FileFacts::collect(language, source, root);
+        let facts = FileFacts::collect(language, source, root).with_text(language, source);
         let ctx = Context::new(source, language, root, &imports, &facts, &self.config, path);
         let all_units = analysis_units(language, source, root, self.config.include_tests);
         let limit = self.config.nesting_limit();

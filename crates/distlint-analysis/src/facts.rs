@@ -72,6 +72,12 @@ impl FactKinds {
     pub const SEQUENCE_FIELDS: FactKinds = FactKinds(1 << 11);
     /// Go: a file-level `func main`.
     pub const MAIN: FactKinds = FactKinds(1 << 12);
+    /// Go: calls named `Shutdown`, `GracefulStop`, `Close`, `Notify`, `NotifyContext`,
+    /// `NewServer` on a receiver or package.
+    pub const LIFECYCLE_CALLS: FactKinds = FactKinds(1 << 13);
+    /// Go: the file is excluded from builds by a `//go:build ignore` / `// +build ignore` line
+    /// before the package clause (read from the text, not from a segment).
+    pub const BUILD_IGNORED: FactKinds = FactKinds(1 << 14);
     /// Anything in the file: the check must be re-run after every edit.
     pub const WHOLE_FILE: FactKinds = FactKinds(1 << 31);
 
@@ -127,6 +133,19 @@ impl TypeRef {
             tokens,
         }
     }
+}
+
+/// True for Go files excluded from every build (`//go:build ignore`, `// +build ignore` before
+/// the `package` line): generators and manual test harnesses run with `go run`.
+fn go_build_ignored(source: &str) -> bool {
+    source
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("package "))
+        .any(|l| {
+            let l = l.trim();
+            (l.starts_with("//go:build") || l.starts_with("// +build"))
+                && l.split_whitespace().any(|w| w == "ignore")
+        })
 }
 
 /// Go: `(package, member)` of a call `package.member(...)` whose operand is an identifier.
@@ -218,11 +237,28 @@ pub struct FileFacts {
     sequence_fields: BTreeSet<(String, String, String)>,
     /// Go: whether a file-level `func main` is declared.
     has_main: bool,
+    /// Go: `(name, receiver text, receiver is an identifier, assigned-to text)` for every
+    /// call `recv.name(...)` with `name` one of [`LIFECYCLE_NAMES`]; the receiver may be a
+    /// package (resolved by the rule through the imports).
+    lifecycle_calls: BTreeSet<(String, String, bool, Option<String>)>,
+    /// Go: a `//go:build ignore` / `// +build ignore` line before the `package` line. A text
+    /// fact: set by [`FileFacts::with_text`], not collected from segments.
+    build_ignored: bool,
     /// Go: every name declared by a `const_spec` of a file-level `const` declaration.
     consts: BTreeSet<String>,
     /// Go: the first name of each such `const_spec` (`const a, b = 1, 2` → `a`).
     first_consts: BTreeSet<String>,
 }
+
+/// Go call names recorded in [`FileFacts`]' `lifecycle_calls` (server and signal lifecycle).
+pub const LIFECYCLE_NAMES: &[&str] = &[
+    "Shutdown",
+    "GracefulStop",
+    "Close",
+    "Notify",
+    "NotifyContext",
+    "NewServer",
+];
 
 /// Request-building methods of HTTP clients (`client.get(url)`), for [`FileFacts`]'
 /// `request_timeouts`.
@@ -485,6 +521,18 @@ impl FileFacts {
                     if let Some(name) = buffered_channel_name(source, n) {
                         self.buffered_channels.insert(name);
                     }
+                    if let Some((Some(recv), name)) = crate::rules::go::shapes::callee(source, n) {
+                        if LIFECYCLE_NAMES.contains(&name) {
+                            let assigned = crate::rules::go::shapes::assigned_to(n)
+                                .map(|v| text(source, v).to_string());
+                            self.lifecycle_calls.insert((
+                                name.to_string(),
+                                text(source, recv).to_string(),
+                                recv.kind() == "identifier",
+                                assigned,
+                            ));
+                        }
+                    }
                 }
                 "const_spec" => {
                     let top = ancestors(n)
@@ -541,6 +589,8 @@ impl FileFacts {
             out.sequence_fields
                 .extend(p.sequence_fields.iter().cloned());
             out.has_main |= p.has_main;
+            out.lifecycle_calls
+                .extend(p.lifecycle_calls.iter().cloned());
             out.first_consts.extend(p.first_consts.iter().cloned());
         }
         out
@@ -597,7 +647,33 @@ impl FileFacts {
             FactKinds::SEQUENCE_FIELDS,
         );
         mark(self.has_main != other.has_main, FactKinds::MAIN);
+        mark(
+            self.lifecycle_calls != other.lifecycle_calls,
+            FactKinds::LIFECYCLE_CALLS,
+        );
+        mark(
+            self.build_ignored != other.build_ignored,
+            FactKinds::BUILD_IGNORED,
+        );
         k
+    }
+
+    /// The facts read from the whole text rather than from segments (Go: the build-ignore
+    /// line before the package clause; O(lines before `package`)). Both engines call it after
+    /// [`FileFacts::collect`] / [`FileFacts::merge`].
+    pub fn text_facts(language: Language, source: &str) -> bool {
+        language == Language::Go && go_build_ignored(source)
+    }
+
+    /// `self` with the text facts of `source` set (see [`FileFacts::text_facts`]).
+    pub fn with_text(mut self, language: Language, source: &str) -> FileFacts {
+        self.build_ignored = FileFacts::text_facts(language, source);
+        self
+    }
+
+    /// Whether the text facts stored in `self` are those of `source`.
+    pub fn text_facts_match(&self, language: Language, source: &str) -> bool {
+        self.build_ignored == FileFacts::text_facts(language, source)
     }
 
     /// Whether no fact was found.
@@ -734,6 +810,26 @@ impl<'a> FactsView<'a> {
     pub fn has_main(&self) -> bool {
         self.mark(FactKinds::MAIN);
         self.facts.has_main
+    }
+
+    /// Go: the lifecycle calls of the file: `(name, receiver text, receiver is an identifier,
+    /// text of the expression the call's value is assigned to, if any)`, for the names in
+    /// [`LIFECYCLE_NAMES`]. Marks [`FactKinds::LIFECYCLE_CALLS`].
+    pub fn lifecycle_calls(
+        &self,
+    ) -> impl Iterator<Item = (&'a str, &'a str, bool, Option<&'a str>)> {
+        self.mark(FactKinds::LIFECYCLE_CALLS);
+        self.facts
+            .lifecycle_calls
+            .iter()
+            .map(|(n, r, i, a)| (n.as_str(), r.as_str(), *i, a.as_deref()))
+    }
+
+    /// Go: whether a `//go:build ignore` / `// +build ignore` line precedes the package
+    /// clause. Marks [`FactKinds::BUILD_IGNORED`].
+    pub fn build_ignored(&self) -> bool {
+        self.mark(FactKinds::BUILD_IGNORED);
+        self.facts.build_ignored
     }
 
     /// Declares that the check read something of the file that no fact describes (walked

@@ -720,14 +720,19 @@ impl Analyzer {
                     .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
         });
         let (file_facts, changed_facts) = match &reuse {
-            Some(r) if same_facts => (r.prev.facts.clone(), FactKinds::NONE),
+            Some(r) if same_facts && r.prev.facts.text_facts_match(language, source) => {
+                (r.prev.facts.clone(), FactKinds::NONE)
+            }
             Some(r) => {
-                let merged = FileFacts::merge(fact_parts.iter().map(|p| &**p));
+                let merged =
+                    FileFacts::merge(fact_parts.iter().map(|p| &**p)).with_text(language, source);
                 let changed = r.prev.facts.changed(&merged);
                 (Arc::new(merged), changed)
             }
             None => (
-                Arc::new(FileFacts::merge(fact_parts.iter().map(|p| &**p))),
+                Arc::new(
+                    FileFacts::merge(fact_parts.iter().map(|p| &**p)).with_text(language, source),
+                ),
                 FactKinds::NONE,
             ),
         };
@@ -1311,6 +1316,37 @@ mod tests {
         assert_eq!(host.last_stats("q").unwrap().units_analysed, 1);
         edit(&host, "q", 2, at + 1, 0, "=");
         assert_eq!(rules_of(&host, "q"), vec![("quorum-math", 3)]);
+    }
+
+    #[test]
+    fn a_shutdown_call_in_another_function_silences_the_server_in_main() {
+        let src = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":80\", nil)\n}\n\nfunc stop(s *http.Server) {\n\ts.Close()\n}\n";
+        let host = AnalysisHost::new(without_channel_rule());
+        host.open("s", Document::new(Language::Go, src, 0));
+        let both = vec![
+            ("graceful-shutdown-go", 5),
+            ("http-server-without-timeouts", 5),
+        ];
+        assert_eq!(rules_of(&host, "s"), both);
+        // `s.Close()` becomes `s.Shutdown(nil)` in `stop`: `main` is not edited but read that
+        // fact, so it is re-run and its finding goes.
+        let at = src.find("Close()").unwrap();
+        edit(&host, "s", 1, at, "Close()".len(), "Shutdown(nil)");
+        let left = vec![("http-server-without-timeouts", 5)];
+        assert_eq!(rules_of(&host, "s"), left);
+        // Re-run in `main`: this rule (a fact it read changed) and the server-timeout rule
+        // (`ForFindings`: it has a finding there).
+        let stats = host.last_stats("s").unwrap();
+        assert_eq!((stats.units_analysed, stats.rule_reruns), (1, 2));
+        // A build-ignore line before the package clause (outside every unit) silences it too.
+        let host = AnalysisHost::new(without_channel_rule());
+        host.open("t", Document::new(Language::Go, src, 0));
+        assert_eq!(rules_of(&host, "t"), both);
+        edit(&host, "t", 1, 0, 0, "//go:build ignore\n\n");
+        assert_eq!(
+            rules_of(&host, "t"),
+            vec![("http-server-without-timeouts", 7)]
+        );
     }
 
     #[test]

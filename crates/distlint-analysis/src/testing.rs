@@ -291,7 +291,7 @@ pub fn raw(rule_id: &str, source: &str) -> Vec<Finding> {
     let root = doc.tree().root_node();
     let imports = Imports::collect(lang, source, root);
     let config = Config::default();
-    let facts = crate::facts::FileFacts::collect(lang, source, root);
+    let facts = crate::facts::FileFacts::collect(lang, source, root).with_text(lang, source);
     let ctx = Context::new(source, lang, root, &imports, &facts, &config, None);
     let units = analysis_units(lang, source, root, true);
     Analyzer::default().run_rule(rule, &ctx, &units)

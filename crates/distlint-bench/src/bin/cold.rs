@@ -185,6 +185,7 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
         .iter()
         .map(|(_, s, d)| {
             distlint_analysis::facts::FileFacts::collect(language, s, d.tree().root_node())
+                .with_text(language, s)
         })
         .collect();
     rows.push(("FileFacts::collect".into(), t.elapsed()));

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{assigned_to, callee, pkg_call};
+use crate::rules::go::shapes::{callee, go_package, pkg_call};
 use crate::syntax::Walk;
 
 /// The rule.
@@ -20,7 +20,8 @@ static META: RuleMeta = RuleMeta {
     category: "graceful-shutdown",
     severity: Severity::Minor,
     title: "Server without graceful shutdown",
-    scope: Scope::File,
+    // Unit scope: what the whole file does about shutdown is a file fact (`ctx.facts()`).
+    scope: Scope::Unit,
     default_enabled: true,
     docs: RuleDocs {
         what: "In the file that declares `func main()`, finds:\n\
@@ -60,22 +61,52 @@ builds (`//go:build ignore`) are skipped.",
     },
 };
 
-/// True for files excluded from every build (`//go:build ignore`, `// +build ignore`):
-/// generators and manual test harnesses run with `go run`, not deployed programs.
-fn ignored_by_build_tag(source: &str) -> bool {
-    source
-        .lines()
-        .take_while(|l| !l.trim_start().starts_with("package "))
-        .any(|l| {
-            let l = l.trim();
-            (l.starts_with("//go:build") || l.starts_with("// +build"))
-                && l.split_whitespace().any(|w| w == "ignore")
-        })
-}
-
 /// Whether the file declares `func main` (a file fact: no walk).
 fn has_main(ctx: &Context<'_>) -> bool {
     ctx.facts().has_main()
+}
+
+/// What the whole file does about shutdown, from the file facts (calls anywhere in the file).
+#[derive(Default)]
+struct Lifecycle<'a> {
+    /// Some `x.Shutdown(..)` (not a package function).
+    shutdown: bool,
+    /// Some `x.GracefulStop()`.
+    graceful_stop: bool,
+    /// `signal.Notify` / `signal.NotifyContext` (package `os/signal`).
+    signals: bool,
+    /// Receivers of `x.Close()`.
+    closed: Vec<&'a str>,
+    /// Variables assigned `grpc.NewServer(..)`.
+    grpc_servers: Vec<&'a str>,
+}
+
+impl<'a> Lifecycle<'a> {
+    fn of(ctx: &'a Context<'_>) -> Self {
+        let mut l = Lifecycle::default();
+        for (name, recv, recv_is_ident, assigned) in ctx.facts().lifecycle_calls() {
+            // A call on an imported package name is a package function, never a method.
+            let pkg = if recv_is_ident {
+                go_package(ctx, recv)
+            } else {
+                None
+            };
+            match (pkg, name) {
+                (Some("os/signal"), "Notify" | "NotifyContext") => l.signals = true,
+                (Some("google.golang.org/grpc"), "NewServer") => {
+                    if let Some(v) = assigned {
+                        l.grpc_servers.push(v);
+                    }
+                }
+                (Some(_), _) => {}
+                (None, "Shutdown") => l.shutdown = true,
+                (None, "Close") => l.closed.push(recv),
+                (None, "GracefulStop") => l.graceful_stop = true,
+                (None, _) => {}
+            }
+        }
+        l
+    }
 }
 
 impl Rule for GracefulShutdown {
@@ -88,32 +119,20 @@ impl Rule for GracefulShutdown {
         &[&["Serve"]]
     }
 
-    fn check(&self, ctx: &Context<'_>, root: Node<'_>, out: &mut Vec<Finding>) {
-        if !has_main(ctx) || ignored_by_build_tag(ctx.source) {
+    fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        if !has_main(ctx) || ctx.facts().build_ignored() {
             return;
         }
-        let mut shutdown = false;
-        let mut graceful_stop = false;
-        let mut signals = false;
-        let mut grpc_servers: Vec<&str> = Vec::new();
+        let mut lifecycle: Option<Lifecycle<'_>> = None;
         let mut http_serves: Vec<Node<'_>> = Vec::new();
-        let mut closed: Vec<&str> = Vec::new();
-        let mut method_serves: Vec<(Node<'_>, &str)> = Vec::new();
         let mut serve_calls: Vec<(Node<'_>, &str)> = Vec::new();
-        for n in Walk::new(root) {
+        for n in Walk::new(node) {
             if n.kind() != "call_expression" {
                 continue;
             }
             if let Some((path, member)) = pkg_call(ctx, n) {
-                match (path, member) {
-                    ("net/http", "ListenAndServe" | "ListenAndServeTLS") => http_serves.push(n),
-                    ("os/signal", "Notify" | "NotifyContext") => signals = true,
-                    ("google.golang.org/grpc", "NewServer") => {
-                        if let Some(v) = assigned_to(n) {
-                            grpc_servers.push(ctx.text(v));
-                        }
-                    }
-                    _ => {}
+                if let ("net/http", "ListenAndServe" | "ListenAndServeTLS") = (path, member) {
+                    http_serves.push(n);
                 }
                 continue;
             }
@@ -121,29 +140,28 @@ impl Rule for GracefulShutdown {
                 continue;
             };
             match name {
-                "Shutdown" => shutdown = true,
-                "Close" => closed.push(ctx.text(recv)),
-                "GracefulStop" => graceful_stop = true,
                 "ListenAndServe" | "ListenAndServeTLS" => {
                     // A method on an `http.Server` (any receiver in a file importing net/http).
+                    // A server whose lifetime the program scopes itself (`go s.ListenAndServe();
+                    // defer s.Close()`, a temporary challenge or test server) is not a service
+                    // being drained.
                     if ctx.imports.go_local_name("net/http").is_some() {
-                        method_serves.push((n, ctx.text(recv)));
+                        let l = lifecycle.get_or_insert_with(|| Lifecycle::of(ctx));
+                        if !l.closed.contains(&ctx.text(recv)) {
+                            http_serves.push(n);
+                        }
                     }
                 }
                 "Serve" => serve_calls.push((n, ctx.text(recv))),
                 _ => {}
             }
         }
-        // A server whose lifetime the program scopes itself (`go s.ListenAndServe(); defer
-        // s.Close()`, a temporary challenge or test server) is not a service being drained.
-        http_serves.extend(
-            method_serves
-                .into_iter()
-                .filter(|(_, r)| !closed.contains(r))
-                .map(|(n, _)| n),
-        );
+        if http_serves.is_empty() && serve_calls.is_empty() {
+            return;
+        }
+        let l = lifecycle.get_or_insert_with(|| Lifecycle::of(ctx));
         http_serves.sort_by_key(|n| n.start_byte());
-        if !shutdown && !signals {
+        if !l.shutdown && !l.signals {
             for call in http_serves {
                 out.push(Finding::new(
                     &META,
@@ -152,9 +170,9 @@ impl Rule for GracefulShutdown {
                 ));
             }
         }
-        if !graceful_stop {
+        if !l.graceful_stop {
             for (call, recv) in serve_calls {
-                if grpc_servers.contains(&recv) {
+                if l.grpc_servers.contains(&recv) {
                     out.push(Finding::new(
                         &META,
                         call.byte_range(),

@@ -452,6 +452,8 @@ fn check_join_all(ctx: &Context<'_>, call: Node<'_>, is_try: bool, out: &mut Vec
 /// Where a new `use` goes: after the file's last top-level `use` declaration, or at the start
 /// (after inner attributes and leading comments).
 fn import_offset(ctx: &Context<'_>) -> usize {
+    // Reads the file's top level: a fix with an import is recomputed after every edit.
+    ctx.facts().whole_file();
     let mut c = ctx.root.walk();
     let mut last_use = None;
     let mut first_item = None;

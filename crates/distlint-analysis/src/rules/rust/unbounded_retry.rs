@@ -243,7 +243,8 @@ impl Rule for UnboundedRetry {
                     }
                 }
             }
-            if n.kind() == "struct_expression" && uses_backoff(ctx) {
+            // `uses_backoff` last: it may search the whole text.
+            if n.kind() == "struct_expression" {
                 let is_exp = n.child_by_field_name("name").is_some_and(|t| {
                     ctx.imports.resolve_rust(&squash(ctx.text(t))) == "backoff::ExponentialBackoff"
                 });
@@ -260,6 +261,7 @@ impl Rule for UnboundedRetry {
                             .is_some_and(|x| ctx.text(x) == "max_elapsed_time")
                         && f.child_by_field_name("value")
                             .is_some_and(|v| ctx.text(v) == "None")
+                        && uses_backoff(ctx)
                     {
                         out.push(Finding::new(
                             &META,
@@ -273,13 +275,19 @@ impl Rule for UnboundedRetry {
     }
 }
 
+/// Whether the file uses the `backoff` crate: an import, else any `backoff::` in the text (a
+/// search of the whole text, so the check is marked as reading the whole file: call it only
+/// for a candidate finding).
 fn uses_backoff(ctx: &Context<'_>) -> bool {
     ctx.imports
         .names
         .values()
         .chain(ctx.imports.globs.iter())
         .any(|p| p == "backoff" || p.starts_with("backoff::"))
-        || ctx.source.contains("backoff::")
+        || {
+            ctx.facts().whole_file();
+            ctx.source.contains("backoff::")
+        }
 }
 
 /// True when the whole method chain around `n` sets `with_total_delay(Some(..))`.
