@@ -906,14 +906,16 @@ mod budget_tests {
         let root = doc.tree().root_node();
         let imports = Imports::collect(Language::Rust, src, root);
         let config = Config::default();
-        let ctx = Context {
-            source: src,
-            language: Language::Rust,
+        let facts = FileFacts::collect(Language::Rust, src, root);
+        let ctx = Context::new(
+            src,
+            Language::Rust,
             root,
-            imports: &imports,
-            config: &config,
-            path: doc.path(),
-        };
+            &imports,
+            &facts,
+            &config,
+            doc.path(),
+        );
         let units = analysis_units(Language::Rust, src, root, true);
         tracing::subscriber::with_default(subscriber, || {
             Analyzer::default().run_rule(&Slow, &ctx, &units);
