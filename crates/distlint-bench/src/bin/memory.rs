@@ -29,6 +29,14 @@ fn main() {
     let source_bytes: usize = inputs.iter().map(|(_, t)| t.len()).sum();
     let (_, base_rss) = rss_kib();
     let host = AnalysisHost::new(Analyzer::default());
+    // `DISTLINT_BENCH_TREES=N`: keep the trees of N documents (default: the host's default,
+    // `distlint_analysis::host::DEFAULT_TREE_CACHE`); `DISTLINT_BENCH_TREES=100` keeps them all.
+    if let Some(n) = std::env::var("DISTLINT_BENCH_TREES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        host.set_tree_cache_limit(n);
+    }
     let mut findings = 0;
     // `DISTLINT_BENCH_MEMORY=open`: documents only (text + tree + line index), no analysis.
     let analyse = std::env::var("DISTLINT_BENCH_MEMORY").as_deref() != Ok("open");
