@@ -115,7 +115,7 @@ impl Rule for GracefulShutdown {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a `ListenAndServe*`/`Serve` call in the file.
+        // A finding needs a `ListenAndServe*`/`Serve` call in the unit.
         &[&["Serve"]]
     }
 
