@@ -9,9 +9,9 @@ use crate::rule::{
 };
 use crate::rules::go::common::{
     assigned_name, call_args, ensure_import, line_indent, line_start, loop_level, merge_inserts,
-    method_name, pkg_call, retry_loop,
+    method_name, method_receiver, pkg_call, retry_loop,
 };
-use crate::syntax::{ancestors, named_children, Walk};
+use crate::syntax::{ancestors, named_children, squash, Walk};
 
 /// The rule.
 pub struct RetryIdempotency;
@@ -32,7 +32,9 @@ static META: RuleMeta = RuleMeta {
 built with `http.NewRequest`/`NewRequestWithContext` or sent with `http.Post`/`PostForm` or a \
 client's `Post(url, contentType, body)` inside a retry loop (a `for` loop that goes around again \
 on `err != nil` or leaves on `err == nil`), and requests built with go-retryablehttp's \
-`retryablehttp.NewRequest` (whose client retries them). Silent when an `Idempotency-Key` header \
+`retryablehttp.NewRequest` (whose client retries them), and resty requests \
+(`client.R()...Post(url)`, `Put`, `Patch`) sent through a client configured with \
+`SetRetryCount(n)` (n not 0) in the same file. Silent when an `Idempotency-Key` header \
 (any header whose name contains \"idempotency\") is set in the function. Also finds a key \
 generated inside the retry loop, which gives every attempt a new key.",
         why: "A retry cannot tell \"the request never arrived\" from \"the response never came \
@@ -50,8 +52,13 @@ different on every attempt and protects nothing.",
 resource at a client-chosen id, a POST carrying its own unique request id in the body) are \
 reported; suppress with that reason.\n\
 - A client's `Post(url, contentType, body)` is recognised by its shape (three arguments, a \
-MIME-type string literal second); other retrying clients (resty, custom wrappers) are not \
+MIME-type string literal second); other retrying clients (custom wrappers) are not \
 followed.\n\
+- A resty client counts as retrying when the file calls `SetRetryCount(n)` (n not a literal 0) \
+on a client of the same name (the variable or field, compared by its last name: `c.http` and \
+`s.http` match), or — when the configured client's name cannot be seen (`return \
+resty.New().SetRetryCount(3)`) — every `.R()` request in the file counts. Retries configured \
+in another file are not seen, and a resty `AddRetryCondition` that excludes POST is not read.\n\
 - Retry loops are recognised by their shape (see `unbounded-retry-go`); retries through helper \
 functions (`retry.Do(func() error {...})`) are not.",
         example: "for attempt := 0; attempt < 3; attempt++ {\n\treq, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))\n\tif err != nil {\n\t\treturn err\n\t}\n\tresp, err := client.Do(req)\n\tif err == nil {\n\t\treturn handle(resp)\n\t}\n\ttime.Sleep(backoff(attempt))\n}",
@@ -77,6 +84,116 @@ const MUTATING: &[&str] = &[
 ];
 
 const RETRYABLEHTTP: &str = "github.com/hashicorp/go-retryablehttp";
+
+/// Import paths of resty (v1, v2, v3).
+const RESTY: &[&str] = &[
+    "github.com/go-resty/resty",
+    "github.com/go-resty/resty/v2",
+    "resty.dev/v3",
+];
+
+/// The last name of a client expression: `c.http` → `http`, `client` → `client`,
+/// `s.client()` → `client`.
+fn last_name(text: &str) -> String {
+    let t = squash(text);
+    let t = t.trim_end_matches("()");
+    t.rsplit('.').next().unwrap_or(t).to_string()
+}
+
+/// Names of resty clients that the file configures with retries (`SetRetryCount(n)`, n not 0):
+/// the variable, field or struct key the configured client is stored in. `"*"` when a retrying
+/// client is built where its name cannot be seen (returned or passed on directly). Empty when
+/// the file does not import resty.
+fn resty_retrying_clients(ctx: &Context<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    if !RESTY.iter().any(|p| ctx.imports.go_local_name(p).is_some()) {
+        return out;
+    }
+    // Read only for a resty request with a mutating verb (rare): the unit is then re-run after
+    // every edit, since a `SetRetryCount` anywhere in the file decides its finding.
+    ctx.facts().whole_file();
+    for n in Walk::new(ctx.root) {
+        if method_name(ctx, n) != Some("SetRetryCount") {
+            continue;
+        }
+        let args = call_args(n);
+        if args.len() != 1 || ctx.text(args[0]).trim() == "0" {
+            continue;
+        }
+        // Down the chain to its base: `resty.New()` or a client variable.
+        let mut base = n;
+        while let Some(r) = method_receiver(base) {
+            if r.kind() == "call_expression"
+                && method_receiver(r).is_some()
+                && pkg_call(ctx, r).is_none()
+            {
+                base = r;
+                continue;
+            }
+            base = r;
+            break;
+        }
+        let built_here =
+            pkg_call(ctx, base).is_some_and(|(p, m)| RESTY.contains(&p) && m.starts_with("New"));
+        if !built_here {
+            out.push(last_name(ctx.text(base)));
+            continue;
+        }
+        // Up the chain to its top, then where it is stored.
+        let mut top = n;
+        while let Some(p) = top.parent() {
+            if p.kind() == "selector_expression" {
+                if let Some(c) = p.parent().filter(|c| c.kind() == "call_expression") {
+                    top = c;
+                    continue;
+                }
+            }
+            break;
+        }
+        let name = assigned_name(ctx, top).or_else(|| {
+            // `Gateway{http: resty.New()...}`: the value is a `literal_element` of a
+            // `keyed_element` in current grammars, the `keyed_element`'s child in older ones.
+            let mut kv = top.parent()?;
+            if kv.kind() == "literal_element" {
+                kv = kv.parent()?;
+            }
+            let kv = Some(kv).filter(|p| p.kind() == "keyed_element")?;
+            let key = kv.named_child(0)?;
+            Some(ctx.text(key).to_string())
+        });
+        out.push(
+            name.map(|x| last_name(&x))
+                .unwrap_or_else(|| "*".to_string()),
+        );
+    }
+    out
+}
+
+/// A resty request sent with a mutating verb: `client.R()....Post(url)` / `Put` / `Patch`, with
+/// the name of the client that `.R()` is called on.
+fn resty_send<'t>(ctx: &Context<'_>, call: Node<'t>) -> Option<(Node<'t>, &'static str, String)> {
+    let verb = match method_name(ctx, call)? {
+        "Post" => "POST",
+        "Put" => "PUT",
+        "Patch" => "PATCH",
+        _ => return None,
+    };
+    if call_args(call).len() != 1 {
+        return None;
+    }
+    let mut cur = method_receiver(call)?;
+    for _ in 0..64 {
+        if cur.kind() != "call_expression" {
+            return None;
+        }
+        let recv = method_receiver(cur)?;
+        if method_name(ctx, cur) == Some("R") && call_args(cur).is_empty() {
+            return Some((call, verb, last_name(ctx.text(recv))));
+        }
+        cur = recv;
+    }
+    None
+}
 
 /// A mutating request found in the code.
 struct Request<'t> {
@@ -172,13 +289,30 @@ impl Rule for RetryIdempotency {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a mutating request (`NewRequest*`, `Post*`) or an idempotency header.
-        &[&["NewRequest", "Post", "idempotency"]]
+        // A finding needs a mutating request (`NewRequest*`, `Post*`, resty's `Put`/`Patch`) or
+        // an idempotency header.
+        &[&["NewRequest", "Post", "Put", "Patch", "idempotency"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         let mut reported = std::collections::HashSet::new();
+        let mut resty_clients: Option<Vec<String>> = None;
         for n in Walk::new(node) {
+            // Requests through a resty client configured with retries.
+            if let Some((call, verb, client)) = resty_send(ctx, n) {
+                let clients = resty_clients.get_or_insert_with(|| resty_retrying_clients(ctx));
+                if clients.iter().any(|c| c == "*" || *c == client)
+                    && !function_sets_key(ctx, call)
+                    && !ctx.text(call).to_ascii_lowercase().contains("idempotency")
+                    && reported.insert(call.id())
+                {
+                    out.push(Finding::new(
+                        &META,
+                        call.byte_range(),
+                        format!("{verb} sent through a resty client with `SetRetryCount` and no idempotency key: the client's automatic retries repeat the side effect"),
+                    ));
+                }
+            }
             // Requests built for go-retryablehttp's client, which retries them itself.
             if let Some(r) = mutating_request(ctx, n) {
                 if pkg_call(ctx, n).is_some_and(|(p, _)| p == RETRYABLEHTTP)
@@ -554,6 +688,107 @@ func stopOnError(c *http.Client, u string, n int) error {
 func once(u string) {
     req, _ := http.NewRequest("PUT", u, nil)
     _, _ = http.DefaultClient.Do(req)
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_resty_requests_through_a_retrying_client() {
+        check(
+            "retry-idempotency-go",
+            r#"
+package pay
+
+import (
+    "github.com/go-resty/resty/v2"
+)
+
+type Gateway struct {
+    http *resty.Client
+}
+
+func NewGateway() *Gateway {
+    return &Gateway{http: resty.New().SetRetryCount(3)}
+}
+
+func (g *Gateway) Charge(u string, body []byte) error {
+    _, err := g.http.R().SetBody(body).Post(u)
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ retry-idempotency-go
+    return err
+}
+
+func updateOrder(u string, o Order) error {
+    client := resty.New()
+    client.SetRetryCount(5).SetRetryWaitTime(time.Second)
+    _, err := client.R().
+            //^^^^^^^^^^^ retry-idempotency-go
+        SetHeader("Content-Type", "application/json").
+        SetBody(o).
+        Put(u)
+    return err
+}
+
+func patchOrder(u string, o Order) error {
+    c := resty.New().SetRetryCount(2)
+    resp, err := c.R().SetBody(o).Patch(u)
+               //^^^^^^^^^^^^^^^^^^^^^^^^^ retry-idempotency-go
+    _ = resp
+    return err
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_on_resty_with_a_key_without_retries_or_reads() {
+        check(
+            "retry-idempotency-go",
+            r#"
+package pay
+
+import (
+    "github.com/go-resty/resty/v2"
+    "github.com/google/uuid"
+)
+
+type Gateway struct {
+    http  *resty.Client
+    plain *resty.Client
+}
+
+func NewGateway() *Gateway {
+    return &Gateway{http: resty.New().SetRetryCount(3), plain: resty.New()}
+}
+
+func (g *Gateway) Charge(u string, body []byte) error {
+    _, err := g.http.R().SetHeader("Idempotency-Key", uuid.NewString()).SetBody(body).Post(u)
+    return err
+}
+
+func (g *Gateway) ChargeWithHeaders(u string, key string, body []byte) error {
+    _, err := g.http.R().SetHeaders(map[string]string{"Idempotency-Key": key}).SetBody(body).Post(u)
+    return err
+}
+
+func (g *Gateway) Lookup(u string) error {
+    _, err := g.http.R().Get(u)
+    return err
+}
+
+func (g *Gateway) Once(u string, body []byte) error {
+    _, err := g.plain.R().SetBody(body).Post(u)
+    return err
+}
+
+func noRetries(u string) error {
+    c := resty.New().SetRetryCount(0)
+    _, err := c.R().SetBody("x").Put(u)
+    return err
+}
+
+func notResty(m *Map, k string) {
+    m.R().Put(k)
 }
 "#,
         );

@@ -30,7 +30,9 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
     docs: RuleDocs {
         what: "Finds POST, PUT and PATCH requests (`client.post(url)`, `.put`, `.patch`, \
-`.request(Method::POST, url)`, sent with `.send()`) that are retried — inside a retry loop (see \
+`.request(Method::POST, url)`, sent with `.send()`; http/hyper requests built with \
+`Request::builder().method(Method::POST)` or `.method(\"POST\")`, or `Request::post(uri)`, and \
+finished with `.body(..)`) that are retried — inside a retry loop (see \
 `unbounded-retry`), inside the operation closure of backon (`op.retry(..)`), tokio-retry \
 (`Retry::spawn`) or the `backoff` crate (`retry(..)`), or through a `reqwest_middleware` client \
 with `RetryTransientMiddleware` declared in the same file — and that carry no idempotency-key \
@@ -48,7 +50,10 @@ result instead of acting again. A key generated per attempt defeats this: each r
         known_problems: "- Servers that deduplicate on a field of the body (an order id) are \
 safe; a body or chain that mentions `idempot` keeps the rule silent, other fields are not \
 recognised.\n\
-- Requests built in a helper function and sent from the loop are not followed.\n\
+- Requests built in a helper function and sent from the loop are not followed. An \
+http/hyper request built inside the retried code is assumed to be sent there (a `Request` is \
+consumed by sending, so a retry has to build it again); one built before the loop and cloned \
+per attempt is not seen.\n\
 - Headers set with `.headers(map)` are not read (silent).\n\
 - For `reqwest_middleware`, the retrying client is recognised by a field or variable typed \
 `ClientWithMiddleware` in a file that declares `RetryTransientMiddleware`.",
@@ -78,8 +83,64 @@ struct Send<'t> {
     verb_call: Node<'t>,
     verb_name: Node<'t>,
     chain_top: Node<'t>,
-    /// Methods applied after the verb, up to the top (`header`, `json`, `send`).
+    /// Methods applied after the verb, up to the top (`header`, `json`, `send`); for an
+    /// http/hyper builder, every method of the chain (a header may precede `.method(..)`).
     after: Vec<Node<'t>>,
+    /// `POST`, `PUT`, `PATCH`, or `POST/PUT/PATCH` when only the shape is known.
+    verb: String,
+}
+
+/// The verb a method argument names: `Method::POST`, `http::Method::PUT`, `"PATCH"`.
+fn verb_of(ctx: &Context<'_>, arg: Node<'_>) -> Option<&'static str> {
+    let t = squash(ctx.text(arg));
+    let t = t.trim_matches('"');
+    let last = t.rsplit("::").next().unwrap_or(t);
+    match last {
+        "POST" => Some("POST"),
+        "PUT" => Some("PUT"),
+        "PATCH" => Some("PATCH"),
+        _ => None,
+    }
+}
+
+/// An http/hyper request built with a mutating method and finished with `.body(..)`:
+/// `Request::builder().method(Method::POST).uri(u).body(b)` (`.method("POST")` too) or
+/// `Request::post(u).body(b)`. `call` is the chain's first call (`Request::builder()` /
+/// `Request::post(u)`).
+fn http_builder_send<'t>(ctx: &Context<'_>, call: Node<'t>) -> Option<Send<'t>> {
+    let path = rust_call_path(ctx.source, call)?;
+    let full = ctx.imports.resolve_rust(&path);
+    let (ty, ctor) = full.rsplit_once("::")?;
+    let ty_last = ty.rsplit("::").next().unwrap_or(ty);
+    if ty_last != "Request" || ctx.imports.resolve_rust(ty).starts_with("reqwest") {
+        return None;
+    }
+    let (after, top) = super::local_flow::chain_up(call);
+    if !after.iter().any(|m| ctx.text(*m) == "body") {
+        return None;
+    }
+    let (verb_call, verb_name, verb) = match ctor {
+        "post" | "put" | "patch" => {
+            let f = call.child_by_field_name("function")?;
+            (call, f, ctor.to_ascii_uppercase())
+        }
+        "builder" => {
+            let m = after.iter().find(|m| ctx.text(**m) == "method")?;
+            let mcall = m.parent().and_then(|f| f.parent())?;
+            let arg = mcall
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))?;
+            (mcall, *m, verb_of(ctx, arg)?.to_string())
+        }
+        _ => return None,
+    };
+    Some(Send {
+        verb_call,
+        verb_name,
+        chain_top: top,
+        after,
+        verb,
+    })
 }
 
 fn is_unsafe_method(ctx: &Context<'_>, call: Node<'_>, name: &str) -> bool {
@@ -108,6 +169,10 @@ fn sends_in<'t>(ctx: &Context<'_>, region: Node<'t>) -> Vec<Send<'t>> {
         if n.kind() != "call_expression" {
             continue;
         }
+        if let Some(s) = http_builder_send(ctx, n) {
+            out.push(s);
+            continue;
+        }
         let Some((_, name)) = rust_method_call(n) else {
             continue;
         };
@@ -118,11 +183,18 @@ fn sends_in<'t>(ctx: &Context<'_>, region: Node<'t>) -> Vec<Send<'t>> {
         if !after.iter().any(|m| ctx.text(*m) == "send") {
             continue;
         }
+        let verb = ctx.text(name).to_ascii_uppercase();
+        let verb = if verb == "REQUEST" {
+            "POST/PUT/PATCH".to_string()
+        } else {
+            verb
+        };
         out.push(Send {
             verb_call: n,
             verb_name: name,
             chain_top: top,
             after,
+            verb,
         });
     }
     out
@@ -312,8 +384,9 @@ impl Rule for RetryIdempotency {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a request chain ending in `.send()`.
-        &[&["send"]]
+        // A finding needs a request chain ending in `.send()`, or an http/hyper `Request`
+        // builder.
+        &[&["send", "Request"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -327,12 +400,7 @@ impl Rule for RetryIdempotency {
                 if !seen.insert(s.verb_call.id()) {
                     continue;
                 }
-                let verb = ctx.text(s.verb_name).to_ascii_uppercase();
-                let verb = if verb == "REQUEST" {
-                    "POST/PUT/PATCH".to_string()
-                } else {
-                    verb
-                };
+                let verb = &s.verb;
                 match key_state(ctx, &s, r.region) {
                     KeyState::Present => {}
                     KeyState::Missing => {
@@ -374,7 +442,7 @@ impl Rule for RetryIdempotency {
                 continue;
             }
             if matches!(key_state(ctx, &s, s.chain_top), KeyState::Missing) {
-                let verb = ctx.text(s.verb_name).to_ascii_uppercase();
+                let verb = &s.verb;
                 out.push(Finding::new(
                     &META,
                     s.verb_name.start_byte()..s.verb_call.end_byte(),
@@ -563,12 +631,134 @@ async fn once(client: &reqwest::Client) -> Result<reqwest::Response, reqwest::Er
     }
 
     #[test]
+    fn flags_retried_http_builder_requests_without_a_key() {
+        check(
+            "retry-idempotency",
+            r#"
+use http::{Method, Request};
+use hyper_util::client::legacy::Client;
+
+async fn charge(client: &Client<C, Full<Bytes>>, url: &str, body: Bytes) -> Result<Response<Incoming>, Error> {
+    let mut attempt = 0;
+    loop {
+        let req = Request::builder()
+            .method(Method::POST)
+           //^^^^^^^^^^^^^^^^^^^^ retry-idempotency
+            .uri(url)
+            .header("content-type", "application/json")
+            .body(Full::new(body.clone()))
+            .unwrap();
+        match client.request(req).await {
+            Ok(r) => return Ok(r),
+            Err(_) if attempt < 3 => attempt += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+async fn string_method(client: &Client<C, Full<Bytes>>, url: &str) -> Result<Response<Incoming>, Error> {
+    for _ in 0..3 {
+        let req = hyper::Request::builder().uri(url).method("PUT").body(Full::default())?;
+                                                   //^^^^^^^^^^^^^ retry-idempotency
+        if let Ok(r) = client.request(req).await {
+            return Ok(r);
+        }
+    }
+    Err(Error::GaveUp)
+}
+
+async fn shorthand(sender: &mut SendRequest<Full<Bytes>>, url: &str) -> Result<Response<Incoming>, Error> {
+    for _ in 0..3 {
+        let req = Request::patch(url).body(Full::default())?;
+                //^^^^^^^^^^^^^^^^^^^ retry-idempotency
+        if let Ok(r) = sender.send_request(req).await {
+            return Ok(r);
+        }
+    }
+    Err(Error::GaveUp)
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_on_http_builders_with_a_key_safe_methods_or_no_retry() {
+        check(
+            "retry-idempotency",
+            r#"
+use http::{Method, Request};
+
+async fn keyed(client: &Client<C, Full<Bytes>>, url: &str) -> Result<Response<Incoming>, Error> {
+    let key = uuid::Uuid::new_v4().to_string();
+    for _ in 0..3 {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(url)
+            .header("Idempotency-Key", &key)
+            .body(Full::default())?;
+        if let Ok(r) = client.request(req).await {
+            return Ok(r);
+        }
+    }
+    Err(Error::GaveUp)
+}
+
+async fn key_first(client: &Client<C, Full<Bytes>>, url: &str, key: &str) -> Result<Response<Incoming>, Error> {
+    for _ in 0..3 {
+        let req = Request::builder().header("idempotency-key", key).method(Method::PUT).uri(url).body(Full::default())?;
+        if let Ok(r) = client.request(req).await {
+            return Ok(r);
+        }
+    }
+    Err(Error::GaveUp)
+}
+
+async fn reads(client: &Client<C, Full<Bytes>>, url: &str) -> Result<Response<Incoming>, Error> {
+    for _ in 0..3 {
+        let req = Request::builder().method(Method::GET).uri(url).body(Full::default())?;
+        if let Ok(r) = client.request(req).await {
+            return Ok(r);
+        }
+        let req = Request::get(url).body(Full::default())?;
+        if let Ok(r) = client.request(req).await {
+            return Ok(r);
+        }
+    }
+    Err(Error::GaveUp)
+}
+
+async fn once(client: &Client<C, Full<Bytes>>, url: &str) -> Result<Response<Incoming>, Error> {
+    let req = Request::builder().method(Method::POST).uri(url).body(Full::default())?;
+    Ok(client.request(req).await?)
+}
+
+async fn per_item(client: &Client<C, Full<Bytes>>, urls: Vec<String>) {
+    for u in urls {
+        let req = Request::post(u).body(Full::default()).unwrap();
+        let _ = client.request(req).await;
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
     fn fix_creates_key_before_the_loop() {
         check_fix(
             "retry-idempotency",
             "Add an idempotency key",
             "async fn f(c: &reqwest::Client) -> Result<reqwest::Response, reqwest::Error> {\n    for _ in 0..3 {\n        if let Ok(r) = c.post(\"http://x\").send().await {\n            return Ok(r);\n        }\n    }\n    todo!()\n}\n",
             "async fn f(c: &reqwest::Client) -> Result<reqwest::Response, reqwest::Error> {\n    let idempotency_key = uuid::Uuid::new_v4().to_string();\n    for _ in 0..3 {\n        if let Ok(r) = c.post(\"http://x\").header(\"Idempotency-Key\", &idempotency_key).send().await {\n            return Ok(r);\n        }\n    }\n    todo!()\n}\n",
+        );
+    }
+
+    #[test]
+    fn fix_adds_the_header_to_an_http_builder() {
+        check_fix(
+            "retry-idempotency",
+            "Add an idempotency key",
+            "async fn f(c: &Client) -> Result<Response<Incoming>, Error> {\n    for _ in 0..3 {\n        let req = http::Request::builder().method(http::Method::POST).uri(\"http://x\").body(Full::default())?;\n        if let Ok(r) = c.request(req).await {\n            return Ok(r);\n        }\n    }\n    todo!()\n}\n",
+            "async fn f(c: &Client) -> Result<Response<Incoming>, Error> {\n    let idempotency_key = uuid::Uuid::new_v4().to_string();\n    for _ in 0..3 {\n        let req = http::Request::builder().method(http::Method::POST).header(\"Idempotency-Key\", &idempotency_key).uri(\"http://x\").body(Full::default())?;\n        if let Ok(r) = c.request(req).await {\n            return Ok(r);\n        }\n    }\n    todo!()\n}\n",
         );
     }
 

@@ -34,11 +34,16 @@ static META: RuleMeta = RuleMeta {
 - `futures::future::join_all(iter)` / `try_join_all(iter)` over an iterator of input-sized data \
 (a parameter, a field, a query result — not a literal array, a constant range or `.take(CONST)`);\n\
 - `JoinSet::spawn` / `FuturesUnordered::push` inside a `for` loop over such data;\n\
+- a `FuturesUnordered` or `JoinSet` filled at once from such an iterator: \
+`.collect::<FuturesUnordered<_>>()`, `let futs: FuturesUnordered<_> = iter.collect();`, \
+`FuturesUnordered::from_iter(iter)` (and the same for `JoinSet`, which spawns every task as it \
+collects);\n\
 - `tokio::spawn` per item inside a `for` loop over such data.\n\n\
 Silent when a `Semaphore` permit is acquired in the loop or closure, when the input is chunked \
 (`.chunks(n)`), when the loop waits for a task when the set is full (`join_next` in the loop), \
 for collections named like cluster membership or configuration (`peers`, `nodes`, `replicas`, \
-`shards`, `members`, `partitions`, `topics`, `regions`), whose size is bounded by configuration, \
+`shards`, `members`, `partitions`, `topics`, `regions`) or like a worker pool's size \
+(`0..num_workers`, `0..concurrency`, `parallelism`), whose size is bounded by configuration, \
 and for parameters of a custom iterator type (`approvals: ApprovalIter`), which may bound \
 itself.",
         why: "Fan-out that grows with the input turns a large input into a self-inflicted \
@@ -56,7 +61,10 @@ fields and call results are treated as input-sized. A collection known to be sma
 configured endpoints) is flagged unless named like cluster membership; suppress with the reason.\n\
 - A limit applied elsewhere (a bounded channel feeding the loop, a runtime with few threads \
 for CPU-bound `spawn_blocking`) is not seen.\n\
-- `while let` / `loop` accept and consumer loops that spawn per message are not flagged.",
+- `while let` / `loop` accept and consumer loops that spawn per message are not flagged.\n\
+- A collected `FuturesUnordered`/`JoinSet` is recognised only by the turbofish, the `let`'s \
+declared type or `from_iter`; one collected into a struct field or a function's return type \
+(`-> FuturesUnordered<_>`) is not followed.",
         example: "let results = futures::future::join_all(ids.iter().map(|id| fetch(id))).await;",
         use_instead: "use futures::StreamExt;\n\nlet results: Vec<_> = futures::stream::iter(ids.iter().map(|id| fetch(id)))\n    .buffered(16) // at most 16 requests in flight, results in input order\n    .collect()\n    .await;",
         fix: "**Cap the fan-out** (unsafe: the batch now takes longer). `join_all(iter)` → \
@@ -85,6 +93,10 @@ const CLUSTER_NAMES: &[&str] = &[
     "zone",
     "datacenter",
     "cluster",
+    // Worker pools: `0..num_workers`, `0..concurrency` are sized by configuration.
+    "worker",
+    "concurrency",
+    "parallelism",
 ];
 
 /// Outer type names of parameters whose size follows the caller's input.
@@ -244,8 +256,10 @@ impl Rule for UnboundedFanout {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs `join_all`/`try_join_all`, `spawn` or a task-set `push`.
-        &[&["join_all", "spawn", "push"]]
+        // A finding needs `join_all`/`try_join_all`, `spawn`, a task-set `push`, or a task set
+        // named where it is collected (`collect::<FuturesUnordered<_>>()`, a `let` type,
+        // `JoinSet::from_iter`).
+        &[&["join_all", "spawn", "push", "FuturesUnordered", "JoinSet"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -272,10 +286,24 @@ impl Rule for UnboundedFanout {
                 if full == "tokio::spawn" || full == "tokio::task::spawn" {
                     check_spawn_in_loop(ctx, call, call, "`tokio::spawn`", out);
                 }
+                if let Some(set) = task_set_name(&full, "::from_iter") {
+                    if let Some(arg) = call
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                    {
+                        check_collected(ctx, call, call, arg, set, out);
+                    }
+                }
                 continue;
             }
             if let Some((recv, m)) = rust_method_call(call) {
                 let name = ctx.text(m);
+                if name == "collect" {
+                    if let Some(set) = collect_target(ctx, call) {
+                        check_collected(ctx, call, m, recv, set, out);
+                    }
+                    continue;
+                }
                 if !matches!(name, "spawn" | "push") {
                     continue;
                 }
@@ -285,6 +313,60 @@ impl Rule for UnboundedFanout {
             }
         }
     }
+}
+
+/// `"FuturesUnordered"` / `"JoinSet"` when the resolved path `full` is that type's `suffix`
+/// (`futures::stream::FuturesUnordered::from_iter`).
+fn task_set_name(full: &str, suffix: &str) -> Option<&'static str> {
+    let ty = full.strip_suffix(suffix)?;
+    let last = ty.rsplit("::").next().unwrap_or(ty);
+    match last {
+        "FuturesUnordered" => Some("FuturesUnordered"),
+        "JoinSet" => Some("JoinSet"),
+        _ => None,
+    }
+}
+
+/// The task set a `.collect()` call builds: named by its turbofish (`collect::<JoinSet<_>>()`)
+/// or by the type of the `let` it initialises (`let futs: FuturesUnordered<_> = ..collect();`).
+fn collect_target(ctx: &Context<'_>, call: Node<'_>) -> Option<&'static str> {
+    let f = call.child_by_field_name("function")?;
+    let ty = if f.kind() == "generic_function" {
+        f.child_by_field_name("type_arguments")
+            .map(|t| squash(ctx.text(t)))?
+    } else {
+        let l = call.parent().filter(|p| p.kind() == "let_declaration")?;
+        squash(ctx.text(l.child_by_field_name("type")?))
+    };
+    let outer = ty.trim_start_matches('<');
+    let outer = outer.split('<').next().unwrap_or(outer);
+    task_set_name(&format!("{outer}::"), "::")
+}
+
+/// A task set filled at once from `iter` (`iter.collect::<FuturesUnordered<_>>()`,
+/// `JoinSet::from_iter(iter)`): reported when `iter` is over input-sized data with no limit.
+fn check_collected(
+    ctx: &Context<'_>,
+    call: Node<'_>,
+    at: Node<'_>,
+    iter: Node<'_>,
+    set: &str,
+    out: &mut Vec<Finding>,
+) {
+    let Some(root) = input_root(ctx, iter) else {
+        return;
+    };
+    if cluster_named(ctx, root) || has_limit(ctx, iter) || !param_is_collection(ctx, root) {
+        return;
+    }
+    out.push(Finding::new(
+        &META,
+        at.start_byte()..call.end_byte(),
+        format!(
+            "`{set}` filled with a task for every item of `{}` with no concurrency limit: a large input runs that many at once",
+            squash(ctx.text(root))
+        ),
+    ));
 }
 
 /// Is `recv` a `JoinSet` / `FuturesUnordered` created in this function?
@@ -590,6 +672,125 @@ async fn capped_set(urls: Vec<String>) {
         }
         set.spawn(download(u));
     }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_task_sets_collected_from_input() {
+        check(
+            "unbounded-fanout",
+            r#"
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::task::JoinSet;
+
+async fn typed_let(client: &Client, items: &[Item]) {
+    let mut futs: FuturesUnordered<_> = items.iter().map(|i| client.fetch(i)).collect();
+                                                                            //^^^^^^^^^ unbounded-fanout
+    while let Some(r) = futs.next().await {}
+}
+
+async fn turbofish(items: Vec<Item>) {
+    let mut futs = items.into_iter().map(|i| fetch(i)).collect::<FuturesUnordered<_>>();
+                                                     //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    while let Some(r) = futs.next().await {}
+}
+
+async fn join_set_collect(urls: Vec<String>) {
+    let mut set = urls.into_iter().map(download).collect::<tokio::task::JoinSet<_>>();
+                                               //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    while let Some(r) = set.join_next().await {}
+}
+
+async fn from_iter(ids: &[u64]) {
+    let set = FuturesUnordered::from_iter(ids.iter().map(|id| fetch(*id)));
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    set.collect::<Vec<_>>().await;
+}
+
+async fn join_set_typed(jobs: Vec<Job>) {
+    let set: JoinSet<()> = jobs.into_iter().map(|j| async move { j.run().await }).collect();
+                                                                                //^^^^^^^^^ unbounded-fanout
+    set.join_all().await;
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_on_bounded_or_configuration_sized_collected_sets() {
+        check(
+            "unbounded-fanout",
+            r#"
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+const WORKERS: usize = 8;
+
+async fn to_replicas(replicas: &[Replica], entry: Entry) {
+    let acks: FuturesUnordered<_> = replicas.iter().map(|r| r.append(entry.clone())).collect();
+    acks.collect::<Vec<_>>().await;
+}
+
+async fn fixed_workers() {
+    let set: JoinSet<()> = (0..WORKERS).map(|i| worker(i)).collect();
+    set.join_all().await;
+}
+
+async fn worker_pool(num_workers: usize) {
+    (0..num_workers)
+        .map(|_| tokio::spawn(run_processor()))
+        .collect::<FuturesUnordered<_>>()
+        .for_each(|_| async {})
+        .await;
+    for _ in 0..cfg.concurrency {
+        tokio::spawn(run_processor());
+    }
+}
+
+async fn taken(items: Vec<Item>) {
+    let futs = items.iter().take(16).map(|i| fetch(i)).collect::<FuturesUnordered<_>>();
+    futs.collect::<Vec<_>>().await;
+}
+
+async fn with_permit(items: Vec<Item>, sem: Arc<Semaphore>) {
+    let futs: FuturesUnordered<_> = items
+        .into_iter()
+        .map(|i| {
+            let sem = sem.clone();
+            async move {
+                let _p = sem.acquire_owned().await.unwrap();
+                fetch(i).await
+            }
+        })
+        .collect();
+    futs.collect::<Vec<_>>().await;
+}
+
+async fn buffered(items: Vec<Item>) {
+    let r: Vec<_> = futures::stream::iter(items.into_iter().map(fetch)).buffer_unordered(8).collect().await;
+}
+
+async fn plain_vec(items: Vec<Item>) -> Vec<Fut> {
+    let v: Vec<_> = items.iter().map(|i| fetch(i)).collect();
+    v
+}
+
+async fn literal_pair(a: Fut, b: Fut) {
+    let futs: FuturesUnordered<_> = [a, b].into_iter().collect();
+    futs.collect::<Vec<_>>().await;
+}
+
+fn custom(approvals: ApprovalIter) {
+    let futs: FuturesUnordered<_> = approvals.map(connect).collect();
+}
+
+async fn chunked(items: Vec<Item>) {
+    let futs: FuturesUnordered<_> = items.chunks(100).map(|c| process(c.to_vec())).collect();
+    futs.collect::<Vec<_>>().await;
 }
 "#,
         );
