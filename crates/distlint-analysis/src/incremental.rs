@@ -1262,8 +1262,8 @@ mod tests {
 
     const LOCKS: &str = "use std::sync::Mutex;\n\nstruct State {\n    inner: Mutex<u32>,\n}\n\nasync fn tick() {}\n\nasync fn a(s: &State) {\n    let g = s.inner.lock().unwrap();\n    tick().await;\n    drop(g);\n}\n\nasync fn b() {\n    tick().await;\n}\n\nfn c() -> u32 {\n    1\n}\n";
 
-    /// The default rules minus `unbounded-channel`, which re-runs on every unit (it declares
-    /// `FileReads::Anything` without triggers) and would blur the re-run counts.
+    /// The default rules minus `unbounded-channel`, which may re-run on other units (it reads
+    /// the whole file) and would blur the re-run counts.
     fn without_channel_rule() -> Analyzer {
         let mut config = Config::default();
         config
