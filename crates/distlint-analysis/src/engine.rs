@@ -687,6 +687,43 @@ mod tests {
     use super::*;
     use crate::rule::{Applicability, RuleDocs, RuleMeta, Severity, TextEdit};
 
+    /// `Context::file_memo` computes a per-file value once per context, whatever the number of
+    /// callers, and keeps values of different types apart.
+    #[test]
+    fn file_memo_computes_once_per_context() {
+        let source = "fn a() {}\nfn b() {}\n";
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_rust::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let imports = Imports::collect(Language::Rust, source, tree.root_node());
+        let facts = FileFacts::collect(Language::Rust, source, tree.root_node());
+        let config = Config::default();
+        let ctx = Context::new(
+            source,
+            Language::Rust,
+            tree.root_node(),
+            &imports,
+            &facts,
+            &config,
+            None,
+        );
+        struct Count(usize);
+        struct Other(&'static str);
+        let calls = std::cell::Cell::new(0);
+        for _ in 0..3 {
+            let v = ctx.file_memo(|| {
+                calls.set(calls.get() + 1);
+                Count(source.matches("fn ").count())
+            });
+            assert_eq!(v.0, 2);
+        }
+        assert_eq!(calls.get(), 1);
+        assert_eq!(ctx.file_memo(|| Other("x")).0, "x");
+        assert_eq!(ctx.file_memo(|| Count(99)).0, 2);
+    }
+
     /// A rule with a deferred fix: flags `slow_fix()` calls; the fix renames them to
     /// `fast_fix()` and, to show the resolution reads the whole file, counts the calls in the
     /// file into the title. `boom()` calls get a deferred fix whose resolution panics.

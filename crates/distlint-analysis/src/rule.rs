@@ -298,6 +298,13 @@ pub struct Context<'a> {
     file_facts: &'a FileFacts,
     /// The [`FactKinds`] read since the engine last called [`Context::take_reads`].
     reads: AtomicU32,
+    /// Per-file values computed once per analysis by [`Context::file_memo`], keyed by type.
+    memo: std::sync::Mutex<
+        Vec<(
+            std::any::TypeId,
+            std::sync::Arc<dyn std::any::Any + Send + Sync>,
+        )>,
+    >,
 }
 
 impl<'a> Context<'a> {
@@ -321,7 +328,42 @@ impl<'a> Context<'a> {
             path,
             file_facts,
             reads: AtomicU32::new(0),
+            memo: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// A per-file summary of type `T`, computed by `compute` the first time any unit asks for it
+    /// during this analysis (this `Context`) and shared by every later unit: a rule that must
+    /// read the whole file does it once per analysis, O(file), instead of once per unit,
+    /// O(units × file). The value is keyed by its type, so each rule uses a private type.
+    ///
+    /// It is *not* an incremental fact: a [`Scope::Unit`] rule that depends on it reads outside
+    /// its unit and must declare [`FileReads::Anything`] (or call [`FactsView::whole_file`]), so
+    /// the incremental engine re-runs it. `compute` runs without the lock held (it may itself
+    /// call `file_memo` for another type); if two threads race, the first stored value wins.
+    pub fn file_memo<T: std::any::Any + Send + Sync>(
+        &self,
+        compute: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        let id = std::any::TypeId::of::<T>();
+        let lookup = |memo: &[(
+            std::any::TypeId,
+            std::sync::Arc<dyn std::any::Any + Send + Sync>,
+        )]| {
+            memo.iter()
+                .find(|(t, _)| *t == id)
+                .and_then(|(_, v)| v.clone().downcast::<T>().ok())
+        };
+        if let Some(v) = lookup(&self.memo.lock().unwrap_or_else(|e| e.into_inner())) {
+            return v;
+        }
+        let value = std::sync::Arc::new(compute());
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = lookup(&memo) {
+            return v;
+        }
+        memo.push((id, value.clone()));
+        value
     }
 
     /// The source text of `node`.

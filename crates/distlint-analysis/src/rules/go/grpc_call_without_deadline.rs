@@ -123,7 +123,7 @@ impl Rule for GrpcCallWithoutDeadline {
             return;
         }
         let bg_names = background_names(ctx, node);
-        let mut file: Option<FileStubs> = None;
+        let mut file: Option<std::sync::Arc<FileStubs>> = None;
         for call in Walk::new(node) {
             if call.kind() != "call_expression" {
                 continue;
@@ -167,7 +167,8 @@ impl Rule for GrpcCallWithoutDeadline {
             }) {
                 continue;
             }
-            let file = file.get_or_insert_with(|| FileStubs::collect(ctx));
+            // Collected once per analysis of the file, shared by every unit (`Context::file_memo`).
+            let file = file.get_or_insert_with(|| ctx.file_memo(|| FileStubs::collect(ctx)));
             if file.deadline_interceptor {
                 continue;
             }

@@ -116,11 +116,6 @@ impl Rule for ReplyWithoutTimeout {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        // The task holding the senders applies a per-response timeout (redis's cluster
-        // connection passes its `response_timeout` to every node connection it drives).
-        if ctx.source.contains("response_timeout") {
-            return;
-        }
         for decl in Walk::new(node) {
             if decl.kind() != "let_declaration" {
                 continue;
@@ -163,6 +158,16 @@ impl Rule for ReplyWithoutTimeout {
                 if frame_of(aw).map(|f| f.id()) != Some(frame.id()) || in_loop_below(aw, block) {
                     continue;
                 }
+                // The task holding the senders applies a per-response timeout (redis's cluster
+                // connection passes its `response_timeout` to every node connection it drives).
+                // A text search of the whole file: done once per analysis and only for a
+                // candidate finding, not once per unit.
+                if ctx
+                    .file_memo(|| ResponseTimeoutInFile(ctx.source.contains("response_timeout")))
+                    .0
+                {
+                    return;
+                }
                 out.push(Finding::new(
                     &META,
                     aw.byte_range(),
@@ -176,6 +181,9 @@ impl Rule for ReplyWithoutTimeout {
         }
     }
 }
+
+/// Whether the file mentions `response_timeout` anywhere (a per-file [`Context::file_memo`]).
+struct ResponseTimeoutInFile(bool);
 
 /// `let (tx, rx) = <reply channel>(..)`: the channel's kind (`oneshot` or `mpsc`).
 fn reply_channel(ctx: &Context<'_>, decl: Node<'_>) -> Option<&'static str> {
