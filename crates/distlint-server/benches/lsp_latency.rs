@@ -12,15 +12,16 @@ fn main() {
     divan::main();
 }
 
-/// A Rust file of `fns` functions (6 lines each); every 25th creates an unbounded channel
-/// (channels are rare in real code; `unbounded-channel`'s fix search is linear in the file per
+/// A Rust file of `fns` functions (6 lines each); every 25th creates an unbounded channel and
+/// sends to it in a loop over a caller-given count (a single send, or a loop over a constant
+/// range, is a visibly bounded producer, which `unbounded-channel` does not report) (channels are rare in real code; `unbounded-channel`'s fix search is linear in the file per
 /// finding, so a channel in every function measures that rule rather than the server).
 fn source(fns: usize) -> String {
     let mut s = String::from("use std::sync::mpsc;\n\n");
     for i in 0..fns {
         if i % 25 == 0 {
             s.push_str(&format!(
-                "fn worker_{i}() {{\n    let (tx, rx) = mpsc::channel::<u64>();\n    tx.send({i}).unwrap();\n    drop(rx.recv());\n}}\n\n"
+                "fn worker_{i}(n: u64) {{\n    let (tx, rx) = mpsc::channel::<u64>();\n    for v in 0..n {{ tx.send(v + {i}).unwrap(); }}\n    drop(rx.recv());\n}}\n\n"
             ));
         } else {
             s.push_str(&format!(
