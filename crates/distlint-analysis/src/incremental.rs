@@ -508,6 +508,25 @@ impl Reuse<'_> {
         }
     }
 
+    /// The previous analysis' entry for a node now at `range` with kind id `kind`, and the node's
+    /// pre-edit range: the entry of `entries` (sorted by range; `key` gives an entry's range and
+    /// kind id) at that pre-edit range with the same kind. `None` when the node touches the dirty
+    /// region or the edit, or no such entry exists — the node must then be analysed afresh.
+    fn unchanged<'e, T>(
+        &self,
+        entries: &'e [T],
+        range: &Range<usize>,
+        kind: u16,
+        key: impl Fn(&T) -> (&Range<usize>, u16),
+    ) -> Option<(Range<usize>, &'e T)> {
+        if self.is_dirty(range) {
+            return None;
+        }
+        let old = self.old_range(range)?;
+        let e = find_by_range(entries, &old, |e| key(e).0)?;
+        (key(e).1 == kind).then_some((old, e))
+    }
+
     /// Where an offset of the old text lies: `Some(true)` before the edit (unchanged),
     /// `Some(false)` after it (moves by the delta), `None` touching the edited range.
     fn side(&self, offset: usize) -> Option<bool> {
@@ -636,11 +655,8 @@ impl Analyzer {
             let range = node.byte_range();
             let kind = node.kind_id();
             let cached = reuse.as_ref().and_then(|r| {
-                if r.is_dirty(&range) {
-                    return None;
-                }
-                let old = r.old_range(&range)?;
-                find_by_range(&r.prev.segments, &old, |e| &e.range).filter(|e| e.kind == kind)
+                r.unchanged(&r.prev.segments, &range, kind, |e| (&e.range, e.kind))
+                    .map(|(_, e)| e)
             });
             let (imports, facts) = match cached {
                 Some(e) => (e.imports.clone(), e.facts.clone()),
@@ -798,15 +814,9 @@ impl Analyzer {
             let range = node.byte_range();
             let kind = node.kind_id();
             let cached = reuse.as_ref().and_then(|r| {
-                if r.is_dirty(&range) {
-                    return None;
-                }
-                let old = r.old_range(&range)?;
-                let e = find_by_range(&r.prev.units, &old, |e| &e.range)
-                    .filter(|e| e.kind == kind)
-                    // The unit's own depth is cached; its position in the tree is not.
-                    .filter(|e| (base + e.nesting > limit) == e.too_deep)?;
-                Some((r, old, e))
+                let (old, e) = r.unchanged(&r.prev.units, &range, kind, |e| (&e.range, e.kind))?;
+                // The unit's own depth is cached; its position in the tree is not.
+                ((base + e.nesting > limit) == e.too_deep).then_some((r, old, e))
             });
             let entry = match cached {
                 Some((r, old, e)) => {
