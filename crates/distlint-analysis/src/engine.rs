@@ -729,23 +729,28 @@ mod tests {
     /// file into the title. `boom()` calls get a deferred fix whose resolution panics.
     struct Deferring;
     static DEFERRING: Deferring = Deferring;
-    static META: RuleMeta = RuleMeta {
-        id: "test-deferring",
-        language: Language::Rust,
-        category: "unbounded-queue",
-        severity: Severity::Minor,
-        title: "test",
-        docs: RuleDocs {
-            what: "",
-            why: "",
-            known_problems: "",
-            example: "",
-            use_instead: "",
-            fix: "",
-        },
-        scope: Scope::Unit,
-        default_enabled: true,
-    };
+    static META: RuleMeta = test_meta("test-deferring");
+
+    /// Metadata for a Rust unit rule that exists only in these tests.
+    pub(super) const fn test_meta(id: &'static str) -> RuleMeta {
+        RuleMeta {
+            id,
+            language: Language::Rust,
+            category: "unbounded-queue",
+            severity: Severity::Minor,
+            title: "test",
+            docs: RuleDocs {
+                what: "",
+                why: "",
+                known_problems: "",
+                example: "",
+                use_instead: "",
+                fix: "",
+            },
+            scope: Scope::Unit,
+            default_enabled: true,
+        }
+    }
 
     fn callee<'t>(ctx: &Context<'t>, call: Node<'_>) -> &'t str {
         call.child_by_field_name("function")
@@ -888,27 +893,11 @@ mod budget_tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
-    use crate::rule::{RuleDocs, RuleMeta, Severity};
+    use crate::rule::RuleMeta;
 
     /// A rule that takes longer than [`RULE_TIME_BUDGET`] on every unit.
     struct Slow;
-    static SLOW_META: RuleMeta = RuleMeta {
-        id: "test-slow",
-        language: Language::Rust,
-        category: "unbounded-queue",
-        severity: Severity::Minor,
-        title: "test",
-        docs: RuleDocs {
-            what: "",
-            why: "",
-            known_problems: "",
-            example: "",
-            use_instead: "",
-            fix: "",
-        },
-        scope: Scope::Unit,
-        default_enabled: true,
-    };
+    static SLOW_META: RuleMeta = super::tests::test_meta("test-slow");
     impl Rule for Slow {
         fn meta(&self) -> &'static RuleMeta {
             &SLOW_META

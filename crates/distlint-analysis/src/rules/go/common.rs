@@ -272,6 +272,27 @@ pub fn assigned_name(ctx: &Context<'_>, expr: Node<'_>) -> Option<String> {
     }
 }
 
+/// In a `:=` or `=` statement `stmt` (`short_var_declaration` / `assignment_statement`), the
+/// right-hand expression assigned to the variable `name`: the one at the same position, or the
+/// single call when one call yields several results (`ctx, cancel := context.WithCancel(p)`).
+/// `None` when `stmt` is not such a statement or `name` is not on its left.
+pub fn assigned_value<'t>(ctx: &Context<'_>, stmt: Node<'t>, name: &str) -> Option<Node<'t>> {
+    if !matches!(
+        stmt.kind(),
+        "short_var_declaration" | "assignment_statement"
+    ) {
+        return None;
+    }
+    let lefts = named_children(stmt.child_by_field_name("left")?);
+    let i = lefts.iter().position(|x| ctx.text(*x) == name)?;
+    let rights = named_children(stmt.child_by_field_name("right")?);
+    if rights.len() == lefts.len() {
+        rights.get(i).copied()
+    } else {
+        rights.first().copied()
+    }
+}
+
 /// True when somewhere in `scope` a field `name.field` is assigned (`c.Timeout = d`). When
 /// `scope` is the file root (a package-level variable), the answer comes from the file facts
 /// instead of a walk of the whole file.

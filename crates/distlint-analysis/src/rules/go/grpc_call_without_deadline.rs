@@ -12,9 +12,9 @@ use crate::rule::{
     TextEdit,
 };
 use crate::rules::go::common::{
-    assigned_name, call_args, context_at, enclosing_func, enclosing_named_func, ensure_import,
-    func_name, inside_go_statement, is_background_ctx, is_func, is_pkg_call, line_indent,
-    line_start, pkg_call, qualified_type,
+    assigned_name, assigned_value, call_args, context_at, enclosing_func, enclosing_named_func,
+    ensure_import, func_name, inside_go_statement, is_background_ctx, is_func, is_pkg_call,
+    line_indent, line_start, pkg_call, qualified_type,
 };
 use crate::syntax::{ancestors, named_children, squash, Walk};
 
@@ -400,26 +400,13 @@ fn last_assignment<'t>(ctx: &Context<'_>, at: Node<'t>, name: &str) -> Option<No
                 {
                     continue;
                 }
-                let (Some(l), Some(r)) = (
-                    stmt.child_by_field_name("left"),
-                    stmt.child_by_field_name("right"),
-                ) else {
-                    continue;
-                };
-                let lefts = named_children(l);
-                let Some(i) = lefts.iter().position(|x| ctx.text(*x) == name) else {
+                let Some(value) = assigned_value(ctx, stmt, name) else {
                     continue;
                 };
                 if stmt.kind() == "short_var_declaration" && !visible(stmt, at) {
                     continue;
                 }
-                let rights = named_children(r);
-                if rights.len() == lefts.len() {
-                    rights.get(i).copied()
-                } else {
-                    // `ctx, cancel := context.WithCancel(parent)`: one call, several results.
-                    rights.first().copied()
-                }
+                Some(value)
             }
             "var_spec" => {
                 let mut c = stmt.walk();

@@ -8,8 +8,8 @@ use crate::rule::{
     Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
 };
 use crate::rules::go::common::{
-    assigned_name, call_args, enclosing_func, field_assigned, function_scope, insert_field,
-    is_pkg_call, keyed_fields, literal_type, pkg_call, pkg_selector, timeout_expr,
+    assigned_name, assigned_value, call_args, enclosing_func, field_assigned, function_scope,
+    insert_field, is_pkg_call, keyed_fields, literal_type, pkg_call, pkg_selector, timeout_expr,
 };
 use crate::syntax::{named_children, squash, Walk};
 
@@ -207,23 +207,9 @@ fn declares(ctx: &Context<'_>, params: Node<'_>, name: &str) -> bool {
 
 /// The right-hand side `name` was first given by `name := e` / `name, err := e` in `scope`.
 fn local_assigned_from<'t>(ctx: &Context<'_>, scope: Node<'t>, name: &str) -> Option<Node<'t>> {
-    for n in Walk::new(scope) {
-        if n.kind() != "short_var_declaration" {
-            continue;
-        }
-        let (Some(l), Some(r)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
-            continue;
-        };
-        let lefts = named_children(l);
-        let rights = named_children(r);
-        if let Some(i) = lefts.iter().position(|x| ctx.text(*x) == name) {
-            return rights.get(i).or(rights.first()).copied();
-        }
-    }
-    None
+    Walk::new(scope)
+        .filter(|n| n.kind() == "short_var_declaration")
+        .find_map(|n| assigned_value(ctx, n, name))
 }
 
 /// True when every use of client variable `var` in `scope` is `var.Do(req)` and each such `req`
