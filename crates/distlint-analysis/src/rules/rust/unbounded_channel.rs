@@ -548,15 +548,7 @@ mod bounds {
         while i < sites.len() {
             let Site { scope, from, name } = sites[i].clone();
             i += 1;
-            let mut w = Walk::new(scope);
-            while let Some(n) = w.next() {
-                if n.kind() == "function_item" && n != scope {
-                    w.skip_subtree();
-                    continue;
-                }
-                if n.kind() != "identifier" || n.start_byte() < from || ctx.text(n) != name {
-                    continue;
-                }
+            for n in super::uses_after(ctx, scope, from, &name) {
                 if in_macro(n) {
                     return None;
                 }
@@ -1414,15 +1406,7 @@ mod follow {
         while i < t.locals.len() {
             let (scope, from, name) = t.locals[i].clone();
             i += 1;
-            let mut w = Walk::new(scope);
-            while let Some(n) = w.next() {
-                if n.kind() == "function_item" && n != scope {
-                    w.skip_subtree();
-                    continue;
-                }
-                if n.kind() != "identifier" || n.start_byte() < from || ctx.text(n) != name {
-                    continue;
-                }
+            for n in super::uses_after(ctx, scope, from, &name) {
                 match classify(ctx, flavor, &t, n)? {
                     Use::Fine => {}
                     Use::Send(s) => uses.push(s),
@@ -1485,6 +1469,32 @@ mod follow {
         edits.extend(use_edits(ctx, module, "Sender", "SyncSender")?);
         Ok(edits)
     }
+}
+
+/// The identifiers spelled `name` in `scope` that start at or after byte `from`, in source order,
+/// not entering nested `fn` items (their locals are other variables).
+fn uses_after<'t, 'a>(
+    ctx: &'a Context<'_>,
+    scope: Node<'t>,
+    from: usize,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'t>> + 'a
+where
+    't: 'a,
+{
+    let mut w = crate::syntax::Walk::new(scope);
+    std::iter::from_fn(move || {
+        while let Some(n) = w.next() {
+            if n.kind() == "function_item" && n != scope {
+                w.skip_subtree();
+                continue;
+            }
+            if n.kind() == "identifier" && n.start_byte() >= from && ctx.text(n) == name {
+                return Some(n);
+            }
+        }
+        None
+    })
 }
 
 #[cfg(test)]
