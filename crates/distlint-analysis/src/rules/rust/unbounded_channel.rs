@@ -49,11 +49,14 @@ send (an unused sender is still reported: the code is likely being written); or 
 only collected (`rx.iter().collect()`) where the channel was created, so every message is held \
 by the collection anyway; or each message carries a `oneshot` reply sender (in the channel's \
 type, or in every send on the struct field the sender is stored in), so each caller waits for \
-its reply. A producer bounded in ways the file does not show is still reported; suppress with a \
-reason. Two such false positives remain on the extended corpus sample (docs/precision.md): a \
-sender stored in a struct whose `pub` method sends once per call (a promise that is fulfilled \
-once, pinky-swear) and a logger that sends one message per compile command of a finite build \
-(cc); the file shows neither count.\n\
+its reply; or the receiver is stored in a struct field and read only as a **drain** \
+(`self.rx.try_recv()` in `Iterator::next`: the iterator stops at the first empty moment, so it \
+reads what was produced before, which is held until then anyway, and a capacity would block the \
+producers since nothing reads while they run) or as a **promise** (the holding type implements \
+`Future` and neither `Stream` nor `Iterator`, each read is one `recv`/`try_recv` per call, and \
+the sender, stored in a struct field, is sent on once per method call). A producer bounded in \
+ways the file does not show is still reported; suppress with a reason. Reads of the holding \
+struct's field outside its own `impl` blocks are not seen.\n\
 - Aliased re-exports from other crates (`my_crate::channel()` wrapping `unbounded_channel`) are not followed.\n\
 - `use` declarations are collected file-wide, so a `use` inside one function is treated as visible in all of them.\n\
 - The fix follows senders by name within a function; a sender variable shadowed by an unrelated \
@@ -292,6 +295,7 @@ mod bounds {
             || receiver_collected(ctx, call)
             || producer_is_bounded(ctx, call).unwrap_or(false)
             || request_response_sends(ctx, call)
+            || receiver_held_as_promise_or_drain(ctx, call)
     }
 
     /// The sender's binding: the `let (tx, rx) = <call>;` and the name `tx` (`None` for `_`).
@@ -784,6 +788,190 @@ mod bounds {
             collected += 1;
         }
         collected > 0
+    }
+
+    /// The struct field one half of the channel is stored in, when its only use after the
+    /// creating `let` is a struct expression of this file's type: `T { rx }`, `T { field: rx }`,
+    /// `T(rx)` (a tuple struct; the field is `0`, `1`, ...) or `Self { .. }` / `Self(..)` in an
+    /// `impl` of `T`. `None` for any other use or more than one.
+    fn holder<'t>(ctx: &Context<'_>, l: Node<'t>, name: &str) -> Option<(String, String)> {
+        let scope = ancestors(l).find(|a| a.kind() == "function_item")?;
+        let mut uses = super::uses_after(ctx, scope, l.end_byte(), name);
+        let n = uses.next()?;
+        if uses.next().is_some() || in_macro(n) {
+            return None;
+        }
+        let p = n.parent()?;
+        let (ty, field) = match p.kind() {
+            "shorthand_field_initializer" => {
+                let se = p.parent()?.parent()?;
+                (se.child_by_field_name("name")?, name.to_string())
+            }
+            "field_initializer" if p.child_by_field_name("value") == Some(n) => {
+                let se = p.parent()?.parent()?;
+                let f = p.child_by_field_name("field")?;
+                (se.child_by_field_name("name")?, ctx.text(f).to_string())
+            }
+            "arguments" => {
+                let c = p.parent().filter(|c| c.kind() == "call_expression")?;
+                let idx = args_of(p).iter().position(|a| *a == n)?;
+                (c.child_by_field_name("function")?, idx.to_string())
+            }
+            _ => return None,
+        };
+        if ty.parent().is_some_and(|s| s.kind() == "arguments") {
+            return None;
+        }
+        let mut base = base_name(ctx.text(ty));
+        if base == "Self" {
+            let imp = ancestors(l).find(|a| a.kind() == "impl_item")?;
+            base = base_name(ctx.text(imp.child_by_field_name("type")?));
+        }
+        // A tuple struct's name is a type: `CompileCommands(rx)`, not `wrap(rx)`.
+        base.starts_with(|c: char| c.is_ascii_uppercase())
+            .then_some((base, field))
+    }
+
+    /// The method calls on `self.<field>` in the `impl` blocks of `ty`, with the `fn` each is
+    /// in and the trait the `impl` implements (its base name, `None` for an inherent `impl`).
+    /// `None` when the field is used there other than as a method call's receiver.
+    #[allow(clippy::type_complexity)]
+    fn field_calls<'t>(
+        ctx: &Context<'t>,
+        ty: &str,
+        field: &str,
+    ) -> Option<
+        Vec<(
+            super::super::common::MethodCall<'t>,
+            Node<'t>,
+            Option<String>,
+        )>,
+    > {
+        let mut out = Vec::new();
+        for imp in impls_of(ctx, ty) {
+            let tr = imp
+                .child_by_field_name("trait")
+                .map(|t| base_name(ctx.text(t)));
+            for n in Walk::new(imp) {
+                if n.kind() != "field_expression"
+                    || !n
+                        .child_by_field_name("field")
+                        .is_some_and(|f| ctx.text(f) == field)
+                    || !n
+                        .child_by_field_name("value")
+                        .is_some_and(|v| v.kind() == "self")
+                {
+                    continue;
+                }
+                let m = n
+                    .parent()
+                    .filter(|p| p.kind() == "field_expression")
+                    .and_then(|p| p.parent())
+                    .and_then(method_call)
+                    .filter(|m| m.receiver == n)?;
+                let f = ancestors(n).find(|a| a.kind() == "function_item")?;
+                out.push((m, f, tr.clone()));
+            }
+        }
+        Some(out)
+    }
+
+    /// The receiver is stored in a struct field that is read in one of two shapes whose queue
+    /// cannot build up behind a consumer that falls behind:
+    ///
+    /// - a **drain**: every read is `self.rx.try_recv()` in `Iterator::next` of the holding type
+    ///   (outside any loop): the iterator ends at the first moment the queue is empty, so it
+    ///   only reads what was produced before — every message is held until then anyway, like a
+    ///   `Vec`, and a capacity would block the producers, since nothing reads while they run
+    ///   (cc's `CompileCommands`);
+    /// - a **promise**: the holding type implements `Future` (and neither `Stream` nor
+    ///   `Iterator`), every read is one `recv`/`try_recv`/`recv_async` per call (outside any loop
+    ///   or closure), and the sender is stored in a struct field too whose every send runs once
+    ///   per call of its method: a value handed over once and awaited once (pinky-swear's
+    ///   `PinkySwear`/`Pinky`).
+    fn receiver_held_as_promise_or_drain(ctx: &Context<'_>, call: Node<'_>) -> bool {
+        let Some(l) = call.parent().filter(|p| p.kind() == "let_declaration") else {
+            return false;
+        };
+        let Some(pat) = l
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "tuple_pattern")
+        else {
+            return false;
+        };
+        let half = |i: usize| {
+            pat.named_child(i)
+                .and_then(|p| simple_pattern_name(ctx, p))
+                .map(String::from)
+        };
+        let Some((rx_ty, rx_field)) = half(1).and_then(|rx| holder(ctx, l, &rx)) else {
+            return false;
+        };
+        let Some(reads) = field_calls(ctx, &rx_ty, &rx_field) else {
+            return false;
+        };
+        if reads.is_empty() {
+            return false;
+        }
+        let once = |m: &super::super::common::MethodCall<'_>, f: Node<'_>| {
+            !ancestors(m.call)
+                .take_while(|a| *a != f)
+                .any(|a| is_loop(a) || a.kind() == "closure_expression")
+        };
+        let drain = reads.iter().all(|(m, f, tr)| {
+            ctx.text(m.name) == "try_recv"
+                && tr.as_deref() == Some("Iterator")
+                && f.child_by_field_name("name")
+                    .is_some_and(|n| ctx.text(n) == "next")
+                && once(m, *f)
+        });
+        if drain {
+            return true;
+        }
+        let traits: Vec<Option<String>> = impls_of(ctx, &rx_ty)
+            .into_iter()
+            .map(|i| {
+                i.child_by_field_name("trait")
+                    .map(|t| base_name(ctx.text(t)))
+            })
+            .collect();
+        let is_future = traits.iter().any(|t| t.as_deref() == Some("Future"));
+        let is_sequence = traits.iter().any(|t| {
+            matches!(
+                t.as_deref(),
+                Some("Stream" | "Iterator" | "AsyncIterator" | "FusedStream")
+            )
+        });
+        let reads_once = reads.iter().all(|(m, f, _)| {
+            matches!(
+                ctx.text(m.name),
+                "recv" | "try_recv" | "recv_async" | "recv_timeout" | "blocking_recv"
+            ) && once(m, *f)
+        });
+        if !is_future || is_sequence || !reads_once {
+            return false;
+        }
+        // The sender's side: stored in a struct field, sent on at most once per method call.
+        let Some((tx_ty, tx_field)) = half(0).and_then(|tx| holder(ctx, l, &tx)) else {
+            return false;
+        };
+        let Some(uses) = field_calls(ctx, &tx_ty, &tx_field) else {
+            return false;
+        };
+        let mut sends = 0;
+        for (m, f, _) in &uses {
+            match ctx.text(m.name) {
+                "send" | "try_send" | "send_async" | "send_timeout" => {
+                    if !once(m, *f) {
+                        return false;
+                    }
+                    sends += 1;
+                }
+                "clone" | "is_disconnected" | "is_closed" | "same_channel" => {}
+                _ => return false,
+            }
+        }
+        sends > 0
     }
 
     /// Whether `send` runs a fixed number of times per call of `scope`: inside no loop other
@@ -1840,6 +2028,126 @@ async fn pump(mut socket: Socket) {
     let (etx, erx) = flume::unbounded();
                    //^^^^^^^^^^^^^^^^^^ unbounded-channel
     bus.on_event(move |e| { etx.send(e).ok(); });
+}
+"#,
+        );
+    }
+
+    /// The receiver kept in a struct and read as a promise (pinky-swear `lib.rs:60`) or as a
+    /// drain of what was produced so far (cc `compile_commands.rs:112`), from the extended
+    /// trial's false positives (docs/precision.md).
+    #[test]
+    fn silent_on_promises_and_drains_held_in_structs() {
+        check(
+            "unbounded-channel",
+            r#"
+use flume::{Receiver, Sender};
+use std::sync::mpsc;
+use std::future::Future;
+
+pub struct PinkySwear<T> { recv: Receiver<T>, pinky: Pinky<T> }
+pub struct Pinky<T> { send: Sender<T> }
+impl<T: Send + 'static> PinkySwear<T> {
+    pub fn new() -> (Self, Pinky<T>) {
+        let (send, recv) = flume::unbounded();
+        let pinky = Pinky { send };
+        let promise = Self { recv, pinky };
+        let pinky = promise.pinky.clone();
+        (promise, pinky)
+    }
+    pub fn try_wait(&self) -> Option<T> { self.recv.try_recv().ok() }
+    pub fn wait(&self) -> T { self.recv.recv().unwrap() }
+}
+impl<T: Send + 'static> Future for PinkySwear<T> {
+    type Output = T;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        self.try_wait().map(Poll::Ready).unwrap_or(Poll::Pending)
+    }
+}
+impl<T> Pinky<T> {
+    pub fn swear(&self, data: T) {
+        if let Err(err) = self.send.send(data) { warn(err); }
+    }
+}
+impl<T> Clone for Pinky<T> {
+    fn clone(&self) -> Self { Self { send: self.send.clone() } }
+}
+
+pub struct CompileCommandCollector { sender: Mutex<mpsc::Sender<Command>> }
+impl CompileCommandCollector {
+    pub fn new() -> (Self, CompileCommands) {
+        let (sender, receiver) = mpsc::channel();
+        let collector = Self { sender: Mutex::new(sender) };
+        (collector, CompileCommands(receiver))
+    }
+}
+impl Logger for CompileCommandCollector {
+    fn log(&self, command: Command) {
+        let _ = self.sender.lock().unwrap().send(command);
+    }
+}
+pub struct CompileCommands(mpsc::Receiver<Command>);
+impl Iterator for CompileCommands {
+    type Item = Command;
+    fn next(&mut self) -> Option<Command> { self.0.try_recv().ok() }
+}
+"#,
+        );
+    }
+
+    /// Look-alikes of the promise and the drain that do queue behind a slow consumer.
+    #[test]
+    fn flags_struct_held_receivers_read_as_streams_or_waited_on() {
+        check(
+            "unbounded-channel",
+            r#"
+use std::sync::mpsc;
+use futures::Stream;
+
+// lapin consumer.rs: deliveries from the broker, read as a Stream.
+pub struct Consumer { deliveries_in: flume::Sender<Delivery>, deliveries_out: flume::Receiver<Delivery> }
+impl Consumer {
+    fn new() -> Self {
+        let (sender, receiver) = flume::unbounded();
+                               //^^^^^^^^^^^^^^^^^^ unbounded-channel
+        Self { deliveries_in: sender, deliveries_out: receiver }
+    }
+    fn next_delivery(&mut self) -> Option<Delivery> { self.deliveries_out.try_recv().ok() }
+    fn new_delivery(&self, d: Delivery) { let _ = self.deliveries_in.send(d); }
+}
+impl Stream for Consumer {
+    type Item = Delivery;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Delivery>> {
+        Poll::Ready(self.next_delivery())
+    }
+}
+
+// An iterator that waits for each message: a live consumer the producers can outrun.
+pub struct Jobs(mpsc::Receiver<Job>);
+fn jobs() -> (mpsc::Sender<Job>, Jobs) {
+    let (tx, rx) = mpsc::channel();
+                 //^^^^^^^^^^^^^^^ unbounded-channel
+    (tx, Jobs(rx))
+}
+impl Iterator for Jobs {
+    type Item = Job;
+    fn next(&mut self) -> Option<Job> { self.0.recv().ok() }
+}
+
+// A future whose sender sends in a loop: every value after the first piles up unread.
+pub struct Reply { rx: flume::Receiver<u8> }
+pub struct Replier { tx: flume::Sender<u8> }
+fn reply() -> (Reply, Replier) {
+    let (tx, rx) = flume::unbounded();
+                 //^^^^^^^^^^^^^^^^^^ unbounded-channel
+    (Reply { rx }, Replier { tx })
+}
+impl Future for Reply {
+    type Output = u8;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u8> { self.rx.try_recv().map(Poll::Ready).unwrap_or(Poll::Pending) }
+}
+impl Replier {
+    fn pump(&self, src: &Source) { for v in src.iter() { let _ = self.tx.send(v); } }
 }
 "#,
         );
