@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::cli::CheckArgs;
 use crate::diff::ChangedLines;
 use crate::fix;
-use crate::output::{self, Report};
+use crate::output::{self, Notice, Report};
 use crate::progress::Progress;
 use crate::walk;
 
@@ -37,7 +37,8 @@ pub struct FileReport {
 /// What happened to one file.
 enum Outcome {
     Analysed(FileReport, Option<String>, FixInfo),
-    Skipped(String),
+    /// The path as shown and the reason.
+    Skipped(String, String),
     Error(String),
 }
 
@@ -165,13 +166,17 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
     progress.finish();
     let mut files = Vec::new();
     let mut skipped = 0usize;
+    let mut notices: Vec<Notice> = Vec::new();
     let mut diffs = String::new();
     let (mut fixed, mut fixed_files) = (0usize, 0usize);
     for o in outcomes {
         match o {
             Outcome::Analysed(r, warning, fix) => {
-                if let (Some(w), false) = (warning, args.quiet) {
-                    eprintln!("warning: {}: {w}", r.path);
+                if let Some(w) = warning {
+                    if !args.quiet {
+                        eprintln!("warning: {}: {w}", r.path);
+                    }
+                    notices.push(Notice::warning(Some(r.path.clone()), w));
                 }
                 if fix.applied > 0 {
                     fixed += fix.applied;
@@ -182,11 +187,12 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
                 }
                 files.push(r);
             }
-            Outcome::Skipped(msg) => {
+            Outcome::Skipped(path, reason) => {
                 skipped += 1;
                 if !args.quiet {
-                    eprintln!("warning: {msg}");
+                    eprintln!("warning: {path}: {reason}");
                 }
+                notices.push(Notice::warning(Some(path), format!("skipped: {reason}")));
             }
             Outcome::Error(msg) => errors.push(msg),
         }
@@ -226,10 +232,12 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
         }
     }
 
+    notices.extend(errors.iter().map(|e| Notice::error(e.clone())));
     let report = Report {
         files,
         skipped,
         errors: errors.len(),
+        notices,
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -263,7 +271,7 @@ fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits, mode: Fi
     let shown = walk::display(path);
     let language = match Language::from_path(path) {
         Some(l) => l,
-        None => return Outcome::Skipped(format!("{shown}: not a .rs or .go file")),
+        None => return Outcome::Skipped(shown, "not a .rs or .go file".into()),
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -275,13 +283,13 @@ fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits, mode: Fi
         InputDecision::AnalyseLossy { invalid_sequences } => Some(format!(
             "not valid UTF-8 ({invalid_sequences} invalid sequence(s) replaced with U+FFFD); analysed the rest"
         )),
-        InputDecision::Skip(reason) => return Outcome::Skipped(format!("{shown}: {reason}")),
+        InputDecision::Skip(reason) => return Outcome::Skipped(shown, reason.to_string()),
     };
     let text = text.expect("analysed input has text").into_owned();
     let lossy = warning.is_some();
     let mut doc = Document::with_limits(language, text, 0, *limits).with_path(path);
     if let Some(reason) = doc.skipped() {
-        return Outcome::Skipped(format!("{shown}: {reason}"));
+        return Outcome::Skipped(shown, reason.to_string());
     }
     let mut info = FixInfo::default();
     if (mode.write || mode.diff) && !lossy {

@@ -212,6 +212,41 @@ fn hostile_files_are_reported_and_the_scan_continues() {
         .map(|f| f["line"].clone())
         .collect();
     assert_eq!(deep, vec![7]);
+    // The same conditions are in the JSON document, not only on stderr.
+    let notices: Vec<(String, String, String)> = v["notices"]
+        .as_array()
+        .expect("notices listed")
+        .iter()
+        .map(|n| {
+            (
+                n["level"].as_str().unwrap().to_string(),
+                n["path"].as_str().unwrap_or("").to_string(),
+                n["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        notices.iter().any(|(l, p, m)| l == "warning"
+            && p == "src/deep.rs"
+            && m.starts_with("analysed partially: the item at line 1 nests 10003 levels deep")),
+        "{notices:?}"
+    );
+    assert!(
+        notices
+            .iter()
+            .any(|(l, p, m)| l == "warning" && p == "src/bin.rs" && m.contains("binary")),
+        "{notices:?}"
+    );
+    assert!(
+        notices
+            .iter()
+            .any(|(l, p, m)| l == "warning" && p == "src/latin1.rs" && m.contains("UTF-8")),
+        "{notices:?}"
+    );
+    // A clean run has no `notices` key at all.
+    let clean = project();
+    let out = distlint(clean.path(), &["check", "--format", "json"]);
+    assert!(json(&out).get("notices").is_none());
 }
 
 #[cfg(unix)]

@@ -166,3 +166,51 @@ fn partial_fingerprints_survive_unrelated_edits_and_distinguish_duplicates() {
     let changed = fingerprints(&sarif(t.path(), &[]));
     assert_ne!(changed[0].2, before[0].2);
 }
+
+/// Files analysed partially or skipped are the invocation's `toolExecutionNotifications`, and the
+/// log still validates.
+#[test]
+fn partially_analysed_and_skipped_files_are_tool_execution_notifications() {
+    let t = project();
+    std::fs::write(
+        t.path().join("src/deep.rs"),
+        format!(
+            "fn deep() {{\n{}{}\n}}\n",
+            "{".repeat(5000),
+            "}".repeat(5000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(t.path().join("src/bin.rs"), b"fn main() {\0}\n").unwrap();
+    let log = sarif(t.path(), &[]);
+    let schema: Value = serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json"))
+        .expect("schema parses");
+    let validator = jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles");
+    assert!(validator.is_valid(&log));
+    let inv = &log["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], true);
+    let notes = inv["toolExecutionNotifications"].as_array().unwrap();
+    let at = |uri: &str| {
+        notes
+            .iter()
+            .find(|n| n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri)
+            .unwrap_or_else(|| panic!("no notification for {uri}: {notes:?}"))
+    };
+    let deep = at("src/deep.rs");
+    assert_eq!(deep["level"], "warning");
+    assert!(deep["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("analysed partially"));
+    assert!(at("src/bin.rs")["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("binary"));
+    // A clean run has an invocation without notifications.
+    let clean = sarif(project().path(), &[]);
+    assert!(clean["runs"][0]["invocations"][0]
+        .get("toolExecutionNotifications")
+        .is_none());
+}

@@ -1,6 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, one per finding
 //! (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`). blocker and major
-//! findings are `error`s, minor ones `warning`s, nits `notice`s.
+//! findings are `error`s, minor ones `warning`s, nits `notice`s. Files analysed partially or
+//! skipped are `warning`s on the file, read errors `error`s.
 
 use std::io::{self, Write};
 
@@ -29,6 +30,22 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             escape_property(&format!("distlint {} ({})", f.rule, f.severity)),
             escape_data(&format!("{}[{}] {}", f.severity, f.rule, f.message)),
         )?;
+    }
+    // Files analysed partially or skipped, and read errors, as annotations on the file.
+    for n in &report.notices {
+        let level = match n.level {
+            super::NoticeLevel::Warning => "warning",
+            super::NoticeLevel::Error => "error",
+        };
+        match &n.path {
+            Some(p) => writeln!(
+                out,
+                "::{level} file={},title=distlint::{}",
+                escape_property(p),
+                escape_data(&n.message)
+            )?,
+            None => writeln!(out, "::{level} title=distlint::{}", escape_data(&n.message))?,
+        }
     }
     Ok(())
 }

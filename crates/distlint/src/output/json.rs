@@ -19,6 +19,22 @@ pub struct JsonReport<'a> {
     pub findings: Vec<JsonFinding<'a>>,
     /// Counts.
     pub summary: JsonSummary,
+    /// Conditions of the run that are not findings — files analysed partially or skipped, read
+    /// errors — in output order. Omitted when there are none (added within schema version 1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<JsonNotice<'a>>,
+}
+
+/// A condition of the run that is not a finding (see [`super::Notice`]).
+#[derive(Debug, Serialize)]
+pub struct JsonNotice<'a> {
+    /// `warning` (the file was analysed partially or skipped) or `error` (exit code 2).
+    pub level: super::NoticeLevel,
+    /// The file, as in findings; omitted when the message names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    /// One line.
+    pub message: &'a str,
 }
 
 /// One finding.
@@ -174,6 +190,15 @@ pub fn build(report: &Report) -> JsonReport<'_> {
             skipped: report.skipped,
             errors: report.errors,
         },
+        notices: report
+            .notices
+            .iter()
+            .map(|n| JsonNotice {
+                level: n.level,
+                path: n.path.as_deref(),
+                message: &n.message,
+            })
+            .collect(),
     }
 }
 

@@ -94,6 +94,20 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             }
         }
     }
+    if !report.notices.is_empty() {
+        writeln!(out, "\n### Not fully analysed")?;
+        for n in &report.notices {
+            match &n.path {
+                Some(p) => writeln!(
+                    out,
+                    "\n- `{}`: {}",
+                    p.replace('`', "'"),
+                    one_line(&n.message)
+                )?,
+                None => writeln!(out, "\n- {}", one_line(&n.message))?,
+            }
+        }
+    }
     Ok(())
 }
 

@@ -29,6 +29,53 @@ pub struct Report {
     pub skipped: usize,
     /// Files or paths that could not be read.
     pub errors: usize,
+    /// Conditions of the run that are not findings, in output order: files analysed partially
+    /// (items nested over `max-nesting-depth`, bytes that are not UTF-8), skipped files and
+    /// errors. The human format prints them on stderr as they happen; JSON lists them under
+    /// `notices` and SARIF as the invocation's `toolExecutionNotifications`.
+    pub notices: Vec<Notice>,
+}
+
+/// Level of a [`Notice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeLevel {
+    /// The file was analysed partially or skipped; the run went on.
+    Warning,
+    /// A path or file could not be read or written (exit code 2).
+    Error,
+}
+
+/// One condition of the run that is not a finding (see [`Report::notices`]).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// Warning or error.
+    pub level: NoticeLevel,
+    /// The file it concerns, as shown in findings (`None` when the message names it itself).
+    pub path: Option<String>,
+    /// One line, without the path when `path` is set: `analysed partially: the item at line 1
+    /// nests 10003 levels deep, over the limit of 1000 (...)`, `skipped: binary file`.
+    pub message: String,
+}
+
+impl Notice {
+    /// A warning about `path`.
+    pub fn warning(path: Option<String>, message: impl Into<String>) -> Notice {
+        Notice {
+            level: NoticeLevel::Warning,
+            path,
+            message: message.into(),
+        }
+    }
+
+    /// An error whose message names its path.
+    pub fn error(message: impl Into<String>) -> Notice {
+        Notice {
+            level: NoticeLevel::Error,
+            path: None,
+            message: message.into(),
+        }
+    }
 }
 
 impl Report {

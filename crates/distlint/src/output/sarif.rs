@@ -12,8 +12,8 @@ use distlint_analysis::rule::RuleMeta;
 use distlint_analysis::{Applicability, Finding, Severity};
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
-    MultiformatMessageString, PhysicalLocation, PropertyBag, Region, Replacement,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Invocation, Location, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
     Tool, ToolComponent,
 };
@@ -215,6 +215,51 @@ fn result(
     r
 }
 
+/// The run's invocation (SARIF 2.1.0 §3.20): `executionSuccessful` is false when a path could not
+/// be read (exit code 2), and [`Report::notices`] — files analysed partially or skipped, read
+/// errors — are its `toolExecutionNotifications` (§3.58), located at the file when known.
+fn invocation(report: &Report) -> Invocation {
+    let notes: Vec<Notification> = report
+        .notices
+        .iter()
+        .map(|n| {
+            let level = match n.level {
+                super::NoticeLevel::Warning => "warning",
+                super::NoticeLevel::Error => "error",
+            };
+            let message = Message::builder().text(n.message.clone()).build();
+            match &n.path {
+                Some(p) => Notification::builder()
+                    .level(json!(level))
+                    .message(message)
+                    .locations(vec![Location::builder()
+                        .physical_location(
+                            PhysicalLocation::builder()
+                                .artifact_location(ArtifactLocation::builder().uri(uri(p)).build())
+                                .build(),
+                        )
+                        .build()])
+                    .build(),
+                None => Notification::builder()
+                    .level(json!(level))
+                    .message(message)
+                    .build(),
+            }
+        })
+        .collect();
+    let successful = report.errors == 0;
+    if notes.is_empty() {
+        Invocation::builder()
+            .execution_successful(successful)
+            .build()
+    } else {
+        Invocation::builder()
+            .execution_successful(successful)
+            .tool_execution_notifications(notes)
+            .build()
+    }
+}
+
 /// Builds the SARIF log.
 pub fn build(report: &Report) -> Sarif {
     let metas = distlint_analysis::catalog::all_metas();
@@ -246,6 +291,7 @@ pub fn build(report: &Report) -> Sarif {
         .tool(Tool::builder().driver(driver).build())
         .column_kind(json!("unicodeCodePoints"))
         .results(results)
+        .invocations(vec![invocation(report)])
         .build();
     Sarif::builder()
         .schema("https://json.schemastore.org/sarif-2.1.0.json")

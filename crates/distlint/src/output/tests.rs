@@ -55,6 +55,7 @@ fn report() -> Report {
         files,
         skipped: 0,
         errors: 0,
+        notices: Vec::new(),
     }
 }
 
