@@ -38,6 +38,9 @@ pub struct VersionedFindings {
     pub version: i32,
     /// Findings sorted by position, in byte offsets of that version's text.
     pub findings: Arc<Vec<Finding>>,
+    /// Items of that version left out because they nest deeper than `max-nesting-depth`
+    /// (the document was *analysed partially*), in source order; empty almost always.
+    pub too_deep: Arc<Vec<crate::input::TooDeep>>,
 }
 
 /// Why a host operation was refused. Nothing changed.
@@ -392,6 +395,7 @@ impl AnalysisHost {
         let result = VersionedFindings {
             version: doc.version(),
             findings: state.findings().clone(),
+            too_deep: Arc::new(state.too_deep().to_vec()),
         };
         self.store(
             key,

@@ -77,6 +77,51 @@ pub fn to_diagnostics(
         .collect()
 }
 
+/// Every diagnostic of an analysis result: its findings ([`to_diagnostics`]) followed by one
+/// Information diagnostic per item left out because it nests deeper than `max-nesting-depth`
+/// ([`partial_diagnostic`]), so the editor shows where the document was analysed partially
+/// instead of silently showing no findings there.
+pub fn result_diagnostics(
+    result: &distlint_analysis::host::VersionedFindings,
+    doc: &Document,
+    encoding: PositionEncoding,
+    docs_base_url: Option<&str>,
+) -> Vec<Diagnostic> {
+    let mut out = to_diagnostics(&result.findings, doc, encoding, docs_base_url);
+    out.extend(
+        result
+            .too_deep
+            .iter()
+            .map(|d| partial_diagnostic(d, doc, encoding)),
+    );
+    out
+}
+
+/// An Information diagnostic on the first line of an item that was not analysed (too deeply
+/// nested): `source` "distlint", no `code` (it is not a rule's finding, so it gets no hover or
+/// code action), the message of [`distlint_analysis::input::TooDeep`]'s `Display` ("analysed
+/// partially: the item at line N nests D levels deep, over the limit of L (...)").
+pub fn partial_diagnostic(
+    d: &distlint_analysis::input::TooDeep,
+    doc: &Document,
+    encoding: PositionEncoding,
+) -> Diagnostic {
+    let text = doc.text();
+    let start = d.range.start.min(text.len());
+    let line_end = text[start..]
+        .find('\n')
+        .map(|i| start + i)
+        .unwrap_or(text.len())
+        .min(d.range.end.max(start));
+    Diagnostic {
+        range: to_lsp_range(doc, start..line_end, encoding),
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        source: Some(SOURCE.to_string()),
+        message: d.to_string(),
+        ..Default::default()
+    }
+}
+
 /// Hover Markdown for one finding: the rule title, id, severity and category, the finding's
 /// message, the failure scenario (`docs.why`) and the "use instead" example.
 pub fn hover_markdown(finding: &Finding) -> String {

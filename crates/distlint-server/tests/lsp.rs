@@ -829,3 +829,44 @@ async fn client_without_resolve_support_gets_edits_inline() {
     assert!(fixed.contains("tx.send(1).await.unwrap();"), "{fixed}");
     client.shutdown_and_exit().await;
 }
+
+/// A function nested deeper than `max-nesting-depth` is left out; the editor shows an
+/// Information diagnostic on its first line saying the document was analysed partially, next to
+/// the findings of the rest, and the note goes away once the nesting is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_deeply_nested_item_is_shown_as_analysed_partially() {
+    let mut client = TestClient::in_memory();
+    client.initialize(caps(false, false), Value::Null).await;
+    let deep = format!(
+        "fn deep() {{\n{}{}\n}}\n",
+        "{".repeat(5000),
+        "}".repeat(5000)
+    );
+    let text = format!("{deep}{SRC}");
+    client.open(URI, "rust", 1, &text).await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(1));
+    let codes: Vec<&str> = diags.iter().map(code).collect();
+    assert_eq!(codes, ["unbounded-channel", ""], "{diags:#?}");
+    let note = &diags[1];
+    assert_eq!(note["severity"], 3, "Information");
+    assert_eq!(note["source"], "distlint");
+    assert!(note.get("code").is_none_or(Value::is_null));
+    assert!(
+        note["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("analysed partially: the item at line 1 nests"),
+        "{note:#?}"
+    );
+    assert_eq!(note["range"]["start"], json!({"line": 0, "character": 0}));
+    assert_eq!(note["range"]["end"], json!({"line": 0, "character": 11}));
+
+    // Delete the nested braces (line 1): the whole document is analysed again.
+    client.change(URI, 2, range(1, 0, 1, 10000), "").await;
+    let (version, diags) = client.next_diagnostics(URI).await;
+    assert_eq!(version, Some(2));
+    let codes: Vec<&str> = diags.iter().map(code).collect();
+    assert_eq!(codes, ["unbounded-channel"], "{diags:#?}");
+    client.shutdown_and_exit().await;
+}

@@ -20,7 +20,7 @@ use distlint_analysis::Document;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 use tower_lsp_server::Client;
 
-use crate::lint::to_diagnostics;
+use crate::lint::result_diagnostics;
 use crate::session::Session;
 
 /// Removes the document's schedule entry if the worker ends abnormally (panic, cancellation),
@@ -113,8 +113,8 @@ pub(crate) async fn publish(
     result: &VersionedFindings,
 ) {
     let settings = session.settings();
-    let diagnostics = to_diagnostics(
-        &result.findings,
+    let diagnostics = result_diagnostics(
+        result,
         doc,
         session.encoding(),
         settings.docs_base_url.as_deref(),

@@ -293,6 +293,7 @@ impl Session {
                 let empty = VersionedFindings {
                     version: doc.version(),
                     findings: Arc::new(Vec::new()),
+                    too_deep: Arc::new(Vec::new()),
                 };
                 return Some((doc, empty));
             }
@@ -311,9 +312,11 @@ impl Session {
                 return Some((doc, hit.1.clone()));
             }
         }
+        let analysis = Analyzer::new(effective).analyze_document(&doc);
         let result = VersionedFindings {
             version: doc.version(),
-            findings: Arc::new(Analyzer::new(effective).analyze(&doc)),
+            findings: Arc::new(analysis.findings),
+            too_deep: Arc::new(analysis.too_deep),
         };
         if self.host.version(key) == Some(doc.version()) && self.generation() == generation {
             self.other_config_results

@@ -8,7 +8,7 @@
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 
-use crate::lint::to_diagnostics;
+use crate::lint::result_diagnostics;
 use crate::server::schedule::{analyze_latest, LatestError};
 use crate::server::Backend;
 
@@ -43,8 +43,8 @@ pub(crate) async fn handle(
                     },
                 })
             } else {
-                let items = to_diagnostics(
-                    &result.findings,
+                let items = result_diagnostics(
+                    &result,
                     &doc,
                     session.encoding(),
                     session.settings().docs_base_url.as_deref(),
