@@ -33,10 +33,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     // Files analysed partially or skipped, and read errors, as annotations on the file.
     for n in &report.notices {
-        let level = match n.level {
-            super::NoticeLevel::Warning => "warning",
-            super::NoticeLevel::Error => "error",
-        };
+        let level = n.level.as_str();
         match &n.path {
             Some(p) => writeln!(
                 out,

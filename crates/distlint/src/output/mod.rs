@@ -46,6 +46,17 @@ pub enum NoticeLevel {
     Error,
 }
 
+impl NoticeLevel {
+    /// `warning` or `error`: the JSON value, the SARIF notification level and the GitHub
+    /// workflow command.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeLevel::Warning => "warning",
+            NoticeLevel::Error => "error",
+        }
+    }
+}
+
 /// One condition of the run that is not a finding (see [`Report::notices`]).
 #[derive(Debug, Clone)]
 pub struct Notice {

@@ -223,10 +223,7 @@ fn invocation(report: &Report) -> Invocation {
         .notices
         .iter()
         .map(|n| {
-            let level = match n.level {
-                super::NoticeLevel::Warning => "warning",
-                super::NoticeLevel::Error => "error",
-            };
+            let level = n.level.as_str();
             let message = Message::builder().text(n.message.clone()).build();
             match &n.path {
                 Some(p) => Notification::builder()

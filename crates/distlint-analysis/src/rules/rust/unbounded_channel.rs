@@ -311,6 +311,18 @@ mod bounds {
         Some((l, simple_pattern_name(ctx, first).map(String::from)))
     }
 
+    /// The creating `let (tx, rx) = <call>;` and the name bound by element `i` of its tuple
+    /// pattern (0 the sender, 1 the receiver), when that element is a plain name.
+    fn tuple_half<'t>(ctx: &Context<'_>, call: Node<'t>, i: usize) -> Option<(Node<'t>, String)> {
+        let l = call.parent().filter(|p| p.kind() == "let_declaration")?;
+        let name = l
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "tuple_pattern")?
+            .named_child(i)
+            .and_then(|p| simple_pattern_name(ctx, p))?;
+        Some((l, name.to_string()))
+    }
+
     /// `unbounded_channel::<(Request, oneshot::Sender<Response>)>()`: each message carries its
     /// reply channel.
     fn request_response_type(ctx: &Context<'_>, call: Node<'_>) -> bool {
@@ -726,15 +738,7 @@ mod bounds {
     /// collection anyway, so a capacity would not bound memory, and there is no consumer that
     /// can fall behind.
     fn receiver_collected(ctx: &Context<'_>, call: Node<'_>) -> bool {
-        let Some(l) = call.parent().filter(|p| p.kind() == "let_declaration") else {
-            return false;
-        };
-        let Some(name) = l
-            .child_by_field_name("pattern")
-            .filter(|p| p.kind() == "tuple_pattern")
-            .and_then(|p| p.named_child(1))
-            .and_then(|r| simple_pattern_name(ctx, r))
-        else {
+        let Some((l, name)) = tuple_half(ctx, call, 1) else {
             return false;
         };
         let Some(scope) = ancestors(l).find(|a| a.kind() == "function_item") else {
@@ -890,21 +894,10 @@ mod bounds {
     ///   per call of its method: a value handed over once and awaited once (pinky-swear's
     ///   `PinkySwear`/`Pinky`).
     fn receiver_held_as_promise_or_drain(ctx: &Context<'_>, call: Node<'_>) -> bool {
-        let Some(l) = call.parent().filter(|p| p.kind() == "let_declaration") else {
+        let Some((l, rx)) = tuple_half(ctx, call, 1) else {
             return false;
         };
-        let Some(pat) = l
-            .child_by_field_name("pattern")
-            .filter(|p| p.kind() == "tuple_pattern")
-        else {
-            return false;
-        };
-        let half = |i: usize| {
-            pat.named_child(i)
-                .and_then(|p| simple_pattern_name(ctx, p))
-                .map(String::from)
-        };
-        let Some((rx_ty, rx_field)) = half(1).and_then(|rx| holder(ctx, l, &rx)) else {
+        let Some((rx_ty, rx_field)) = holder(ctx, l, &rx) else {
             return false;
         };
         let Some(reads) = field_calls(ctx, &rx_ty, &rx_field) else {
@@ -952,7 +945,9 @@ mod bounds {
             return false;
         }
         // The sender's side: stored in a struct field, sent on at most once per method call.
-        let Some((tx_ty, tx_field)) = half(0).and_then(|tx| holder(ctx, l, &tx)) else {
+        let Some((tx_ty, tx_field)) =
+            tuple_half(ctx, call, 0).and_then(|(_, tx)| holder(ctx, l, &tx))
+        else {
             return false;
         };
         let Some(uses) = field_calls(ctx, &tx_ty, &tx_field) else {
