@@ -314,6 +314,13 @@ impl AnalysisHost {
         Some(doc)
     }
 
+    /// Runs `f` on the open document as it is, without parsing a released tree again and
+    /// without making it the most recently used: for what does not need the syntax tree
+    /// (language, input limits, path, version, text). `None` when `key` is not open.
+    pub fn peek<R>(&self, key: &str, f: impl FnOnce(&Document) -> R) -> Option<R> {
+        self.documents.get(key).map(|open| f(&open.doc))
+    }
+
     /// The current version of an open document.
     pub fn version(&self, key: &str) -> Option<i32> {
         self.documents.get(key).map(|d| d.doc.version())
@@ -516,6 +523,16 @@ mod tests {
         assert_eq!(host.analyze("b").unwrap().findings.len(), 2);
         assert!(host.last_stats("b").unwrap().from_scratch);
         assert_eq!(host.trees_held(), 2);
+
+        // Reading what does not need the tree (a server resynchronising a document from a
+        // full-text change needs only its language, limits and path) leaves it released.
+        let released = ["a", "b", "c"]
+            .into_iter()
+            .find(|k| !host.documents.get(*k).unwrap().doc.has_tree())
+            .unwrap();
+        assert_eq!(host.peek(released, |d| d.language()), Some(Language::Rust));
+        assert!(!host.documents.get(released).unwrap().doc.has_tree());
+        assert_eq!(host.peek("nope", |d| d.version()), None);
 
         // Closing forgets the key; the limit can be raised and lowered.
         assert!(host.close("b"));

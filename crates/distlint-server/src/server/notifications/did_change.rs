@@ -101,16 +101,19 @@ fn resync(server: &Backend, key: &str, changes: &[TextChange], version: i32) -> 
     let Some(last_full) = changes.iter().rposition(|c| c.range.is_none()) else {
         return false;
     };
-    let Some(old) = session.host.snapshot(key) else {
+    // Only the old document's language, limits and path are needed: no re-parse of a tree the
+    // host released (`peek`, not `snapshot`).
+    let Some((language, limits, path)) = session.host.peek(key, |old| {
+        (
+            old.language(),
+            *old.limits(),
+            old.path().map(|p| p.to_path_buf()),
+        )
+    }) else {
         return false;
     };
-    let mut doc = Document::with_limits(
-        old.language(),
-        changes[last_full].text.clone(),
-        version,
-        *old.limits(),
-    );
-    if let Some(path) = old.path() {
+    let mut doc = Document::with_limits(language, changes[last_full].text.clone(), version, limits);
+    if let Some(path) = path {
         doc = doc.with_path(path);
     }
     if let Err(e) = doc.apply_changes(&changes[last_full + 1..], version, session.encoding()) {
