@@ -9,7 +9,7 @@ use tree_sitter::Node;
 
 use crate::config::Config;
 use crate::document::Document;
-use crate::facts::FileFacts;
+use crate::facts::LazyFacts;
 use crate::input::TooDeep;
 use crate::language::Language;
 use crate::prefilter::{FileFilter, Prefilter, Verdict};
@@ -138,8 +138,7 @@ impl Analyzer {
         }
         let root = doc.tree().root_node();
         let imports = Imports::collect(doc.language(), doc.text(), root);
-        let facts = FileFacts::collect(doc.language(), doc.text(), root)
-            .with_text(doc.language(), doc.text());
+        let facts = LazyFacts::new(doc.language(), doc.text(), root);
         let ctx = Context::new(
             doc.text(),
             doc.language(),
@@ -182,8 +181,7 @@ impl Analyzer {
         }
         let root = doc.tree().root_node();
         let imports = Imports::collect(doc.language(), doc.text(), root);
-        let facts = FileFacts::collect(doc.language(), doc.text(), root)
-            .with_text(doc.language(), doc.text());
+        let facts = LazyFacts::new(doc.language(), doc.text(), root);
         let ctx = Context::new(
             doc.text(),
             doc.language(),
@@ -245,7 +243,8 @@ impl Analyzer {
             return Analysis::default();
         }
         let imports = Imports::collect(language, source, root);
-        let facts = FileFacts::collect(language, source, root).with_text(language, source);
+        // Facts are collected per kind when a check first reads one (most files never do).
+        let facts = LazyFacts::new(language, source, root);
         let ctx = Context::new(source, language, root, &imports, &facts, &self.config, path);
         let all_units = analysis_units(language, source, root, self.config.include_tests);
         let limit = self.config.nesting_limit();
@@ -685,6 +684,7 @@ pub fn is_test_attribute(attr: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::FileFacts;
     use crate::rule::{Applicability, RuleDocs, RuleMeta, Severity, TextEdit};
 
     /// `Context::file_memo` computes a per-file value once per context, whatever the number of
@@ -893,6 +893,7 @@ mod budget_tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
+    use crate::facts::FileFacts;
     use crate::rule::RuleMeta;
 
     /// A rule that takes longer than [`RULE_TIME_BUDGET`] on every unit.

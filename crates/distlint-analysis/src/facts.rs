@@ -31,6 +31,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 use tree_sitter::Node;
 
@@ -80,6 +81,19 @@ impl FactKinds {
     pub const BUILD_IGNORED: FactKinds = FactKinds(1 << 14);
     /// Anything in the file: the check must be re-run after every edit.
     pub const WHOLE_FILE: FactKinds = FactKinds(1 << 31);
+    /// Every kind ([`FileFacts::collect`] collects them all).
+    pub const ALL: FactKinds = FactKinds(u32::MAX);
+    /// The Rust kinds collected by the shallow walk that skips function bodies; asking
+    /// [`FileFacts::collect_kinds`] for only these skips the walk of every node.
+    const RUST_SHALLOW: FactKinds = FactKinds(Self::STATICS.0 | Self::TYPE_ALIASES.0);
+    /// The Go kinds found outside function and method bodies only (a file-level `func main`,
+    /// file-level `const`s): asking [`FileFacts::collect_kinds`] for only these skips the bodies.
+    const GO_SHALLOW: FactKinds = FactKinds(Self::MAIN.0 | Self::CONSTS.0);
+
+    /// Whether every kind of `self` is in `other`.
+    pub fn subset_of(self, other: FactKinds) -> bool {
+        self.0 & !other.0 == 0
+    }
 
     /// Whether the two sets share a kind.
     pub fn intersects(self, other: FactKinds) -> bool {
@@ -312,21 +326,81 @@ fn is_ident_char(c: char) -> bool {
 impl FileFacts {
     /// Collects the facts found in `node` and its subtree (the root for a whole file). Iterative.
     pub fn collect(language: Language, source: &str, node: Node<'_>) -> FileFacts {
+        FileFacts::collect_kinds(language, source, node, FactKinds::ALL)
+    }
+
+    /// [`FileFacts::collect`] restricted to `kinds`: the fields of the other kinds may be left
+    /// empty (or filled), the fields of `kinds` equal those of [`FileFacts::collect`] over the
+    /// same `node`. Each kind's field depends only on the nodes of its own kind, so collecting
+    /// fewer kinds is the same code over the same nodes with the other node kinds ignored, and
+    /// the walk of every node is skipped when only kinds of the shallow walk are asked for.
+    /// What [`LazyFacts`] uses to collect a kind the first time a check reads it.
+    pub fn collect_kinds(
+        language: Language,
+        source: &str,
+        node: Node<'_>,
+        kinds: FactKinds,
+    ) -> FileFacts {
         let mut facts = FileFacts::default();
         match language {
-            Language::Rust => facts.collect_rust(source, node),
-            Language::Go => facts.collect_go(source, node),
+            Language::Rust => facts.collect_rust(source, node, kinds),
+            Language::Go => facts.collect_go(source, node, kinds),
         }
         facts
     }
 
-    fn collect_rust(&mut self, source: &str, node: Node<'_>) {
+    fn collect_rust(&mut self, source: &str, node: Node<'_>, kinds: FactKinds) {
+        let want = |k: FactKinds| kinds.intersects(k);
+        if !kinds.subset_of(FactKinds::RUST_SHALLOW) {
+            self.collect_rust_full(source, node, kinds);
+        }
+        if !want(FactKinds::RUST_SHALLOW) {
+            return;
+        }
+        // Statics and aliases outside function bodies (the walk skips them, so it is cheap).
+        let mut walk = Walk::new(node);
+        while let Some(n) = walk.next() {
+            match n.kind() {
+                "static_item" | "const_item" if want(FactKinds::STATICS) => {
+                    if let Some(name) = n.child_by_field_name("name") {
+                        let ty = n
+                            .child_by_field_name("type")
+                            .map(|t| TypeRef::of(source, t));
+                        self.statics
+                            .entry(text(source, name).to_string())
+                            .or_insert(ty);
+                    }
+                }
+                "type_item" if want(FactKinds::TYPE_ALIASES) => {
+                    if let Some(name) = n.child_by_field_name("name") {
+                        let ty = n
+                            .child_by_field_name("type")
+                            .map(|t| TypeRef::of(source, t));
+                        self.type_aliases
+                            .entry(text(source, name).to_string())
+                            .or_insert(ty);
+                    }
+                }
+                "function_item" => walk.skip_subtree(),
+                _ => {}
+            }
+        }
+    }
+
+    /// The Rust facts found by a walk of every node of `node` (everything but the shallow
+    /// kinds), for the kinds in `kinds`.
+    fn collect_rust_full(&mut self, source: &str, node: Node<'_>, kinds: FactKinds) {
+        let want = |k: FactKinds| kinds.intersects(k);
+        let comparisons =
+            FactKinds(FactKinds::COMPARED_FIELDS.0 | FactKinds::STRICT_CALL_COMPARISONS.0);
         // Fields (anywhere, but not nested in another field's subtree) and strict comparisons:
         // one full walk.
         let mut fields_until = 0;
         for n in Walk::new(node) {
             match n.kind() {
-                "field_declaration" if n.start_byte() >= fields_until => {
+                "field_declaration"
+                    if want(FactKinds::FIELD_TYPES) && n.start_byte() >= fields_until =>
+                {
                     if let (Some(name), Some(ty)) =
                         (n.child_by_field_name("name"), n.child_by_field_name("type"))
                     {
@@ -337,20 +411,24 @@ impl FileFacts {
                     }
                     fields_until = n.end_byte();
                 }
-                "field_expression" => {
+                "field_expression" if want(FactKinds::REQUEST_TIMEOUTS) => {
                     if !self.request_timeouts && is_request_timeout(source, n) {
                         self.request_timeouts = true;
                     }
                 }
-                "attribute_item" if !self.serde_deny => {
+                "attribute_item" if want(FactKinds::SERDE_DENY) && !self.serde_deny => {
                     let t = squash(text(source, n));
                     self.serde_deny =
                         t.starts_with("#[serde(") && t.contains("deny_unknown_fields");
                 }
-                "struct_item" => self.collect_sequence_fields(source, n),
-                "binary_expression" => {
+                "struct_item" if want(FactKinds::SEQUENCE_FIELDS) => {
+                    self.collect_sequence_fields(source, n)
+                }
+                "binary_expression" if want(comparisons) => {
                     let op = n.child_by_field_name("operator").map(|o| text(source, o));
-                    if matches!(op, Some("<" | "<=" | ">" | ">=")) {
+                    if want(FactKinds::COMPARED_FIELDS)
+                        && matches!(op, Some("<" | "<=" | ">" | ">="))
+                    {
                         if let (Some(l), Some(r)) = (
                             n.child_by_field_name("left"),
                             n.child_by_field_name("right"),
@@ -367,6 +445,7 @@ impl FileFacts {
                         }
                     }
                     let side = match op {
+                        _ if !want(FactKinds::STRICT_CALL_COMPARISONS) => None,
                         Some(">") => n.child_by_field_name("right"),
                         Some("<") => n.child_by_field_name("left"),
                         _ => None,
@@ -384,34 +463,6 @@ impl FileFacts {
                         }
                     }
                 }
-                _ => {}
-            }
-        }
-        // Statics and aliases outside function bodies (the walk skips them, so it is cheap).
-        let mut walk = Walk::new(node);
-        while let Some(n) = walk.next() {
-            match n.kind() {
-                "static_item" | "const_item" => {
-                    if let Some(name) = n.child_by_field_name("name") {
-                        let ty = n
-                            .child_by_field_name("type")
-                            .map(|t| TypeRef::of(source, t));
-                        self.statics
-                            .entry(text(source, name).to_string())
-                            .or_insert(ty);
-                    }
-                }
-                "type_item" => {
-                    if let Some(name) = n.child_by_field_name("name") {
-                        let ty = n
-                            .child_by_field_name("type")
-                            .map(|t| TypeRef::of(source, t));
-                        self.type_aliases
-                            .entry(text(source, name).to_string())
-                            .or_insert(ty);
-                    }
-                }
-                "function_item" => walk.skip_subtree(),
                 _ => {}
             }
         }
@@ -445,26 +496,45 @@ impl FileFacts {
         }
     }
 
-    fn collect_go(&mut self, source: &str, node: Node<'_>) {
-        for n in Walk::new(node) {
+    fn collect_go(&mut self, source: &str, node: Node<'_>, kinds: FactKinds) {
+        let want = |k: FactKinds| kinds.intersects(k);
+        let assignments = FactKinds(FactKinds::ASSIGNED_SELECTORS.0 | FactKinds::LIST_HOLDERS.0);
+        let calls = FactKinds(FactKinds::BUFFERED_CHANNELS.0 | FactKinds::LIFECYCLE_CALLS.0);
+        // Only file-level kinds asked for: nothing inside a function or method body can be one
+        // (a `const` there is not file-level, Go has no nested function declarations).
+        let shallow = kinds.subset_of(FactKinds::GO_SHALLOW);
+        let mut walk = Walk::new(node);
+        while let Some(n) = walk.next() {
             match n.kind() {
-                "function_declaration" if !self.has_main => {
+                "function_declaration" | "method_declaration" if shallow => {
+                    if n.kind() == "function_declaration" && want(FactKinds::MAIN) && !self.has_main
+                    {
+                        self.has_main = n.parent().is_some_and(|p| p.kind() == "source_file")
+                            && n.child_by_field_name("name")
+                                .is_some_and(|x| text(source, x) == "main");
+                    }
+                    walk.skip_subtree();
+                }
+                "function_declaration" if want(FactKinds::MAIN) && !self.has_main => {
                     self.has_main = n.parent().is_some_and(|p| p.kind() == "source_file")
                         && n.child_by_field_name("name")
                             .is_some_and(|x| text(source, x) == "main");
                 }
-                "assignment_statement" | "short_var_declaration" => {
+                "assignment_statement" | "short_var_declaration" if want(assignments) => {
                     let Some(left) = n.child_by_field_name("left") else {
                         continue;
                     };
                     let lefts = named_children(left);
-                    if n.kind() == "assignment_statement" {
+                    if want(FactKinds::ASSIGNED_SELECTORS) && n.kind() == "assignment_statement" {
                         for x in &lefts {
                             let t = squash(text(source, *x));
                             if t.contains('.') {
                                 self.assigned_selectors.insert(t);
                             }
                         }
+                    }
+                    if !want(FactKinds::LIST_HOLDERS) {
+                        continue;
                     }
                     let Some(right) = n.child_by_field_name("right") else {
                         continue;
@@ -484,7 +554,7 @@ impl FileFacts {
                         }
                     }
                 }
-                "field_declaration" => {
+                "field_declaration" if want(FactKinds::LIST_HOLDERS) => {
                     let Some(ty) = n.child_by_field_name("type") else {
                         continue;
                     };
@@ -517,9 +587,14 @@ impl FileFacts {
                         ));
                     }
                 }
-                "call_expression" => {
-                    if let Some(name) = buffered_channel_name(source, n) {
-                        self.buffered_channels.insert(name);
+                "call_expression" if want(calls) => {
+                    if want(FactKinds::BUFFERED_CHANNELS) {
+                        if let Some(name) = buffered_channel_name(source, n) {
+                            self.buffered_channels.insert(name);
+                        }
+                    }
+                    if !want(FactKinds::LIFECYCLE_CALLS) {
+                        continue;
                     }
                     if let Some((Some(recv), name)) = crate::rules::go::shapes::callee(source, n) {
                         if LIFECYCLE_NAMES.contains(&name) {
@@ -534,7 +609,7 @@ impl FileFacts {
                         }
                     }
                 }
-                "const_spec" => {
+                "const_spec" if want(FactKinds::CONSTS) => {
                     let top = ancestors(n)
                         .find(|a| a.kind() == "const_declaration")
                         .and_then(|d| d.parent())
@@ -682,17 +757,93 @@ impl FileFacts {
     }
 }
 
+/// A file's facts collected on first read, one kind at a time: what the from-scratch engine
+/// (`distlint check`, [`crate::engine::Analyzer::analyze`]) gives its rules. Most files are
+/// never asked for most kinds (a rule reads a fact only at a candidate finding), so collecting
+/// every kind up front walked every node of every file for nothing (0.25–0.40× the parse time
+/// of the cold-check corpus). A kind asked for is collected by [`FileFacts::collect_kinds`]
+/// over the whole root, once, so every read sees exactly what [`FileFacts::collect`] (plus
+/// [`FileFacts::with_text`]) would have found. The incremental engine keeps collecting every
+/// kind per segment (it must compare them after each edit).
+pub struct LazyFacts<'t> {
+    language: Language,
+    source: &'t str,
+    root: Node<'t>,
+    /// Per kind bit (index = bit position): that kind's facts once collected.
+    kinds: [OnceLock<FileFacts>; 32],
+}
+
+impl<'t> LazyFacts<'t> {
+    /// Nothing collected yet: `root` is the root of the parsed `source`.
+    pub fn new(language: Language, source: &'t str, root: Node<'t>) -> Self {
+        Self {
+            language,
+            source,
+            root,
+            kinds: std::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+
+    /// The facts with `kind` (a single bit) collected over the whole file (other kinds may be
+    /// empty). Collected on the first call for that kind.
+    pub fn get(&self, kind: FactKinds) -> &FileFacts {
+        debug_assert_eq!(kind.0.count_ones(), 1, "one kind at a time");
+        let i = kind.0.trailing_zeros() as usize;
+        self.kinds[i].get_or_init(|| {
+            FileFacts::collect_kinds(self.language, self.source, self.root, kind)
+                .with_text(self.language, self.source)
+        })
+    }
+
+    /// The kinds collected so far (for tests and the benchmark's profile).
+    pub fn collected(&self) -> FactKinds {
+        FactKinds(
+            (0..32)
+                .filter(|&i| self.kinds[i].get().is_some())
+                .fold(0, |acc, i| acc | (1 << i)),
+        )
+    }
+}
+
+/// Where a [`FactsView`] reads from: facts collected up front (the incremental engine, the
+/// fixture harness) or collected per kind on first read ([`LazyFacts`]).
+#[derive(Clone, Copy)]
+pub enum FactsSource<'a> {
+    /// Every kind collected ([`FileFacts::collect`] or a merge of segments).
+    Eager(&'a FileFacts),
+    /// Kinds collected when first read.
+    Lazy(&'a LazyFacts<'a>),
+}
+
+impl<'a> From<&'a FileFacts> for FactsSource<'a> {
+    fn from(f: &'a FileFacts) -> Self {
+        FactsSource::Eager(f)
+    }
+}
+
+impl<'a> From<&'a std::sync::Arc<FileFacts>> for FactsSource<'a> {
+    fn from(f: &'a std::sync::Arc<FileFacts>) -> Self {
+        FactsSource::Eager(f)
+    }
+}
+
+impl<'a> From<&'a LazyFacts<'a>> for FactsSource<'a> {
+    fn from(f: &'a LazyFacts<'a>) -> Self {
+        FactsSource::Lazy(f)
+    }
+}
+
 /// The facts of the file as one rule sees them while checking one unit: every read marks its
 /// [`FactKinds`] so the engine knows what the result depends on. Obtained from
 /// [`Context::facts`](crate::rule::Context::facts).
 #[derive(Clone, Copy)]
 pub struct FactsView<'a> {
-    facts: &'a FileFacts,
+    facts: FactsSource<'a>,
     reads: &'a AtomicU32,
 }
 
 impl<'a> FactsView<'a> {
-    pub(crate) fn new(facts: &'a FileFacts, reads: &'a AtomicU32) -> Self {
+    pub(crate) fn new(facts: FactsSource<'a>, reads: &'a AtomicU32) -> Self {
         Self { facts, reads }
     }
 
@@ -700,11 +851,19 @@ impl<'a> FactsView<'a> {
         self.reads.fetch_or(kind.0, Ordering::Relaxed);
     }
 
+    /// Marks `kind` read and returns facts in which that kind is collected.
+    fn read(&self, kind: FactKinds) -> &'a FileFacts {
+        self.mark(kind);
+        match self.facts {
+            FactsSource::Eager(f) => f,
+            FactsSource::Lazy(l) => l.get(kind),
+        }
+    }
+
     /// Rust: the declared types of every field named `field` in the file (structs, enum
     /// variants, unions, local structs too), in source order. Marks [`FactKinds::FIELD_TYPES`].
     pub fn field_types(&self, field: &str) -> &'a [TypeRef] {
-        self.mark(FactKinds::FIELD_TYPES);
-        self.facts
+        self.read(FactKinds::FIELD_TYPES)
             .field_types
             .get(field)
             .map(Vec::as_slice)
@@ -714,23 +873,26 @@ impl<'a> FactsView<'a> {
     /// Rust: the declared type of the first `static`/`const` named `name` outside function
     /// bodies (`None` when there is none or it has no type). Marks [`FactKinds::STATICS`].
     pub fn static_type(&self, name: &str) -> Option<&'a TypeRef> {
-        self.mark(FactKinds::STATICS);
-        self.facts.statics.get(name).and_then(Option::as_ref)
+        self.read(FactKinds::STATICS)
+            .statics
+            .get(name)
+            .and_then(Option::as_ref)
     }
 
     /// Rust: the aliased type of the first `type name = ...;` outside function bodies. Marks
     /// [`FactKinds::TYPE_ALIASES`].
     pub fn type_alias(&self, name: &str) -> Option<&'a TypeRef> {
-        self.mark(FactKinds::TYPE_ALIASES);
-        self.facts.type_aliases.get(name).and_then(Option::as_ref)
+        self.read(FactKinds::TYPE_ALIASES)
+            .type_aliases
+            .get(name)
+            .and_then(Option::as_ref)
     }
 
     /// Rust: whether some `x > ….name()` / `….name() < x` comparison appears in the file (the
     /// text of the compared side ends with `name()`). Marks
     /// [`FactKinds::STRICT_CALL_COMPARISONS`].
     pub fn strictly_compared_call(&self, name: &str) -> bool {
-        self.mark(FactKinds::STRICT_CALL_COMPARISONS);
-        self.facts
+        self.read(FactKinds::STRICT_CALL_COMPARISONS)
             .strict_call_comparisons
             .iter()
             .any(|s| s.ends_with(name))
@@ -740,30 +902,32 @@ impl<'a> FactsView<'a> {
     /// `.`, e.g. `c.Timeout`) among its left-hand operands. Marks
     /// [`FactKinds::ASSIGNED_SELECTORS`].
     pub fn selector_assigned(&self, target: &str) -> bool {
-        self.mark(FactKinds::ASSIGNED_SELECTORS);
-        self.facts.assigned_selectors.contains(target)
+        self.read(FactKinds::ASSIGNED_SELECTORS)
+            .assigned_selectors
+            .contains(target)
     }
 
     /// Rust: whether some `a.field OP b.field` comparison (`<`, `<=`, `>`, `>=`; the same field
     /// name on both sides) appears in the file. Marks [`FactKinds::COMPARED_FIELDS`].
     pub fn field_compared(&self, field: &str) -> bool {
-        self.mark(FactKinds::COMPARED_FIELDS);
-        self.facts.compared_fields.contains(field)
+        self.read(FactKinds::COMPARED_FIELDS)
+            .compared_fields
+            .contains(field)
     }
 
     /// Rust: whether the file sets a per-request `.timeout(..)` on some request chain
     /// (`client.get(url).timeout(d)`). Marks [`FactKinds::REQUEST_TIMEOUTS`].
     pub fn request_timeouts(&self) -> bool {
-        self.mark(FactKinds::REQUEST_TIMEOUTS);
-        self.facts.request_timeouts
+        self.read(FactKinds::REQUEST_TIMEOUTS).request_timeouts
     }
 
     /// Go: whether a channel made with a capacity other than `0` (`make(chan T, 16)`) is stored
     /// somewhere in the file under a name whose last segment is `name`. Marks
     /// [`FactKinds::BUFFERED_CHANNELS`].
     pub fn buffered_channel(&self, name: &str) -> bool {
-        self.mark(FactKinds::BUFFERED_CHANNELS);
-        self.facts.buffered_channels.contains(name)
+        self.read(FactKinds::BUFFERED_CHANNELS)
+            .buffered_channels
+            .contains(name)
     }
 
     /// Go: the candidate `container/list` holders, `(package as written, member, name)`: fields
@@ -771,8 +935,7 @@ impl<'a> FactsView<'a> {
     /// (member `New`; `name` is the last segment of the left side). Marks
     /// [`FactKinds::LIST_HOLDERS`].
     pub fn list_holders(&self) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> {
-        self.mark(FactKinds::LIST_HOLDERS);
-        self.facts
+        self.read(FactKinds::LIST_HOLDERS)
             .list_holders
             .iter()
             .map(|(p, m, n)| (p.as_str(), m.as_str(), n.as_str()))
@@ -781,26 +944,24 @@ impl<'a> FactsView<'a> {
     /// Go: whether `name` is declared by a file-level `const` (any name of a `const_spec` when
     /// `any_position`, else only the first name of each spec). Marks [`FactKinds::CONSTS`].
     pub fn go_const(&self, name: &str, any_position: bool) -> bool {
-        self.mark(FactKinds::CONSTS);
+        let facts = self.read(FactKinds::CONSTS);
         if any_position {
-            self.facts.consts.contains(name)
+            facts.consts.contains(name)
         } else {
-            self.facts.first_consts.contains(name)
+            facts.first_consts.contains(name)
         }
     }
 
     /// Rust: whether the file has a `#[serde(...)]` attribute containing
     /// `deny_unknown_fields` (whitespace removed). Marks [`FactKinds::SERDE_DENY`].
     pub fn serde_deny_unknown_fields(&self) -> bool {
-        self.mark(FactKinds::SERDE_DENY);
-        self.facts.serde_deny
+        self.read(FactKinds::SERDE_DENY).serde_deny
     }
 
     /// Rust: `(struct, field, type)` for struct fields typed `Vec<..>` / `VecDeque<..>` (type
     /// with whitespace removed), sorted. Marks [`FactKinds::SEQUENCE_FIELDS`].
     pub fn sequence_fields(&self) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> {
-        self.mark(FactKinds::SEQUENCE_FIELDS);
-        self.facts
+        self.read(FactKinds::SEQUENCE_FIELDS)
             .sequence_fields
             .iter()
             .map(|(s, f, t)| (s.as_str(), f.as_str(), t.as_str()))
@@ -808,8 +969,7 @@ impl<'a> FactsView<'a> {
 
     /// Go: whether the file declares a file-level `func main`. Marks [`FactKinds::MAIN`].
     pub fn has_main(&self) -> bool {
-        self.mark(FactKinds::MAIN);
-        self.facts.has_main
+        self.read(FactKinds::MAIN).has_main
     }
 
     /// Go: the lifecycle calls of the file: `(name, receiver text, receiver is an identifier,
@@ -818,8 +978,7 @@ impl<'a> FactsView<'a> {
     pub fn lifecycle_calls(
         &self,
     ) -> impl Iterator<Item = (&'a str, &'a str, bool, Option<&'a str>)> {
-        self.mark(FactKinds::LIFECYCLE_CALLS);
-        self.facts
+        self.read(FactKinds::LIFECYCLE_CALLS)
             .lifecycle_calls
             .iter()
             .map(|(n, r, i, a)| (n.as_str(), r.as_str(), *i, a.as_deref()))
@@ -828,8 +987,7 @@ impl<'a> FactsView<'a> {
     /// Go: whether a `//go:build ignore` / `// +build ignore` line precedes the package
     /// clause. Marks [`FactKinds::BUILD_IGNORED`].
     pub fn build_ignored(&self) -> bool {
-        self.mark(FactKinds::BUILD_IGNORED);
-        self.facts.build_ignored
+        self.read(FactKinds::BUILD_IGNORED).build_ignored
     }
 
     /// Declares that the check read something of the file that no fact describes (walked
@@ -837,5 +995,139 @@ impl<'a> FactsView<'a> {
     /// edit. Marks [`FactKinds::WHOLE_FILE`]. Keep it for rare paths.
     pub fn whole_file(&self) {
         self.mark(FactKinds::WHOLE_FILE);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    /// Every Rust and Go file under `dir` (recursively, sorted).
+    fn sources(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, Language)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                sources(&path, out);
+                continue;
+            }
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("rs") => out.push((path, Language::Rust)),
+                Some("go") => out.push((path, Language::Go)),
+                _ => {}
+            }
+        }
+    }
+
+    const EVERY_RUST_KIND: &str = r#"
+static S: Mutex<u32> = Mutex::new(0);
+const C: u32 = 1;
+type Alias = Arc<Mutex<u32>>;
+#[serde(deny_unknown_fields)]
+struct Q { items: VecDeque<u8>, lock: Mutex<u32> }
+fn f(a: &E, b: &E, peers: &P, client: &Client) {
+    if a.updated_at > b.updated_at {}
+    if acks > peers.quorum() {}
+    let r = client.get(url).timeout(d).send();
+}
+"#;
+
+    const EVERY_GO_KIND: &str = r#"//go:build ignore
+
+package main
+
+const (
+	a, b = 1, 2
+)
+
+type S struct {
+	q *list.List
+}
+
+func main() {
+	c.Timeout = d
+	l := list.New()
+	ch := make(chan int, 4)
+	srv.Shutdown(ctx)
+}
+"#;
+
+    /// [`LazyFacts`] gives, for each kind, exactly what one eager collection finds: checked
+    /// kind by kind on the real-code fixtures, the example services and this crate's sources
+    /// (which hold every rule's fixtures as strings, so every fact shape occurs).
+    #[test]
+    fn lazy_facts_equal_the_eager_collection_kind_by_kind() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        for dir in [
+            "crates/distlint-analysis/tests/fixtures/real",
+            "tests/examples",
+            "crates/distlint-analysis/src",
+        ] {
+            sources(&repo.join(dir), &mut files);
+        }
+        assert!(files.len() > 50, "only {} files", files.len());
+        // Plus one source per language with a fact of every kind (the crate's own sources
+        // hold the rule fixtures only as strings).
+        let mut inputs: Vec<(String, Language, String)> = vec![
+            (
+                "every Rust kind".into(),
+                Language::Rust,
+                EVERY_RUST_KIND.into(),
+            ),
+            ("every Go kind".into(), Language::Go, EVERY_GO_KIND.into()),
+        ];
+        for (path, language) in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            inputs.push((path.display().to_string(), *language, text));
+        }
+        let mut kinds_seen = FactKinds::NONE;
+        for (path, language, text) in &inputs {
+            let doc = Document::new(*language, text.as_str(), 0);
+            let root = doc.tree().root_node();
+            let eager = FileFacts::collect(*language, text, root).with_text(*language, text);
+            let lazy = LazyFacts::new(*language, text, root);
+            assert_eq!(lazy.collected(), FactKinds::NONE);
+            for bit in 0..31 {
+                let kind = FactKinds(1 << bit);
+                let got = lazy.get(kind);
+                assert!(
+                    !eager.changed(got).intersects(kind),
+                    "kind bit {bit} differs in {path}"
+                );
+                // What was found for this kind (non-empty somewhere, so the test can fail).
+                if eager.changed(&FileFacts::default()).intersects(kind) {
+                    kinds_seen = kinds_seen.union(kind);
+                }
+            }
+            assert_eq!(lazy.collected(), FactKinds(!FactKinds::WHOLE_FILE.0));
+        }
+        // Every kind of fact occurs in some file (else the comparison above proves little).
+        for bit in 0..15 {
+            assert!(
+                kinds_seen.intersects(FactKinds(1 << bit)),
+                "no file has facts of kind bit {bit}"
+            );
+        }
+    }
+
+    /// Asking for the shallow kinds only (statics, aliases) finds them without the full walk's
+    /// kinds; asking for one full-walk kind leaves the shallow ones empty.
+    #[test]
+    fn collect_kinds_collects_only_what_is_asked() {
+        let src = "static S: u32 = 1;\ntype A = Vec<u8>;\nstruct Q { items: Vec<u8> }\n";
+        let doc = Document::new(Language::Rust, src, 0);
+        let root = doc.tree().root_node();
+        let shallow = FileFacts::collect_kinds(Language::Rust, src, root, FactKinds::STATICS);
+        assert!(shallow.statics.contains_key("S"));
+        assert!(shallow.type_aliases.is_empty());
+        assert!(shallow.sequence_fields.is_empty() && shallow.field_types.is_empty());
+        let seq = FileFacts::collect_kinds(Language::Rust, src, root, FactKinds::SEQUENCE_FIELDS);
+        assert_eq!(seq.sequence_fields.len(), 1);
+        assert!(seq.statics.is_empty() && seq.field_types.is_empty());
     }
 }

@@ -9,7 +9,7 @@ use tree_sitter::Node;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::config::Config;
-use crate::facts::{FactKinds, FactsView, FileFacts};
+use crate::facts::{FactKinds, FactsSource, FactsView};
 use crate::language::Language;
 use crate::resolve::Imports;
 
@@ -278,7 +278,7 @@ impl RuleMeta {
     }
 }
 
-/// What a check sees: the whole file, its resolved imports, its [`FileFacts`] and the
+/// What a check sees: the whole file, its resolved imports, its [`FileFacts`](crate::facts::FileFacts) and the
 /// configuration. Build it with [`Context::new`].
 pub struct Context<'a> {
     /// The full source text.
@@ -295,7 +295,7 @@ pub struct Context<'a> {
     /// The file path, when known.
     pub path: Option<&'a std::path::Path>,
     /// Facts about the rest of the file; read through [`Context::facts`].
-    file_facts: &'a FileFacts,
+    file_facts: FactsSource<'a>,
     /// The [`FactKinds`] read since the engine last called [`Context::take_reads`].
     reads: AtomicU32,
     /// Per-file values computed once per analysis by [`Context::file_memo`], keyed by type.
@@ -309,13 +309,15 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// A context for checking `root` (a parsed file of `language` with text `source`), its
-    /// imports and facts (both collected from the same tree), under `config`.
+    /// imports and facts (both collected from the same tree: a [`FileFacts`](crate::facts::FileFacts) collected up
+    /// front, or a [`crate::facts::LazyFacts`] that collects each kind on first read), under
+    /// `config`.
     pub fn new(
         source: &'a str,
         language: Language,
         root: Node<'a>,
         imports: &'a Imports,
-        file_facts: &'a FileFacts,
+        file_facts: impl Into<FactsSource<'a>>,
         config: &'a Config,
         path: Option<&'a std::path::Path>,
     ) -> Self {
@@ -326,7 +328,7 @@ impl<'a> Context<'a> {
             imports,
             config,
             path,
-            file_facts,
+            file_facts: file_facts.into(),
             reads: AtomicU32::new(0),
             memo: std::sync::Mutex::new(Vec::new()),
         }

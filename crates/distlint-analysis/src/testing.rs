@@ -86,6 +86,14 @@ pub fn run(rule_id: &str, source: &str, config: &Config, path: Option<&str>) -> 
         .clone()
         .with_prefilter(true)
         .analyze_with_fixes(&doc);
+    // Every fixture also proves the facts collected on first read (`LazyFacts`, the
+    // from-scratch engine) equal the facts collected up front (the incremental engine).
+    let on = analyzer.clone().with_prefilter(true);
+    assert_eq!(
+        **on.analyze_incremental(&doc, None).findings(),
+        on.analyze(&doc),
+        "the incremental engine (facts collected up front) and the full engine (facts collected on first read) disagree on {rule_id}"
+    );
     // Every fixture also proves the literal prefilter exact: without it, the same findings.
     let unfiltered = analyzer.with_prefilter(false).analyze_with_fixes(&doc);
     assert_eq!(

@@ -241,8 +241,10 @@ impl Rule for LockFencing {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs an acquisition (`SetNX`, `SetArgs`, `Do`, `NewMutex`).
-        &[&["SetNX", "SetArgs", "Do", "NewMutex"]]
+        // A finding needs an acquisition (`SetNX`, `SetArgs`, `Do`, `NewMutex`). Every Redis
+        // acquisition has `NX` in its text (`SetNX`, `Mode: "NX"`, a `"NX"` argument of `Do`,
+        // compared case-insensitively), so a unit without `nx` can only have a `NewMutex` one.
+        &[&["SetNX", "SetArgs", "Do", "NewMutex"], &["nx", "NewMutex"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

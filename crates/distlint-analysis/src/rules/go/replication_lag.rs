@@ -136,8 +136,13 @@ impl Rule for ReplicationLag {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a read method (`READ_METHODS`).
-        &[READ_METHODS]
+        // A finding needs a read method (`READ_METHODS`) and, before it, a write through a
+        // receiver with a primary word (`PRIMARY_STRONG` or `PRIMARY_WEAK`: a lower-cased
+        // word of the receiver's text, so that text contains it ASCII case-insensitively).
+        &[
+            READ_METHODS,
+            &["primary", "master", "leader", "writer", "write", "rw"],
+        ]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -182,7 +187,19 @@ impl Rule for ReplicationLag {
 
 #[cfg(test)]
 mod tests {
+    use crate::rule::Rule;
     use crate::testing::check;
+
+    /// The prefilter's second group must hold every primary word, or a receiver named with a
+    /// word missing from it would be skipped.
+    #[test]
+    fn literals_cover_every_primary_word() {
+        let groups = super::RULE.literals();
+        for w in super::PRIMARY_STRONG.iter().chain(super::PRIMARY_WEAK) {
+            assert!(groups[1].contains(w), "{w} missing from the literals");
+        }
+        assert_eq!(groups[0], super::READ_METHODS);
+    }
 
     #[test]
     fn flags_replica_read_after_primary_write() {

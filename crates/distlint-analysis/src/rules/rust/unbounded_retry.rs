@@ -161,15 +161,29 @@ impl Rule for UnboundedRetry {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a retry loop (an `Ok`/`Err`/`is_err` shape), a retry combinator, or a backoff setting.
-        &[&[
-            "Ok",
-            "Err",
-            "retry",
-            "without_max_times",
-            "with_max_elapsed_time",
-            "ExponentialBackoff",
-        ]]
+        // A finding needs a retry loop, a retry combinator (`Retry::spawn`, `.retry(..)`, or
+        // a name imported from a path containing `retry`), backon's `without_max_times`, or a
+        // `max_elapsed_time` setting (`with_max_elapsed_time(None)`, the struct field of
+        // `ExponentialBackoff`). A retry loop is a `loop`, a `while` or a `for` over a range
+        // whose text ends in `..` (open-ended: `retry_shape::for_is_attempts` and
+        // `loop_is_bounded`), with an `Ok`/`Err`/`is_err` shape.
+        &[
+            &[
+                "loop",
+                "while",
+                "..",
+                "retry",
+                "without_max_times",
+                "max_elapsed_time",
+            ],
+            &[
+                "Ok",
+                "Err",
+                "retry",
+                "without_max_times",
+                "max_elapsed_time",
+            ],
+        ]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
