@@ -804,6 +804,90 @@ async fn resolving_a_stale_action_is_content_modified() {
     client.shutdown_and_exit().await;
 }
 
+/// The Go timeout rules' fixes insert an import, so they are deferred (computed on
+/// `codeAction/resolve`, or for `source.fixAll` when safe): the edits must still arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn go_timeout_fixes_resolve_and_apply_with_fix_all() {
+    let go_uri = "file:///w/serve.go";
+    let src = "package main\n\nimport (\n\t\"net\"\n\t\"net/http\"\n)\n\nfunc main() {\n\tc, _ := net.Dial(\"tcp\", \"db:5432\")\n\t_ = c\n\t_ = http.ListenAndServe(\":80\", nil)\n}\n";
+    let mut client = TestClient::in_memory();
+    client.initialize(resolving_caps(), Value::Null).await;
+    client.open(go_uri, "go", 1, src).await;
+    let (_, diags) = client.next_diagnostics(go_uri).await;
+    let d = diags
+        .iter()
+        .find(|d| code(d) == "dial-without-timeout")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let actions =
+        code_actions_with(&mut client, go_uri, d["range"].clone(), None, json!([d])).await;
+    let fix = actions
+        .iter()
+        .find(|a| a["title"] == "Add a timeout (30 s)")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    assert!(fix.get("edit").is_none(), "edit waits for resolve: {fix:#}");
+    let resolved = client
+        .request("codeAction/resolve", fix.clone())
+        .await
+        .expect("resolve failed");
+    let fixed = apply_text_edits(src, &workspace_edits_for(&resolved["edit"], go_uri), false);
+    assert_eq!(
+        fixed,
+        src.replace("\t\"net/http\"\n", "\t\"net/http\"\n\t\"time\"\n")
+            .replace(
+                "net.Dial(\"tcp\", \"db:5432\")",
+                "net.DialTimeout(\"tcp\", \"db:5432\", 30 * time.Second)"
+            )
+    );
+    // Both fixes are safe: fix-all resolves them. Both insert the `time` import at the same
+    // place, so it applies the first and skips the overlapping second; the next round (after
+    // the import exists) applies that one.
+    let actions = code_actions(
+        &mut client,
+        go_uri,
+        range(0, 0, 0, 0),
+        Some("source.fixAll"),
+    )
+    .await;
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let once = apply_text_edits(
+        src,
+        &workspace_edits_for(&actions[0]["edit"], go_uri),
+        false,
+    );
+    assert_eq!(once, fixed);
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": go_uri, "version": 2}, "contentChanges": [{"text": once}]}),
+        )
+        .await;
+    let (v, diags) = client.next_diagnostics(go_uri).await;
+    assert_eq!(v, Some(2));
+    let codes: Vec<&str> = diags.iter().map(code).collect();
+    assert!(
+        codes.contains(&"http-server-without-timeouts") && !codes.contains(&"dial-without-timeout"),
+        "{codes:?}"
+    );
+    let actions = code_actions(
+        &mut client,
+        go_uri,
+        range(0, 0, 0, 0),
+        Some("source.fixAll"),
+    )
+    .await;
+    let twice = apply_text_edits(
+        &once,
+        &workspace_edits_for(&actions[0]["edit"], go_uri),
+        false,
+    );
+    assert!(
+        twice.contains("(&http.Server{Addr: \":80\", Handler: nil, ReadHeaderTimeout: 30 * time.Second}).ListenAndServe()"),
+        "{twice}"
+    );
+    assert_eq!(twice.matches("\"time\"").count(), 1, "{twice}");
+    client.shutdown_and_exit().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_without_resolve_support_gets_edits_inline() {
     // Resolve support without `dataSupport` is not enough: the data could be dropped.

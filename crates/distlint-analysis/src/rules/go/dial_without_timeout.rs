@@ -5,8 +5,7 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
-    TextEdit,
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::rules::go::common::{call_args, ensure_import, merge_inserts, pkg_call};
 use crate::syntax::Walk;
@@ -64,11 +63,6 @@ impl Rule for DialWithoutTimeout {
         &[&["Dial"]]
     }
 
-    fn file_reads(&self) -> FileReads {
-        // The fix reads the import block (`ensure_import`).
-        FileReads::ForFindings
-    }
-
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for call in Walk::new(node) {
             let Some((path, "Dial")) = pkg_call(ctx, call) else {
@@ -97,17 +91,42 @@ impl Rule for DialWithoutTimeout {
                 call.byte_range(),
                 format!("`{what}` has no timeout: a black-holed peer blocks this call for the kernel's connect timeout (about two minutes)"),
             );
-            let spread = call
-                .child_by_field_name("arguments")
-                .is_some_and(|a| ctx.text(a).contains("..."));
-            if args.len() == arity && !spread {
-                if let Some(fix) = fix(ctx, call, path, &args) {
-                    finding = finding.with_fix(fix);
-                }
+            // The fix reads the import block (`ensure_import`), outside the unit: it is
+            // deferred (`resolve_fix`), so the check reads nothing outside the unit and is
+            // re-run only on edited units (`FileReads::Nothing`).
+            if fixable(ctx, call, arity) {
+                finding = finding.with_fix(Fix::deferred(fix_title(ctx), Applicability::Safe));
             }
             out.push(finding);
         }
     }
+
+    fn resolve_fix(&self, ctx: &Context<'_>, finding: &Finding, _fix: &Fix) -> Option<Fix> {
+        let call = ctx.node_at(finding.range.clone(), "call_expression")?;
+        let (path, arity) = match pkg_call(ctx, call)? {
+            (path @ "net", "Dial") => (path, 2),
+            (path @ "crypto/tls", "Dial") => (path, 3),
+            _ => return None,
+        };
+        if !fixable(ctx, call, arity) {
+            return None;
+        }
+        fix(ctx, call, path, &call_args(call))
+    }
+}
+
+/// Whether `call` (a `net.Dial` / `tls.Dial` taking `arity` arguments) can be rewritten: exactly
+/// `arity` arguments, none spread with `...`.
+fn fixable(ctx: &Context<'_>, call: Node<'_>, arity: usize) -> bool {
+    let spread = call
+        .child_by_field_name("arguments")
+        .is_some_and(|a| ctx.text(a).contains("..."));
+    call_args(call).len() == arity && !spread
+}
+
+/// The fix's title: "Add a timeout (N s)", N from `fix.timeout_seconds`.
+fn fix_title(ctx: &Context<'_>) -> String {
+    format!("Add a timeout ({} s)", ctx.config.fix.timeout_seconds)
 }
 
 fn fix(ctx: &Context<'_>, call: Node<'_>, path: &str, args: &[Node<'_>]) -> Option<Fix> {
@@ -136,11 +155,7 @@ fn fix(ctx: &Context<'_>, call: Node<'_>, path: &str, args: &[Node<'_>]) -> Opti
     };
     let mut edits = merge_inserts(imports);
     edits.push(TextEdit::replace(call.byte_range(), replacement));
-    Some(Fix::new(
-        format!("Add a timeout ({n} s)"),
-        Applicability::Safe,
-        edits,
-    ))
+    Some(Fix::new(fix_title(ctx), Applicability::Safe, edits))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
 };
 use crate::rules::go::common::{
     assigned_name, assigned_value, call_args, enclosing_func, field_assigned, function_scope,
@@ -86,12 +86,10 @@ impl Rule for HttpClientWithoutTimeout {
         &[&["Client", "Get", "Post", "Head"]]
     }
 
-    fn file_reads(&self) -> FileReads {
-        // A package-level client's `c.Timeout = ...` is a file fact (tracked by the engine), and
-        // following its uses through the whole file marks the unit as reading the whole file;
-        // the fix reads the import block (`ensure_import`).
-        FileReads::ForFindings
-    }
+    // `FileReads::Nothing` (the default): a package-level client's `c.Timeout = ...` is a file
+    // fact (tracked by the engine), following its uses through the whole file marks the unit as
+    // reading the whole file, and the fix, which reads the import block (`ensure_import`), is
+    // deferred (`resolve_fix`).
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for n in Walk::new(node) {
@@ -102,6 +100,27 @@ impl Rule for HttpClientWithoutTimeout {
             }
         }
     }
+
+    fn resolve_fix(&self, ctx: &Context<'_>, finding: &Finding, _fix: &Fix) -> Option<Fix> {
+        let lit = ctx.node_at(finding.range.clone(), "composite_literal")?;
+        if literal_type(ctx, lit) != Some(("net/http", "Client")) {
+            return None;
+        }
+        let (expr, import) = timeout_expr(ctx);
+        let edit = insert_field(
+            ctx,
+            lit.child_by_field_name("body")?,
+            &format!("Timeout: {expr}"),
+        )?;
+        let mut edits = vec![edit];
+        edits.extend(import);
+        Some(Fix::new(fix_title(ctx), Applicability::Unsafe, edits))
+    }
+}
+
+/// The title of the fix on a literal: "Add a timeout (N s)", N from `fix.timeout_seconds`.
+fn fix_title(ctx: &Context<'_>) -> String {
+    format!("Add a timeout ({} s)", ctx.config.fix.timeout_seconds)
 }
 
 fn check_literal(ctx: &Context<'_>, lit: Node<'_>, out: &mut Vec<Finding>) {
@@ -134,15 +153,10 @@ fn check_literal(ctx: &Context<'_>, lit: Node<'_>, out: &mut Vec<Finding>) {
         lit.byte_range(),
         "`http.Client` without `Timeout`: a peer that accepts the connection and never answers hangs the request and its goroutine forever",
     );
-    let (expr, import) = timeout_expr(ctx);
-    if let Some(edit) = insert_field(ctx, body, &format!("Timeout: {expr}")) {
-        let mut edits = vec![edit];
-        edits.extend(import);
-        finding = finding.with_fix(Fix::new(
-            format!("Add a timeout ({} s)", ctx.config.fix.timeout_seconds),
-            Applicability::Unsafe,
-            edits,
-        ));
+    // Whether the field can be inserted does not depend on the field's text; the edits (and the
+    // `time` import they may need) are computed in `resolve_fix`.
+    if insert_field(ctx, body, "Timeout").is_some() {
+        finding = finding.with_fix(Fix::deferred(fix_title(ctx), Applicability::Unsafe));
     }
     out.push(finding);
 }

@@ -5,8 +5,7 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 use crate::rule::{
-    Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
-    TextEdit,
+    Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::rules::go::common::{
     assigned_name, call_args, field_assigned, function_scope, insert_field, keyed_fields,
@@ -74,11 +73,9 @@ impl Rule for HttpServerWithoutTimeouts {
         &[&["Serve"]]
     }
 
-    fn file_reads(&self) -> FileReads {
-        // A package-level server's `s.ReadTimeout = ...` is a file fact (tracked by the engine);
-        // the fix reads the import block (`ensure_import`).
-        FileReads::ForFindings
-    }
+    // `FileReads::Nothing` (the default): a package-level server's `s.ReadTimeout = ...` is a
+    // file fact (tracked by the engine), and the fixes, which read the import block
+    // (`ensure_import`), are deferred (`resolve_fix`).
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
         for n in Walk::new(node) {
@@ -88,6 +85,13 @@ impl Rule for HttpServerWithoutTimeouts {
                 _ => {}
             }
         }
+    }
+
+    fn resolve_fix(&self, ctx: &Context<'_>, finding: &Finding, _fix: &Fix) -> Option<Fix> {
+        if let Some(lit) = ctx.node_at(finding.range.clone(), "composite_literal") {
+            return literal_fix(ctx, lit);
+        }
+        call_fix(ctx, ctx.node_at(finding.range.clone(), "call_expression")?)
     }
 }
 
@@ -120,76 +124,114 @@ fn check_literal(ctx: &Context<'_>, lit: Node<'_>, out: &mut Vec<Finding>) {
         lit.byte_range(),
         "`http.Server` without `ReadHeaderTimeout`: slow clients can hold connections open forever and exhaust the server (Slowloris)",
     );
-    let (expr, import) = timeout_expr(ctx);
-    if let Some(edit) = insert_field(ctx, body, &format!("ReadHeaderTimeout: {expr}")) {
-        let mut edits = vec![edit];
-        edits.extend(import);
-        finding = finding.with_fix(Fix::new(
-            format!(
-                "Add a timeout (ReadHeaderTimeout {} s)",
-                ctx.config.fix.timeout_seconds
-            ),
-            Applicability::Safe,
-            edits,
-        ));
+    // Whether the field can be inserted does not depend on the field's text; the edits (and the
+    // `time` import they may need) are computed in `resolve_fix`.
+    if insert_field(ctx, body, "ReadHeaderTimeout").is_some() {
+        finding = finding.with_fix(Fix::deferred(literal_fix_title(ctx), Applicability::Safe));
     }
     out.push(finding);
+}
+
+fn literal_fix_title(ctx: &Context<'_>) -> String {
+    format!(
+        "Add a timeout (ReadHeaderTimeout {} s)",
+        ctx.config.fix.timeout_seconds
+    )
+}
+
+/// The edits of the deferred fix on a server literal `lit`: `ReadHeaderTimeout: N * time.Second`
+/// added to its fields, and the `time` import when missing.
+fn literal_fix(ctx: &Context<'_>, lit: Node<'_>) -> Option<Fix> {
+    if literal_type(ctx, lit) != Some(("net/http", "Server")) {
+        return None;
+    }
+    let (expr, import) = timeout_expr(ctx);
+    let body = lit.child_by_field_name("body")?;
+    let edit = insert_field(ctx, body, &format!("ReadHeaderTimeout: {expr}"))?;
+    let mut edits = vec![edit];
+    edits.extend(import);
+    Some(Fix::new(literal_fix_title(ctx), Applicability::Safe, edits))
+}
+
+/// `(first argument is an address rather than a listener, index of the handler, arity)` of the
+/// package-level serve function `m`: `ListenAndServe(addr, h)`, `ListenAndServeTLS(addr, cert,
+/// key, h)`, `Serve(l, h)`, `ServeTLS(l, h, cert, key)`. `None` for other names.
+fn serve_shape(m: &str) -> Option<(bool, usize, usize)> {
+    match m {
+        "ListenAndServe" => Some((true, 1, 2)),
+        "ListenAndServeTLS" => Some((true, 3, 4)),
+        "Serve" => Some((false, 1, 2)),
+        "ServeTLS" => Some((false, 1, 4)),
+        _ => None,
+    }
+}
+
+/// Whether a serve call can be rewritten: exactly `arity` arguments, none spread with `...`.
+fn call_fixable(ctx: &Context<'_>, call: Node<'_>, arity: usize) -> bool {
+    let spread = call
+        .child_by_field_name("arguments")
+        .is_some_and(|a| ctx.text(a).contains("..."));
+    call_args(call).len() == arity && !spread
+}
+
+fn call_fix_title(ctx: &Context<'_>) -> String {
+    format!(
+        "Add a timeout (use an http.Server with ReadHeaderTimeout {} s)",
+        ctx.config.fix.timeout_seconds
+    )
 }
 
 fn check_call(ctx: &Context<'_>, call: Node<'_>, out: &mut Vec<Finding>) {
     let Some(("net/http", m)) = pkg_call(ctx, call) else {
         return;
     };
-    // (first argument is an address rather than a listener, index of the handler, arity):
-    // ListenAndServe(addr, h), ListenAndServeTLS(addr, cert, key, h), Serve(l, h),
-    // ServeTLS(l, h, cert, key).
-    let (listener_is_addr, handler_at, arity) = match m {
-        "ListenAndServe" => (true, 1, 2),
-        "ListenAndServeTLS" => (true, 3, 4),
-        "Serve" => (false, 1, 2),
-        "ServeTLS" => (false, 1, 4),
-        _ => return,
+    let Some((_, _, arity)) = serve_shape(m) else {
+        return;
     };
     let mut finding = Finding::new(
         &META,
         call.byte_range(),
         format!("`http.{m}` serves with no read timeouts: slow clients can hold connections open forever and exhaust the server (Slowloris)"),
     );
-    let args = call_args(call);
-    let spread = call
-        .child_by_field_name("arguments")
-        .is_some_and(|a| ctx.text(a).contains("..."));
-    if args.len() == arity && !spread {
-        let f = call.child_by_field_name("function").unwrap();
-        let pkg = ctx.text(f.child_by_field_name("operand").unwrap());
-        let (expr, import) = timeout_expr(ctx);
-        let handler = ctx.text(args[handler_at]);
-        let others: Vec<&str> = args
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != handler_at && !(listener_is_addr && *i == 0))
-            .map(|(_, a)| ctx.text(*a))
-            .collect();
-        let fields = if listener_is_addr {
-            format!("Addr: {}, Handler: {handler}", ctx.text(args[0]))
-        } else {
-            format!("Handler: {handler}")
-        };
-        let call_args = others.join(", ");
-        let replacement =
-            format!("(&{pkg}.Server{{{fields}, ReadHeaderTimeout: {expr}}}).{m}({call_args})");
-        let mut edits = vec![TextEdit::replace(call.byte_range(), replacement)];
-        edits.extend(import);
-        finding = finding.with_fix(Fix::new(
-            format!(
-                "Add a timeout (use an http.Server with ReadHeaderTimeout {} s)",
-                ctx.config.fix.timeout_seconds
-            ),
-            Applicability::Safe,
-            edits,
-        ));
+    if call_fixable(ctx, call, arity) {
+        finding = finding.with_fix(Fix::deferred(call_fix_title(ctx), Applicability::Safe));
     }
     out.push(finding);
+}
+
+/// The edits of the deferred fix on a serve call: the call becomes
+/// `(&http.Server{Addr: a, Handler: h, ReadHeaderTimeout: N * time.Second}).M(rest)`, plus the
+/// `time` import when missing.
+fn call_fix(ctx: &Context<'_>, call: Node<'_>) -> Option<Fix> {
+    let ("net/http", m) = pkg_call(ctx, call)? else {
+        return None;
+    };
+    let (listener_is_addr, handler_at, arity) = serve_shape(m)?;
+    if !call_fixable(ctx, call, arity) {
+        return None;
+    }
+    let args = call_args(call);
+    let f = call.child_by_field_name("function")?;
+    let pkg = ctx.text(f.child_by_field_name("operand")?);
+    let (expr, import) = timeout_expr(ctx);
+    let handler = ctx.text(args[handler_at]);
+    let others: Vec<&str> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != handler_at && !(listener_is_addr && *i == 0))
+        .map(|(_, a)| ctx.text(*a))
+        .collect();
+    let fields = if listener_is_addr {
+        format!("Addr: {}, Handler: {handler}", ctx.text(args[0]))
+    } else {
+        format!("Handler: {handler}")
+    };
+    let call_args = others.join(", ");
+    let replacement =
+        format!("(&{pkg}.Server{{{fields}, ReadHeaderTimeout: {expr}}}).{m}({call_args})");
+    let mut edits = vec![TextEdit::replace(call.byte_range(), replacement)];
+    edits.extend(import);
+    Some(Fix::new(call_fix_title(ctx), Applicability::Safe, edits))
 }
 
 #[cfg(test)]
