@@ -565,6 +565,16 @@ pub fn unit_depths(root: Node<'_>, units: &[Node<'_>]) -> Vec<usize> {
     out
 }
 
+/// An upper bound of [`nesting_depth`]`(node).depth`, in O(1): the number of nodes below
+/// `node` ([`Node::descendant_count`] minus the node itself, stored in the tree). A tree cursor
+/// steps through exactly those nodes (tree-sitter's visible descendants), and a downward path
+/// of `d` edges passes `d` distinct ones. Most units of real code are far below a nesting limit
+/// of 1,000 in node count already, so the walk that measures the exact depth is only needed for
+/// the few large ones.
+pub fn nesting_bound(node: Node<'_>) -> usize {
+    node.descendant_count().saturating_sub(1)
+}
+
 /// The [`TooDeep`] decision for a unit at `base` levels below the root whose own subtree is
 /// `nesting` levels deep, or `None` when it is within `limit`.
 pub(crate) fn too_deep_decision(
@@ -584,7 +594,8 @@ pub(crate) fn too_deep_decision(
 }
 
 /// Splits `units` into those to analyse and the decisions for those whose syntax tree reaches
-/// deeper than `limit` levels below `root` (measured with one cursor walk per unit, O(nodes)).
+/// deeper than `limit` levels below `root` (measured with one cursor walk per unit, O(nodes),
+/// unless [`nesting_bound`] already shows the unit is within the limit, O(1)).
 pub fn split_too_deep<'t>(
     root: Node<'t>,
     units: &[Node<'t>],
@@ -595,6 +606,11 @@ pub fn split_too_deep<'t>(
     let mut kept = Vec::with_capacity(units.len());
     let mut deep = Vec::new();
     for (unit, base) in units.iter().zip(bases) {
+        if base.saturating_add(nesting_bound(*unit)) <= limit {
+            // Within the limit whatever its exact depth: `too_deep_decision` would say `None`.
+            kept.push(*unit);
+            continue;
+        }
         match too_deep_decision(*unit, base, nesting_depth(*unit).depth, index, limit) {
             Some(d) => deep.push(d),
             None => kept.push(*unit),
@@ -884,6 +900,82 @@ mod tests {
         let many = analyzer.resolve_fixes_at(&doc, &findings, &[(i, 0), (i, 99), (99, 0)]);
         assert_eq!(many, vec![Some(fix.clone()), None, None]);
         assert_eq!(analyzer.analyze_with_fixes(&doc).len(), findings.len());
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    /// `split_too_deep` without the O(1) bound: the exact depth of every unit.
+    fn split_exactly<'t>(
+        root: Node<'t>,
+        units: &[Node<'t>],
+        index: &LineIndex,
+        limit: usize,
+    ) -> (Vec<Node<'t>>, Vec<TooDeep>) {
+        let mut kept = Vec::new();
+        let mut deep = Vec::new();
+        for (unit, base) in units.iter().zip(unit_depths(root, units)) {
+            match too_deep_decision(*unit, base, nesting_depth(*unit).depth, index, limit) {
+                Some(d) => deep.push(d),
+                None => kept.push(*unit),
+            }
+        }
+        (kept, deep)
+    }
+
+    /// The bound is never below the exact depth (every node of the real-code fixtures), and
+    /// `split_too_deep` with it decides exactly as with the exact depths, at limits that cut
+    /// through the units of those files.
+    #[test]
+    fn nesting_bound_is_an_upper_bound_and_changes_no_decision() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| Language::from_path(p).is_some())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 6);
+        let mut cut = 0;
+        for path in files {
+            let language = Language::from_path(&path).unwrap();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let deep = format!(
+                "{}
+fn deep() {{ let x = {}1{}; }}
+",
+                text,
+                "(".repeat(300),
+                ")".repeat(300)
+            );
+            let text = if language == Language::Rust {
+                deep
+            } else {
+                text
+            };
+            let doc = Document::new(language, text.as_str(), 0);
+            let root = doc.tree().root_node();
+            for n in crate::syntax::Walk::new(root) {
+                assert!(
+                    nesting_depth(n).depth <= nesting_bound(n),
+                    "{}",
+                    path.display()
+                );
+            }
+            let units = analysis_units(language, &text, root, true);
+            for limit in [0, 3, 10, 30, 100, 300, 1000] {
+                let got = split_too_deep(root, &units, doc.line_index(), limit);
+                let want = split_exactly(root, &units, doc.line_index(), limit);
+                assert_eq!(got.0, want.0, "{} at {limit}", path.display());
+                assert_eq!(got.1, want.1, "{} at {limit}", path.display());
+                cut += usize::from(!want.0.is_empty() && !want.1.is_empty());
+            }
+        }
+        // Some limits keep some units and cut others, so the comparison is not trivial.
+        assert!(cut >= 6, "{cut}");
     }
 }
 

@@ -117,14 +117,20 @@ fn collect_rust(source: &str, root: Node<'_>) -> Imports {
                         imports.local_items.insert(text(source, name).to_string());
                     }
                 }
-                // A module-level function contributes nothing more unless its text can hold a
+                // A module-level item contributes nothing more unless its text can hold a
                 // `use` declaration or a `declaration_list` (whose items count as top-level):
-                // skip walking its body (most of a file's nodes) after a cheap text check.
-                // Nested functions are walked with their (checked) outer function.
-                if top && node.kind() == "function_item" && !may_declare(text(source, node)) {
+                // skip walking it (function bodies are most of a file's nodes; struct, enum,
+                // const and static bodies can be large tables) after a cheap text check.
+                // Nested items are walked with their (checked) outer item. (`mod`/`trait`
+                // items always pass the check: their own keyword is in their text.)
+                if top && !may_declare(text(source, node)) {
                     walk.skip_subtree();
                 }
             }
+            // Token trees (macro arguments and `macro_rules!` bodies) hold tokens only, never
+            // a `use` declaration or an item. (Attributes are walked: `#[a = expr]` holds an
+            // expression.)
+            "macro_invocation" | "macro_definition" | "token_tree" => walk.skip_subtree(),
             _ => {}
         }
     }
@@ -309,6 +315,25 @@ mod tests {
     fn rust(src: &str) -> Imports {
         let doc = Document::new(Language::Rust, src, 0);
         Imports::collect(Language::Rust, src, doc.tree().root_node())
+    }
+
+    /// Items whose text has no `use`/`mod`/`impl`/`trait`/`extern` are not walked, the others
+    /// are: a `use` inside a `const` block or an `impl` inside a `static`'s block still counts.
+    #[test]
+    fn rust_uses_inside_non_function_items_are_found() {
+        let i = rust(
+            "struct S { a: [u8; 4] }
+             const C: u32 = { use std::sync::mpsc::channel as ch; 1 };
+             static T: u8 = { struct L; impl L { const K: u8 = 1; } 0 };
+             enum E { A { x: u8 } }
+             macro_rules! m { () => { use x::y; } }
+",
+        );
+        assert_eq!(i.resolve_rust("ch"), "std::sync::mpsc::channel");
+        assert!(i.local_items.contains("K"), "{:?}", i.local_items);
+        assert!(i.local_items.contains("S") && i.local_items.contains("E"));
+        // Tokens of a macro body are not a `use` declaration.
+        assert_eq!(i.resolve_rust("y"), "y");
     }
 
     #[test]

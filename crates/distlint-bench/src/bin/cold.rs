@@ -195,6 +195,22 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
         .map(|(_, s, d)| analysis_units(language, s, d.tree().root_node(), false))
         .collect();
     rows.push(("analysis_units".into(), t.elapsed()));
+    // What the engine does with them first: the nesting-depth limit (`split_too_deep`).
+    let t = Instant::now();
+    for ((_, _, d), u) in docs.iter().zip(&units) {
+        std::hint::black_box(distlint_analysis::engine::split_too_deep(
+            d.tree().root_node(),
+            u,
+            d.line_index(),
+            analyzer.config().nesting_limit(),
+        ));
+    }
+    rows.push(("split_too_deep (nesting limit)".into(), t.elapsed()));
+    let t = Instant::now();
+    for (_, s, _) in &docs {
+        std::hint::black_box(distlint_analysis::text::LineIndex::new(s));
+    }
+    rows.push(("LineIndex::new".into(), t.elapsed()));
     // The literal prefilter, as the engine runs it: one scan per unit and one of the file.
     let prefilter = distlint_analysis::prefilter::Prefilter::for_language(language);
     let t = Instant::now();
