@@ -79,6 +79,12 @@ impl FactKinds {
     /// Go: the file is excluded from builds by a `//go:build ignore` / `// +build ignore` line
     /// before the package clause (read from the text, not from a segment).
     pub const BUILD_IGNORED: FactKinds = FactKinds(1 << 14);
+    /// Rust: type names decoded from the wire (`Json<T>`, `.json::<T>()`, `serde_json::from_slice`
+    /// and the other decode calls of `strict-wire-decoding`, with their unresolved paths).
+    pub const WIRE_DECODES: FactKinds = FactKinds(1 << 15);
+    /// Rust: how the `impl`s of each type use its queue-like fields (`self.queue.len()`,
+    /// `self.queue.` with a capacity word in the impl), for `unbounded-work-queue`.
+    pub const QUEUE_CHECKS: FactKinds = FactKinds(1 << 16);
     /// Anything in the file: the check must be re-run after every edit.
     pub const WHOLE_FILE: FactKinds = FactKinds(1 << 31);
     /// Every kind ([`FileFacts::collect`] collects them all).
@@ -262,6 +268,89 @@ pub struct FileFacts {
     consts: BTreeSet<String>,
     /// Go: the first name of each such `const_spec` (`const a, b = 1, 2` → `a`).
     first_consts: BTreeSet<String>,
+    /// Rust: `(callee path, type name)` for the identifiers (`identifier`, `field_identifier`,
+    /// `type_identifier`) in the type arguments of every `Json<..>`/`Form<..>` type (path
+    /// `None`), and in the turbofish and the `let` type of every `.json()` call (path `None`)
+    /// and of every call whose callee path, whitespace removed and unresolved, ends in one of
+    /// [`WIRE_DECODE_FNS`] (`serde_json::from_slice`, `from_str`). The rule resolves the paths
+    /// through the imports (see [`FactsView::wire_decodes`]).
+    wire_decodes: BTreeSet<(Option<String>, String)>,
+    /// Rust: `(impl type, field)` for every queue-like field name (see
+    /// [`crate::rules::rust::unbounded_work_queue::is_queue_name`]) `f` such that a *part* of an
+    /// `impl` of that type contains `self.f.len()` (whitespace removed). The impl type is its
+    /// `type` text, whitespace removed, up to the first `<` (`impl<T> Foo<T>` → `Foo`). The parts
+    /// of an impl are its named children other than the body (type parameters, trait, type,
+    /// where clause) and the named children of its body other than comments (items,
+    /// attributes): the pieces the incremental engine collects facts from, so a part never
+    /// spans two of them.
+    queue_len_checks: BTreeSet<(String, String)>,
+    /// Rust: `(impl type, field)` for every queue-like field `f` such that a part of an `impl`
+    /// of that type contains `self.f.` (whitespace removed).
+    queue_mentions: BTreeSet<(String, String)>,
+    /// Rust: impl types some part of whose impls has a capacity word ([`QUEUE_LIMIT_SIGNS`]) in
+    /// its code (comments left out).
+    queue_limited: BTreeSet<String>,
+}
+
+/// Words that show an `impl` caps its queue (`capacity`, `is_full`, `truncate`, `max_len`,
+/// `limit`), matched lower-cased in code, for [`FileFacts`]' `queue_limited`.
+pub const QUEUE_LIMIT_SIGNS: &[&str] = &["capacity", "is_full", "truncate", "max_len", "limit"];
+
+/// The base name of an `impl`'s type: its text, whitespace removed, up to the first `<`.
+pub fn impl_type_base(source: &str, imp: Node<'_>) -> Option<String> {
+    let ty = imp.child_by_field_name("type")?;
+    let t = squash(text(source, ty));
+    Some(t.split('<').next().unwrap_or("").to_string())
+}
+
+/// Whether the leaf tokens of `node` outside comments, concatenated without whitespace and
+/// lower-cased, contain one of `needles` (lower-case); as `rules::rust::common::code_has`.
+fn code_has(source: &str, node: Node<'_>, needles: &[&str]) -> bool {
+    let mut code = String::new();
+    let mut w = Walk::new(node);
+    while let Some(n) = w.next() {
+        if matches!(n.kind(), "line_comment" | "block_comment") {
+            w.skip_subtree();
+            continue;
+        }
+        if n.child_count() == 0 {
+            code.push_str(text(source, n));
+        }
+    }
+    let code = code.to_ascii_lowercase();
+    needles.iter().any(|n| code.contains(n))
+}
+
+/// Last path segments of the decode calls recorded in [`FileFacts`]' `wire_decodes`
+/// (`serde_json::from_slice`, `bincode::deserialize_from`, ...).
+pub const WIRE_DECODE_FNS: &[&str] = &[
+    "from_slice",
+    "from_str",
+    "from_reader",
+    "from_value",
+    "from_bytes",
+    "decode",
+    "deserialize_from",
+    "from_read",
+];
+
+/// Last path segments of the body extractor types recorded in [`FileFacts`]' `wire_decodes`.
+pub const WIRE_EXTRACTORS: &[&str] = &["Json", "Form"];
+
+/// The identifiers (`identifier`, `field_identifier`, `type_identifier`) in `node`'s subtree, in
+/// pre-order.
+fn type_idents<'s, 't>(
+    source: &'s str,
+    node: Node<'t>,
+) -> impl Iterator<Item = &'s str> + use<'s, 't> {
+    Walk::new(node)
+        .filter(|n| {
+            matches!(
+                n.kind(),
+                "identifier" | "field_identifier" | "type_identifier"
+            )
+        })
+        .map(move |n| text(source, n))
 }
 
 /// Go call names recorded in [`FileFacts`]' `lifecycle_calls` (server and signal lifecycle).
@@ -424,6 +513,13 @@ impl FileFacts {
                 "struct_item" if want(FactKinds::SEQUENCE_FIELDS) => {
                     self.collect_sequence_fields(source, n)
                 }
+                "generic_type" if want(FactKinds::WIRE_DECODES) => {
+                    self.collect_wire_extractor(source, n)
+                }
+                "impl_item" if want(FactKinds::QUEUE_CHECKS) => self.collect_impl_parts(source, n),
+                "call_expression" if want(FactKinds::WIRE_DECODES) => {
+                    self.collect_wire_call(source, n)
+                }
                 "binary_expression" if want(comparisons) => {
                     let op = n.child_by_field_name("operator").map(|o| text(source, o));
                     if want(FactKinds::COMPARED_FIELDS)
@@ -465,6 +561,155 @@ impl FileFacts {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Every part of the `impl` `imp` (see [`FileFacts`]' `queue_len_checks`), as
+    /// [`FileFacts::collect_impl_part`] records it.
+    fn collect_impl_parts(&mut self, source: &str, imp: Node<'_>) {
+        let Some(ty) = impl_type_base(source, imp) else {
+            return;
+        };
+        let body = imp.child_by_field_name("body");
+        for part in named_children(imp) {
+            if Some(part) != body {
+                self.impl_part(source, &ty, part);
+                continue;
+            }
+            for item in named_children(part) {
+                if !matches!(item.kind(), "line_comment" | "block_comment") {
+                    self.impl_part(source, &ty, item);
+                }
+            }
+        }
+    }
+
+    /// Records what `part`, a part of the `impl` `imp` (a named child of it other than its
+    /// body, or a named child of its body other than a comment), says about the impl type's
+    /// queue-like fields. The incremental engine calls it for the segments that are parts of a
+    /// container `impl` (their facts then depend on that impl's header, which the engine tracks);
+    /// [`FileFacts::collect`] calls it for every impl it meets.
+    pub fn collect_impl_part(&mut self, source: &str, imp: Node<'_>, part: Node<'_>) {
+        if let Some(ty) = impl_type_base(source, imp) {
+            self.impl_part(source, &ty, part);
+        }
+    }
+
+    fn impl_part(&mut self, source: &str, ty: &str, part: Node<'_>) {
+        let raw = text(source, part);
+        if !self.queue_limited.contains(ty) {
+            let lower = raw.to_ascii_lowercase();
+            if QUEUE_LIMIT_SIGNS.iter().any(|n| lower.contains(n))
+                && code_has(source, part, QUEUE_LIMIT_SIGNS)
+            {
+                self.queue_limited.insert(ty.to_string());
+            }
+        }
+        if !raw.contains("self") {
+            return;
+        }
+        let t = squash(raw);
+        for (i, _) in t.match_indices("self.") {
+            let rest = &t[i + "self.".len()..];
+            let Some(end) = rest.find('.') else {
+                break;
+            };
+            let field = &rest[..end];
+            if field.is_empty() || !crate::rules::rust::unbounded_work_queue::is_queue_name(field) {
+                continue;
+            }
+            if rest[end..].starts_with(".len()") {
+                self.queue_len_checks
+                    .insert((ty.to_string(), field.to_string()));
+            }
+            self.queue_mentions
+                .insert((ty.to_string(), field.to_string()));
+        }
+    }
+
+    /// `Json<T>` / `Form<T>`: the identifiers of the type arguments.
+    fn collect_wire_extractor(&mut self, source: &str, n: Node<'_>) {
+        let Some(t) = n.child_by_field_name("type") else {
+            return;
+        };
+        let raw = text(source, t);
+        if !WIRE_EXTRACTORS.iter().any(|e| raw.ends_with(e)) {
+            return;
+        }
+        let name = squash(raw);
+        let last = name.rsplit("::").next().unwrap_or(&name);
+        if !WIRE_EXTRACTORS.contains(&last) {
+            return;
+        }
+        if let Some(args) = n.child_by_field_name("type_arguments") {
+            for i in type_idents(source, args) {
+                self.wire_decodes.insert((None, i.to_string()));
+            }
+        }
+    }
+
+    /// A `.json()` call or a call whose path ends in a decode function: the identifiers of its
+    /// turbofish and of the type of the `let` it initialises (through `?` and `.await`).
+    fn collect_wire_call(&mut self, source: &str, n: Node<'_>) {
+        let Some(f) = n.child_by_field_name("function") else {
+            return;
+        };
+        let (callee, turbofish) = if f.kind() == "generic_function" {
+            let Some(inner) = f.child_by_field_name("function") else {
+                return;
+            };
+            (inner, f.child_by_field_name("type_arguments"))
+        } else {
+            (f, None)
+        };
+        let path = match callee.kind() {
+            // A method call: only `.json()` decodes (as `common::method_call` sees it: a
+            // receiver, a name and arguments).
+            "field_expression" => {
+                let json = callee.child_by_field_name("value").is_some()
+                    && n.child_by_field_name("arguments").is_some()
+                    && callee
+                        .child_by_field_name("field")
+                        .is_some_and(|m| text(source, m) == "json");
+                if !json {
+                    return;
+                }
+                None
+            }
+            "identifier" | "scoped_identifier" => {
+                let raw = text(source, callee);
+                if !WIRE_DECODE_FNS.iter().any(|d| raw.ends_with(d)) {
+                    return;
+                }
+                let path = squash(raw);
+                let last = path.rsplit("::").next().unwrap_or(&path);
+                if !WIRE_DECODE_FNS.contains(&last) {
+                    return;
+                }
+                Some(path)
+            }
+            _ => return,
+        };
+        let mut idents: Vec<&str> = Vec::new();
+        if let Some(ta) = turbofish {
+            idents.extend(type_idents(source, ta));
+        }
+        // `let x: T = serde_json::from_slice(..)?;`
+        let mut v = n;
+        while let Some(p) = v.parent() {
+            if matches!(p.kind(), "try_expression" | "await_expression") {
+                v = p;
+            } else {
+                break;
+            }
+        }
+        if let Some(l) = v.parent().filter(|p| p.kind() == "let_declaration") {
+            if let Some(t) = l.child_by_field_name("type") {
+                idents.extend(type_idents(source, t));
+            }
+        }
+        for i in idents {
+            self.wire_decodes.insert((path.clone(), i.to_string()));
         }
     }
 
@@ -667,6 +912,11 @@ impl FileFacts {
             out.lifecycle_calls
                 .extend(p.lifecycle_calls.iter().cloned());
             out.first_consts.extend(p.first_consts.iter().cloned());
+            out.wire_decodes.extend(p.wire_decodes.iter().cloned());
+            out.queue_len_checks
+                .extend(p.queue_len_checks.iter().cloned());
+            out.queue_mentions.extend(p.queue_mentions.iter().cloned());
+            out.queue_limited.extend(p.queue_limited.iter().cloned());
         }
         out
     }
@@ -729,6 +979,16 @@ impl FileFacts {
         mark(
             self.build_ignored != other.build_ignored,
             FactKinds::BUILD_IGNORED,
+        );
+        mark(
+            self.wire_decodes != other.wire_decodes,
+            FactKinds::WIRE_DECODES,
+        );
+        mark(
+            self.queue_len_checks != other.queue_len_checks
+                || self.queue_mentions != other.queue_mentions
+                || self.queue_limited != other.queue_limited,
+            FactKinds::QUEUE_CHECKS,
         );
         k
     }
@@ -967,6 +1227,28 @@ impl<'a> FactsView<'a> {
             .map(|(s, f, t)| (s.as_str(), f.as_str(), t.as_str()))
     }
 
+    /// Rust: `(callee path, type name)` for the type names the file decodes from the wire, as
+    /// collected (see [`FileFacts`]' `wire_decodes`): path `None` for `Json<T>`/`Form<T>` and
+    /// `.json()` calls, else the unresolved path of a call whose last segment is one of
+    /// [`WIRE_DECODE_FNS`]. Marks [`FactKinds::WIRE_DECODES`].
+    pub fn wire_decodes(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str)> {
+        self.read(FactKinds::WIRE_DECODES)
+            .wire_decodes
+            .iter()
+            .map(|(p, t)| (p.as_deref(), t.as_str()))
+    }
+
+    /// Rust: whether the `impl`s of `ty` (base name, see [`impl_type_base`]) look at the
+    /// queue-like field `field`'s size: some part of one contains `self.field.len()`, or some
+    /// part contains `self.field.` and some part of one has a capacity word
+    /// ([`QUEUE_LIMIT_SIGNS`]) in its code. Marks [`FactKinds::QUEUE_CHECKS`].
+    pub fn queue_checked(&self, ty: &str, field: &str) -> bool {
+        let facts = self.read(FactKinds::QUEUE_CHECKS);
+        let key = (ty.to_string(), field.to_string());
+        facts.queue_len_checks.contains(&key)
+            || (facts.queue_mentions.contains(&key) && facts.queue_limited.contains(ty))
+    }
+
     /// Go: whether the file declares a file-level `func main`. Marks [`FactKinds::MAIN`].
     pub fn has_main(&self) -> bool {
         self.read(FactKinds::MAIN).has_main
@@ -1033,6 +1315,10 @@ fn f(a: &E, b: &E, peers: &P, client: &Client) {
     if a.updated_at > b.updated_at {}
     if acks > peers.quorum() {}
     let r = client.get(url).timeout(d).send();
+    let e: Q = serde_json::from_slice(b).unwrap();
+}
+impl Q {
+    fn full(&self) -> bool { self.queue.len() >= self.capacity }
 }
 "#;
 
@@ -1107,7 +1393,7 @@ func main() {
             assert_eq!(lazy.collected(), FactKinds(!FactKinds::WHOLE_FILE.0));
         }
         // Every kind of fact occurs in some file (else the comparison above proves little).
-        for bit in 0..15 {
+        for bit in 0..17 {
             assert!(
                 kinds_seen.intersects(FactKinds(1 << bit)),
                 "no file has facts of kind bit {bit}"

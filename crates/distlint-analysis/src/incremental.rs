@@ -15,6 +15,11 @@
 //!    at the same pre-edit range with the same node kind existed before, none of its cached
 //!    findings or fix edits reaches into the edited range, and the file-level facts are unchanged.
 //!    Every other unit is re-analysed by every [`Scope::Unit`] rule.
+//!    A unit is also re-analysed when its *context* touches the dirty region (see
+//!    [`UnitContext`]): the text between the previous item and the unit (its attributes and
+//!    comments), and for every `impl`/`trait`/`mod` around it, that container's header and the
+//!    text before it (`impl<T> Trait for Type where ..`, `#[cfg(..)] mod m`). Segments (below)
+//!    inside a container are re-collected under the same condition.
 //! 4. File-level facts are dependencies of every unit: Rust `use` declarations and item names
 //!    ([`Imports`], itself computed incrementally per top-level item), Go imports and aliases, the
 //!    configuration and the path. When any of them changes, every unit is re-analysed.
@@ -33,11 +38,14 @@
 //!
 //! # Contract for [`Scope::Unit`] rules
 //!
-//! A unit rule's findings must be a function of the unit's subtree and text, the file's
-//! [`Imports`], the configuration, the language and the path. It must not read nodes or text
-//! outside the unit (parents beyond the unit, siblings, `ctx.root`), and messages must not embed
-//! positions (line numbers), because cached findings are moved, not recomputed. A rule that needs
-//! more declares [`Scope::File`].
+//! A unit rule's findings must be a function of the unit's subtree and text, its context (the
+//! attributes and comments before it; the header, attributes and comments before each enclosing
+//! `impl`/`trait`/`mod`, e.g. the type an `impl` is for, or a `#[cfg(all(.., test))]` on the `mod`
+//! around it), the file's [`Imports`] and [`FileFacts`] (reads tracked), the configuration, the
+//! language and the path. It must not read other nodes or text outside the unit (siblings,
+//! other items of the container, `ctx.root`) unless it declares so ([`FileReads`],
+//! `ctx.facts().whole_file()`), and messages must not embed positions (line numbers), because
+//! cached findings are moved, not recomputed. A rule that needs more declares [`Scope::File`].
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -261,12 +269,43 @@ impl AnalysisState {
 }
 
 /// A Rust file's layout: analysis units (test code left out unless asked) and the segments whose
-/// imports make up the file's [`Imports`], both in source order.
+/// imports make up the file's [`Imports`], both in source order, with what each unit and segment
+/// may read outside itself (its *context*, see [`Layout::unit_context`]).
 pub(crate) struct Layout<'t> {
     pub(crate) units: Vec<Node<'t>>,
     pub(crate) segments: Vec<Segment<'t>>,
     /// Byte ranges of the units left out as test code (what `include_tests` would add).
     pub(crate) skipped: Vec<Range<usize>>,
+    /// The `impl`/`trait`/`mod` containers with a body, in the order met (outer before inner).
+    pub(crate) containers: Vec<Container<'t>>,
+    /// Per unit (same order as `units`): the context it may read besides its own text.
+    pub(crate) unit_context: Vec<UnitContext>,
+    /// Per segment (same order as `segments`): the innermost container it lies in (index into
+    /// `containers`; for a [`Segment::Container`], the container enclosing that container).
+    pub(crate) segment_container: Vec<Option<usize>>,
+}
+
+/// An `impl`/`trait`/`mod` item with a body, as the layout met it.
+#[derive(Clone, Copy)]
+pub(crate) struct Container<'t> {
+    pub(crate) node: Node<'t>,
+    /// The bytes before its body that its items may read: from the end of the previous item in
+    /// the enclosing body (so its attributes and comments, and the gap where one may be typed)
+    /// to the start of the body (so the whole header: `impl<T> Trait for Type where ..`).
+    pub(crate) context: (usize, usize),
+    /// The container enclosing it, if any.
+    pub(crate) parent: Option<usize>,
+}
+
+/// What a unit may read besides its own subtree (see the contract in the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct UnitContext {
+    /// Where the text before the unit that belongs to it begins: the end of the previous item
+    /// of the same body (or the body's start), so the unit's attributes and comments lie in
+    /// `lead..unit.start`.
+    pub(crate) lead: usize,
+    /// The innermost container holding the unit (index into [`Layout::containers`]).
+    pub(crate) container: Option<usize>,
 }
 
 /// A piece of the pre-order walk that [`Imports::collect`] does over the whole file.
@@ -295,10 +334,17 @@ pub(crate) fn layout<'t>(
     let mut units = Vec::new();
     let mut segments = Vec::new();
     let mut skipped = Vec::new();
+    let mut containers: Vec<Container<'t>> = Vec::new();
+    let mut unit_context = Vec::new();
+    let mut segment_container = Vec::new();
     if language == Language::Go {
         let mut c = root.walk();
         for child in root.named_children(&mut c) {
             if child.kind() != "comment" {
+                unit_context.push(UnitContext {
+                    lead: child.start_byte(),
+                    container: None,
+                });
                 units.push(child);
             }
         }
@@ -306,6 +352,9 @@ pub(crate) fn layout<'t>(
             units,
             segments,
             skipped,
+            containers,
+            unit_context,
+            segment_container,
         };
     }
     enum Frame<'t> {
@@ -315,6 +364,11 @@ pub(crate) fn layout<'t>(
             next: usize,
             in_test: bool,
             pending_test_attr: bool,
+            /// The container whose body this is (`None`: the root).
+            container: Option<usize>,
+            /// End of the last item met in this body (attributes and comments excluded), or
+            /// the body's start.
+            lead: usize,
         },
         /// The children of a container node (header parts, then its body).
         Container {
@@ -322,6 +376,7 @@ pub(crate) fn layout<'t>(
             next: usize,
             body: usize,
             in_test: bool,
+            index: usize,
         },
     }
     let children_of = |n: Node<'t>| -> Vec<Node<'t>> {
@@ -333,6 +388,8 @@ pub(crate) fn layout<'t>(
         next: 0,
         in_test: false,
         pending_test_attr: false,
+        container: None,
+        lead: root.start_byte(),
     }];
     while let Some(frame) = stack.last_mut() {
         match frame {
@@ -341,6 +398,8 @@ pub(crate) fn layout<'t>(
                 next,
                 in_test,
                 pending_test_attr,
+                container,
+                lead,
             } => {
                 let Some(&child) = children.get(*next) else {
                     stack.pop();
@@ -348,6 +407,7 @@ pub(crate) fn layout<'t>(
                 };
                 *next += 1;
                 let kind = child.kind();
+                let parent = *container;
                 match kind {
                     "attribute_item" => {
                         if !include_tests && is_test_attribute(crate::syntax::text(source, child)) {
@@ -355,6 +415,7 @@ pub(crate) fn layout<'t>(
                         }
                         if want_segments {
                             segments.push(Segment::Subtree(child));
+                            segment_container.push(parent);
                         }
                         continue;
                     }
@@ -362,6 +423,7 @@ pub(crate) fn layout<'t>(
                     _ => {}
                 }
                 let skip = std::mem::take(pending_test_attr) || *in_test;
+                let item_lead = std::mem::replace(lead, child.end_byte());
                 let body = if is_rust_container(kind) {
                     child.child_by_field_name("body")
                 } else {
@@ -370,8 +432,15 @@ pub(crate) fn layout<'t>(
                 match body {
                     Some(b) => {
                         let in_test = skip;
+                        let index = containers.len();
+                        containers.push(Container {
+                            node: child,
+                            context: (item_lead, b.start_byte()),
+                            parent,
+                        });
                         if want_segments {
                             segments.push(Segment::Container(child));
+                            segment_container.push(parent);
                             let children = children_of(child);
                             let body = children
                                 .iter()
@@ -382,6 +451,7 @@ pub(crate) fn layout<'t>(
                                 next: 0,
                                 body,
                                 in_test,
+                                index,
                             });
                         } else {
                             stack.push(Frame::Body {
@@ -389,6 +459,8 @@ pub(crate) fn layout<'t>(
                                 next: 0,
                                 in_test,
                                 pending_test_attr: false,
+                                container: Some(index),
+                                lead: b.start_byte(),
                             });
                         }
                     }
@@ -397,9 +469,14 @@ pub(crate) fn layout<'t>(
                             skipped.push(child.byte_range());
                         } else {
                             units.push(child);
+                            unit_context.push(UnitContext {
+                                lead: item_lead,
+                                container: parent,
+                            });
                         }
                         if want_segments {
                             segments.push(Segment::Subtree(child));
+                            segment_container.push(parent);
                         }
                     }
                 }
@@ -409,6 +486,7 @@ pub(crate) fn layout<'t>(
                 next,
                 body,
                 in_test,
+                index,
             } => {
                 let i = *next;
                 let Some(&child) = children.get(i) else {
@@ -416,6 +494,7 @@ pub(crate) fn layout<'t>(
                     continue;
                 };
                 *next += 1;
+                let index = *index;
                 if i == *body {
                     let in_test = *in_test;
                     stack.push(Frame::Body {
@@ -423,17 +502,35 @@ pub(crate) fn layout<'t>(
                         next: 0,
                         in_test,
                         pending_test_attr: false,
+                        container: Some(index),
+                        lead: child.start_byte(),
                     });
                 } else {
                     segments.push(Segment::Subtree(child));
+                    segment_container.push(Some(index));
                 }
             }
         }
     }
+    // Units were pushed in walk order, which is source order (a container's items come after
+    // the items before it and before the items after it).
     Layout {
         units,
         segments,
         skipped,
+        containers,
+        unit_context,
+        segment_container,
+    }
+}
+
+impl Layout<'_> {
+    /// The innermost `impl` a segment belongs to directly: the container holding it, when that
+    /// container is an `impl_item` (a header part or an item of the body). See
+    /// [`FileFacts::collect_impl_part`].
+    pub(crate) fn segment_impl(&self, segment: usize) -> Option<Node<'_>> {
+        let c = self.containers[self.segment_container[segment]?];
+        (c.node.kind() == "impl_item").then_some(c.node)
     }
 }
 
@@ -525,6 +622,28 @@ impl Reuse<'_> {
         let old = self.old_range(range)?;
         let e = find_by_range(entries, &old, |e| key(e).0)?;
         (key(e).1 == kind).then_some((old, e))
+    }
+
+    /// Whether the context of a container chain (starting at `container`, see
+    /// [`Container::context`]) touches the dirty region: an edit of an `impl` header or of the
+    /// attributes before a `mod` must re-analyse the items inside.
+    fn containers_dirty(&self, layout: &Layout<'_>, mut container: Option<usize>) -> bool {
+        while let Some(i) = container {
+            let c = &layout.containers[i];
+            if self.is_dirty(&(c.context.0..c.context.1)) {
+                return true;
+            }
+            container = c.parent;
+        }
+        false
+    }
+
+    /// Whether a unit now at `range` must be re-analysed because text it may read outside
+    /// itself changed (see [`UnitContext`]): its attributes and comments, or the header or
+    /// attributes of an enclosing container.
+    fn context_dirty(&self, layout: &Layout<'_>, ctx: UnitContext, range: &Range<usize>) -> bool {
+        (ctx.lead < range.start && self.is_dirty(&(ctx.lead..range.start)))
+            || self.containers_dirty(layout, ctx.container)
     }
 
     /// Where an offset of the old text lies: `Some(true)` before the edit (unchanged),
@@ -651,27 +770,35 @@ impl Analyzer {
         let mut contributions = Vec::with_capacity(layout.segments.len());
         let mut fact_parts: Vec<Arc<FileFacts>> = Vec::with_capacity(layout.segments.len());
         // A segment's imports and facts, reused from the previous state when it is unedited.
-        let mut segment = |node: Node<'_>, with_imports: bool| -> SegmentEntry {
+        // `index`: the segment's index in the layout (Rust), for its container context.
+        let segment = |node: Node<'_>, with_imports: bool, index: Option<usize>| -> SegmentEntry {
             let range = node.byte_range();
             let kind = node.kind_id();
+            let container = index.and_then(|i| layout.segment_container[i]);
             let cached = reuse.as_ref().and_then(|r| {
+                if r.containers_dirty(&layout, container) {
+                    return None;
+                }
                 r.unchanged(&r.prev.segments, &range, kind, |e| (&e.range, e.kind))
                     .map(|(_, e)| e)
             });
             let (imports, facts) = match cached {
                 Some(e) => (e.imports.clone(), e.facts.clone()),
-                None => (
-                    Arc::new(if with_imports {
-                        Imports::collect(language, source, node)
-                    } else {
-                        Imports::default()
-                    }),
-                    Arc::new(FileFacts::collect(language, source, node)),
-                ),
+                None => {
+                    let mut facts = FileFacts::collect(language, source, node);
+                    if let Some(imp) = index.and_then(|i| layout.segment_impl(i)) {
+                        facts.collect_impl_part(source, imp, node);
+                    }
+                    (
+                        Arc::new(if with_imports {
+                            Imports::collect(language, source, node)
+                        } else {
+                            Imports::default()
+                        }),
+                        Arc::new(facts),
+                    )
+                }
             };
-            if !facts.is_empty() {
-                fact_parts.push(facts.clone());
-            }
             SegmentEntry {
                 range,
                 kind,
@@ -679,12 +806,19 @@ impl Analyzer {
                 facts,
             }
         };
+        let keep_facts = |entry: &SegmentEntry, parts: &mut Vec<Arc<FileFacts>>| {
+            if !entry.facts.is_empty() {
+                parts.push(entry.facts.clone());
+            }
+        };
         let imports: Arc<Imports> = match language {
             Language::Go => {
                 let mut c = root.walk();
                 for child in root.named_children(&mut c) {
                     if child.kind() != "comment" {
-                        segments.push(segment(child, false));
+                        let entry = segment(child, false, None);
+                        keep_facts(&entry, &mut fact_parts);
+                        segments.push(entry);
                     }
                 }
                 let imports = Imports::collect(language, source, root);
@@ -694,13 +828,24 @@ impl Analyzer {
                 }
             }
             Language::Rust => {
-                for seg in &layout.segments {
+                for (i, seg) in layout.segments.iter().enumerate() {
                     match *seg {
                         Segment::Container(node) => {
-                            contributions.push(Arc::new(container_imports(source, node)))
+                            contributions.push(Arc::new(container_imports(source, node)));
+                            // A container directly inside an `impl` body (a `mod` there is
+                            // valid syntax) is, as a whole, a part of that impl; rare, so
+                            // collected every time rather than cached.
+                            if let Some(imp) = layout.segment_impl(i) {
+                                let mut part = FileFacts::default();
+                                part.collect_impl_part(source, imp, node);
+                                if !part.is_empty() {
+                                    fact_parts.push(Arc::new(part));
+                                }
+                            }
                         }
                         Segment::Subtree(node) => {
-                            let entry = segment(node, true);
+                            let entry = segment(node, true, Some(i));
+                            keep_facts(&entry, &mut fact_parts);
                             contributions.push(entry.imports.clone());
                             segments.push(entry);
                         }
@@ -810,10 +955,14 @@ impl Analyzer {
         let mut rule_reruns = 0;
         let limit = config.nesting_limit();
         let bases = unit_depths(root, &layout.units);
-        for (node, &base) in layout.units.iter().zip(&bases) {
+        for ((node, &base), &unit_ctx) in layout.units.iter().zip(&bases).zip(&layout.unit_context)
+        {
             let range = node.byte_range();
             let kind = node.kind_id();
             let cached = reuse.as_ref().and_then(|r| {
+                if r.context_dirty(&layout, unit_ctx, &range) {
+                    return None;
+                }
                 let (old, e) = r.unchanged(&r.prev.units, &range, kind, |e| (&e.range, e.kind))?;
                 // The unit's own depth is cached; its position in the tree is not.
                 ((base + e.nesting > limit) == e.too_deep).then_some((r, old, e))
@@ -1248,14 +1397,25 @@ mod tests {
             }
             // File facts merged from the segments equal one collection over the root.
             let parts: Vec<FileFacts> = match language {
-                Language::Rust => layout(language, &text, root, false, true)
-                    .segments
-                    .iter()
-                    .filter_map(|s| match *s {
-                        Segment::Container(_) => None,
-                        Segment::Subtree(n) => Some(FileFacts::collect(language, &text, n)),
-                    })
-                    .collect(),
+                Language::Rust => {
+                    let l = layout(language, &text, root, false, true);
+                    l.segments
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            // As the engine does: a part of a container `impl` also records
+                            // what it says about that impl.
+                            let (mut f, n) = match *s {
+                                Segment::Container(n) => (FileFacts::default(), n),
+                                Segment::Subtree(n) => (FileFacts::collect(language, &text, n), n),
+                            };
+                            if let Some(imp) = l.segment_impl(i) {
+                                f.collect_impl_part(&text, imp, n);
+                            }
+                            f
+                        })
+                        .collect()
+                }
                 Language::Go => crate::syntax::named_children(root)
                     .into_iter()
                     .map(|n| FileFacts::collect(language, &text, n))

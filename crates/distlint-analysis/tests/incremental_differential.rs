@@ -109,7 +109,72 @@ enum Insert {
     Nothing,
     Snippet(usize),
     Text(String),
+    /// Replace an occurrence (the `.1`-th, modulo their number) of `SWAPS[.0].0` by
+    /// `SWAPS[.0].1`, or if there is none, of `.1` by `.0` (`pos` and `del` are ignored): edits
+    /// of `impl` headers and of attributes, outside the units whose findings depend on them.
+    Swap(usize, u32),
 }
+
+/// Text the bait below is edited with (see [`Insert::Swap`]).
+const SWAPS: &[(&str, &str)] = &[
+    // The type of the impl a queue's pushes are in (`unbounded-work-queue` reads the header).
+    ("impl Dispatcher {", "impl Other {"),
+    (
+        "impl Dispatcher {",
+        "impl<T> Tr<T> for Dispatcher where T: Send {",
+    ),
+    // A capacity check in another impl of the same type silences the push.
+    ("impl Limits for Other", "impl Limits for Dispatcher"),
+    // Test-code attributes the engine does not know but rules do (`is_test_code`): on the
+    // `mod` around an impl, and on a method.
+    ("feature = \"x\", test", "feature = \"x\", tesx"),
+    ("feature = \"y\", tesy", "feature = \"y\", test"),
+    ("mod api {", "impl Api {"),
+    // `strict-wire-decoding`: the attribute, the type's name, the decode call, an alias.
+    ("#[serde(deny_unknown_fields)]", "#[serde(default)]"),
+    ("struct OrderCreated", "struct OrderCreatex"),
+    ("from_slice::<OrderCreated>", "from_slice::<Other>"),
+    (
+        "use std::collections::VecDeque;",
+        "use serde_json::from_slice as parse;",
+    ),
+    ("serde_json::from_slice(b)", "parse(b)"),
+];
+
+/// Appended to the Rust files in [`container_headers_and_attributes_are_dependencies`]: items
+/// whose findings depend on text outside their analysis unit (see [`SWAPS`]).
+const BAIT: &str = r#"
+// --- dependency bait (incremental_differential) ---
+use std::collections::VecDeque;
+struct Dispatcher { queue: VecDeque<Job>, name: String }
+impl Dispatcher {
+    async fn run(&mut self, mut rx: tokio::sync::mpsc::Receiver<Job>) {
+        while let Some(job) = rx.recv().await {
+            self.queue.push_back(job);
+        }
+    }
+}
+impl Limits for Other {
+    fn cap(&self) -> usize { self.queue.capacity() }
+}
+#[cfg(all(feature = "x", test))]
+mod api {
+    impl Api {
+        async fn once(url: &str) -> reqwest::Result<String> {
+            reqwest::get(url).await?.text().await
+        }
+        #[cfg(all(feature = "y", tesy))]
+        async fn twice(url: &str) -> reqwest::Result<String> {
+            reqwest::get(url).await?.text().await
+        }
+    }
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderCreated { id: u64 }
+fn consume(b: &[u8]) -> OrderCreated { serde_json::from_slice::<OrderCreated>(b).unwrap() }
+fn consume_let(b: &[u8]) { let e: OrderCreated = serde_json::from_slice(b).unwrap(); }
+"#;
 
 /// One `didChange`: 1–3 changes in one position encoding; `analyze` says whether the test
 /// analyses after it (otherwise versions pile up and the next analysis covers several).
@@ -204,12 +269,28 @@ fn run_case(case: &Case<'_>, steps: &[Step]) -> Result<(), TestCaseError> {
         let mut changes = Vec::new();
         for c in &step.changes {
             let len = reference.len();
-            let start = floor_boundary(&reference, c.pos as usize % (len + 1));
-            let end = floor_boundary(&reference, start + c.del);
+            let mut start = floor_boundary(&reference, c.pos as usize % (len + 1));
+            let mut end = floor_boundary(&reference, start + c.del);
             let text = match &c.insert {
                 Insert::Nothing => String::new(),
                 Insert::Snippet(i) => snippets[i % snippets.len()].to_string(),
                 Insert::Text(t) => t.clone(),
+                Insert::Swap(i, nth) => {
+                    let (a, b) = SWAPS[i % SWAPS.len()];
+                    let (from, to) = if reference.contains(a) {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    };
+                    let at: Vec<usize> = reference.match_indices(from).map(|(k, _)| k).collect();
+                    if at.is_empty() {
+                        String::new()
+                    } else {
+                        start = at[*nth as usize % at.len()];
+                        end = start + from.len();
+                        to.to_string()
+                    }
+                }
             };
             // Editor coordinates of the byte range, in the step's encoding.
             let index = LineIndex::new(&reference);
@@ -382,4 +463,139 @@ fn a_keystroke_inside_a_function_reanalyses_one_unit() {
     assert!(!stats.from_scratch, "{stats:?}");
     assert_eq!(stats.units_analysed, 1, "{stats:?}");
     assert_eq!(stats.units, first.units);
+}
+
+fn bait_change_strategy() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        3 => (0usize..SWAPS.len(), any::<u32>()).prop_map(|(i, nth)| Change {
+            pos: 0,
+            del: 0,
+            insert: Insert::Swap(i, nth),
+        }),
+        1 => change_strategy(),
+    ]
+}
+
+fn bait_step_strategy() -> impl Strategy<Value = Step> {
+    (
+        prop::collection::vec(bait_change_strategy(), 1..=2),
+        0u8..3,
+        prop::bool::weighted(0.8),
+    )
+        .prop_map(|(changes, encoding, analyze)| Step {
+            changes,
+            encoding,
+            analyze,
+        })
+}
+
+/// The text outside a unit that its rules read — the header of the `impl` around a method
+/// (`unbounded-work-queue` asks whose queue is pushed), the attributes on the unit and on the
+/// `mod`/`impl` around it (`is_test_code` in several rules) — is a dependency: editing it
+/// re-analyses the units inside. Mostly edits of that text ([`SWAPS`]) on the real Rust files
+/// with [`BAIT`] appended, mixed with the random edits of the main test; after every step the
+/// incremental findings equal a from-scratch analysis.
+#[test]
+fn container_headers_and_attributes_are_dependencies() {
+    let cases = std::env::var("DISTLINT_DIFF_BAIT_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10u32);
+    for (language, path) in fixtures() {
+        if language != Language::Rust {
+            continue;
+        }
+        let original = std::fs::read_to_string(&path).unwrap() + BAIT;
+        for include_tests in [false, true] {
+            let case = Case {
+                language,
+                path: &path,
+                original: &original,
+                include_tests,
+            };
+            let mut runner = TestRunner::new(PtConfig {
+                cases,
+                failure_persistence: None,
+                ..PtConfig::default()
+            });
+            let result = runner.run(
+                &prop::collection::vec(bait_step_strategy(), 8..=24),
+                |steps| run_case(&case, &steps),
+            );
+            if let Err(e) = result {
+                panic!(
+                    "{} + bait (include_tests={include_tests}): {e}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+/// The bait does what [`container_headers_and_attributes_are_dependencies`] relies on: its
+/// findings change with edits outside the units they are in, and the incremental engine
+/// follows (renaming the impl's type drops the queue finding; removing the test attribute of
+/// the `mod` around an impl makes the method inside report).
+#[test]
+fn edits_of_impl_headers_and_mod_attributes_reanalyse_the_items_inside() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/redis_aio_pubsub.rs");
+    let text = std::fs::read_to_string(&path).unwrap() + BAIT;
+    let analyzer = Analyzer::default();
+    let host = AnalysisHost::new(analyzer.clone());
+    host.open("k", Document::new(Language::Rust, text.clone(), 0));
+    let rules = |host: &AnalysisHost| -> Vec<&'static str> {
+        let got = host.analyze("k").unwrap();
+        let doc = host.snapshot("k").unwrap();
+        assert_eq!(*got.findings, analyzer.analyze(&doc));
+        got.findings.iter().map(|f| f.rule).collect()
+    };
+    let before = rules(&host);
+    assert!(before.contains(&"unbounded-work-queue"), "{before:?}");
+    assert!(before.contains(&"strict-wire-decoding"), "{before:?}");
+    assert!(
+        !before.contains(&"reqwest-client-without-timeout"),
+        "{before:?}"
+    );
+    let mut current = text;
+    let mut version = 0;
+    let mut replace = |host: &AnalysisHost, from: &str, to: &str| {
+        let at = current.find(from).unwrap();
+        let index = LineIndex::new(&current);
+        let range = (
+            index.position(&current, at, PositionEncoding::Utf16),
+            index.position(&current, at + from.len(), PositionEncoding::Utf16),
+        );
+        current.replace_range(at..at + from.len(), to);
+        version += 1;
+        host.change(
+            "k",
+            &[TextChange {
+                range: Some(range),
+                text: to.into(),
+            }],
+            version,
+            PositionEncoding::Utf16,
+        )
+        .unwrap();
+    };
+    replace(&host, "impl Dispatcher {", "impl Other {");
+    let renamed = rules(&host);
+    assert!(!renamed.contains(&"unbounded-work-queue"), "{renamed:?}");
+    assert!(!host.last_stats("k").unwrap().from_scratch);
+    replace(&host, "impl Other {", "impl<T> Tr<T> for Dispatcher {");
+    assert!(rules(&host).contains(&"unbounded-work-queue"));
+    replace(&host, "feature = \"x\", test", "feature = \"x\", tesx");
+    let count = |rules: &[&str]| {
+        rules
+            .iter()
+            .filter(|r| **r == "reqwest-client-without-timeout")
+            .count()
+    };
+    let untested = rules(&host);
+    assert_eq!(count(&untested), 2, "{untested:?}");
+    // The attribute on one method only silences that method.
+    replace(&host, "feature = \"y\", tesy", "feature = \"y\", test");
+    let one = rules(&host);
+    assert_eq!(count(&one), 1, "{one:?}");
 }

@@ -59,20 +59,43 @@ const WIRE_CRATES: &[&str] = &[
     "simd_json",
     "prost",
 ];
-const DECODE_FNS: &[&str] = &[
-    "from_slice",
-    "from_str",
-    "from_reader",
-    "from_value",
-    "from_bytes",
-    "decode",
-    "deserialize_from",
-    "from_read",
-];
-const EXTRACTORS: &[&str] = &["Json", "Form"];
+const DECODE_FNS: &[&str] = crate::facts::WIRE_DECODE_FNS;
+const EXTRACTORS: &[&str] = crate::facts::WIRE_EXTRACTORS;
 
-/// The type names that the file decodes from the wire.
+/// Whether a resolved call path is a wire decode (`serde_json::from_slice`).
+fn is_wire_decode(full: &str) -> bool {
+    let first = full.split("::").next().unwrap_or("");
+    let last = full.rsplit("::").next().unwrap_or("");
+    WIRE_CRATES.contains(&first) && DECODE_FNS.contains(&last)
+}
+
+/// The type names that the file decodes from the wire, from the file facts (no walk): the
+/// type arguments of `Json<T>`/`Form<T>`, and the turbofish and `let` type of `.json()` calls
+/// and of calls that resolve to a wire crate's decode function.
+///
+/// The facts record only calls whose path as written ends in a decode function's name; a call
+/// can resolve to one under another name only through a `use … as` alias of the function
+/// itself (`use serde_json::from_slice as parse;`), so when the imports hold such an alias the
+/// file is walked as before.
 fn wire_types(ctx: &Context<'_>) -> Vec<String> {
+    let renamed = ctx
+        .imports
+        .names
+        .iter()
+        .any(|(local, full)| !DECODE_FNS.contains(&local.as_str()) && is_wire_decode(full));
+    if renamed {
+        return wire_types_walk(ctx);
+    }
+    ctx.facts()
+        .wire_decodes()
+        .filter(|(path, _)| path.is_none_or(|p| is_wire_decode(&ctx.imports.resolve_rust(p))))
+        .map(|(_, t)| t.to_string())
+        .collect()
+}
+
+/// [`wire_types`] by a walk of the whole file (for files that import a decode function under
+/// another name).
+fn wire_types_walk(ctx: &Context<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for n in Walk::new(ctx.root) {
         match n.kind() {
@@ -96,12 +119,8 @@ fn wire_types(ctx: &Context<'_>) -> Vec<String> {
                 let wire = if let Some(m) = method_call(n) {
                     ctx.text(m.name) == "json"
                 } else {
-                    rust_call_path(ctx.source, n).is_some_and(|p| {
-                        let full = ctx.imports.resolve_rust(&p);
-                        let first = full.split("::").next().unwrap_or("");
-                        let last = full.rsplit("::").next().unwrap_or("");
-                        WIRE_CRATES.contains(&first) && DECODE_FNS.contains(&last)
-                    })
+                    rust_call_path(ctx.source, n)
+                        .is_some_and(|p| is_wire_decode(&ctx.imports.resolve_rust(&p)))
                 };
                 if !wire {
                     continue;
@@ -130,6 +149,24 @@ fn wire_types(ctx: &Context<'_>) -> Vec<String> {
     out
 }
 
+/// The attribute the literal `deny_unknown_fields` at byte `at` is written in: the
+/// `attribute_item` on the path from the root down to `at`, found with one cursor descent
+/// (no parent lookups, which cost O(siblings) at the root of a large file).
+fn attribute_at(root: Node<'_>, at: usize) -> Option<Node<'_>> {
+    let mut c = root.walk();
+    loop {
+        let n = c.node();
+        if n.kind() == "attribute_item" {
+            return Some(n);
+        }
+        if c.goto_first_child_for_byte(at).is_none() || c.node().start_byte() > at {
+            return None;
+        }
+    }
+}
+
+const NEEDLE: &str = "deny_unknown_fields";
+
 impl Rule for StrictWireDecoding {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -137,7 +174,7 @@ impl Rule for StrictWireDecoding {
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
         // A finding needs a `#[serde(deny_unknown_fields)]` attribute in the file.
-        &[&["deny_unknown_fields"]]
+        &[&[NEEDLE]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -149,13 +186,22 @@ impl Rule for StrictWireDecoding {
         if !ctx.facts().serde_deny_unknown_fields() {
             return;
         }
+        // Entry points: the attributes the literal is written in (a SIMD substring search and
+        // one descent per occurrence), not a walk of every node: this rule runs on the whole
+        // file after every keystroke.
         let mut wire: Option<Vec<String>> = None;
-        for attr in Walk::new(node) {
-            if attr.kind() != "attribute_item" {
+        let mut last: Option<usize> = None;
+        let range = node.byte_range();
+        for at in memchr::memmem::find_iter(ctx.source[range.clone()].as_bytes(), NEEDLE) {
+            let Some(attr) = attribute_at(node, range.start + at) else {
+                continue;
+            };
+            if last == Some(attr.id()) {
                 continue;
             }
+            last = Some(attr.id());
             let t = squash(ctx.text(attr));
-            if !(t.starts_with("#[serde(") && t.contains("deny_unknown_fields")) {
+            if !(t.starts_with("#[serde(") && t.contains(NEEDLE)) {
                 continue;
             }
             // The item the attribute belongs to: the next sibling that is not an attribute.

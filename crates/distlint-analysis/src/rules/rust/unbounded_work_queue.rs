@@ -5,11 +5,12 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use crate::facts::impl_type_base;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
 
-use super::common::{ancestors_loop, code_has, method_call, name_has};
+use super::common::{ancestors_loop, method_call, name_has};
 
 /// The rule.
 pub struct UnboundedWorkQueue;
@@ -23,7 +24,7 @@ static META: RuleMeta = RuleMeta {
     category: "unbounded-queue",
     severity: Severity::Major,
     title: "Work queue without a capacity",
-    scope: Scope::File,
+    scope: Scope::Unit,
     default_enabled: true,
     docs: RuleDocs {
         what: "Finds a struct field of type `VecDeque<T>` or `Vec<T>` named like a work queue \
@@ -44,7 +45,8 @@ Check the length before pushing and shed or back-pressure when full (or use a bo
 struct are seen.\n\
 - A queue whose producers are bounded elsewhere (a fixed number of items per tick) is reported \
 if the loop shape matches; suppress with the reason.\n\
-- Any length check anywhere in the impls keeps the rule silent, even if it is not a capacity check.\n\
+- Any length check anywhere in the impls keeps the rule silent, even if it is not a capacity check; \
+so does a mention of the queue in one impl of the struct together with a capacity word in another.\n\
 - A `loop` that contains a `break` or `return` is taken for a bounded wait (\"read until the reply \
 arrives\") and not reported.",
         example: "struct Dispatcher { queue: VecDeque<Job> }\nimpl Dispatcher {\n    async fn run(&mut self, mut rx: Receiver<Job>) {\n        while let Some(job) = rx.recv().await {\n            self.queue.push_back(job);\n        }\n    }\n}",
@@ -57,26 +59,39 @@ const QUEUEISH: &[&str] = &[
     "queue", "pending", "backlog", "job", "jobs", "task", "tasks", "work", "inbox", "waiting",
     "request", "requests",
 ];
-const LIMIT_SIGNS: &[&str] = &["capacity", "is_full", "truncate", "max_len", "limit"];
+
+/// Whether a field name is a work queue's: a whole `snake_case` word of it, lower-cased, with or
+/// without a plural `s`, is a queue word (`pending_jobs` is, `frameworks` is not). Also the filter
+/// of the `queue_*` file facts ([`crate::facts::FileFacts`]).
+pub fn is_queue_name(field: &str) -> bool {
+    field
+        .to_ascii_lowercase()
+        .split('_')
+        .any(|w| QUEUEISH.contains(&w) || QUEUEISH.contains(&w.trim_end_matches('s')))
+}
 
 /// Queue-like fields per struct name: `VecDeque<T>` / `Vec<T>` fields (not `Vec<u8>`) named
 /// with a whole `snake_case` queue word (`pending_jobs` is a queue, `frameworks` is not), from the
-/// file facts (no walk).
-fn queue_fields(ctx: &Context<'_>) -> HashMap<String, Vec<String>> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for (sname, fname, t) in ctx.facts().sequence_fields() {
-        let queue_name = fname
-            .to_ascii_lowercase()
-            .split('_')
-            .any(|w| QUEUEISH.contains(&w) || QUEUEISH.contains(&w.trim_end_matches('s')));
-        if t != "Vec<u8>" && queue_name {
-            out.entry(sname.to_string())
-                .or_default()
-                .push(fname.to_string());
+/// file facts (no walk). Computed once per analysis ([`Context::file_memo`]); every call marks
+/// the fact read for the unit being checked.
+fn queue_fields(ctx: &Context<'_>) -> std::sync::Arc<QueueFields> {
+    // Mark the read for this unit even when the map comes from the memo.
+    let fields = ctx.facts().sequence_fields();
+    ctx.file_memo(|| {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for (sname, fname, t) in fields {
+            if t != "Vec<u8>" && is_queue_name(fname) {
+                out.entry(sname.to_string())
+                    .or_default()
+                    .push(fname.to_string());
+            }
         }
-    }
-    out
+        QueueFields(out)
+    })
 }
+
+/// Struct name → its queue-like field names (see [`queue_fields`]).
+struct QueueFields(HashMap<String, Vec<String>>);
 
 /// A loop that keeps receiving new work rather than walking a finite collection.
 fn receive_loop(ctx: &Context<'_>, lp: Node<'_>) -> bool {
@@ -133,13 +148,23 @@ fn self_field<'s>(ctx: &Context<'s>, recv: Node<'_>) -> Option<&'s str> {
     recv.child_by_field_name("field").map(|f| ctx.text(f))
 }
 
+/// The `impl` whose body holds `unit` directly (`impl Foo { fn unit() }`), if any. Reads the
+/// header outside the unit: the engine re-analyses a unit when the header of a container
+/// around it is edited (`crate::incremental`).
+fn container_impl(unit: Node<'_>) -> Option<Node<'_>> {
+    unit.parent()
+        .filter(|b| b.kind() == "declaration_list")
+        .and_then(|b| b.parent())
+        .filter(|i| i.kind() == "impl_item")
+}
+
 impl Rule for UnboundedWorkQueue {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a `push`/`push_back`/`push_front` in the file.
+        // A finding needs a `push`/`push_back`/`push_front` in the unit.
         &[&["push"]]
     }
 
@@ -148,74 +173,84 @@ impl Rule for UnboundedWorkQueue {
             return;
         }
         let fields = queue_fields(ctx);
-        if fields.is_empty() {
+        if fields.0.is_empty() {
             return;
         }
-        let impls: Vec<(String, Node<'_>)> = Walk::new(node)
-            .filter(|n| n.kind() == "impl_item")
-            .filter_map(|i| {
-                let ty = i.child_by_field_name("type")?;
-                let t = squash(ctx.text(ty));
-                Some((t.split('<').next().unwrap_or("").to_string(), i))
-            })
-            .collect();
-        for (sname, fnames) in &fields {
-            let mine: Vec<Node<'_>> = impls
+        // The impls inside the unit (in function bodies), outermost first, with their types.
+        let mut inner: Option<Vec<(std::ops::Range<usize>, String)>> = None;
+        // The impl the unit is an item of, if any (looked up once, for the first candidate).
+        let mut outer: Option<Option<String>> = None;
+        for n in Walk::new(node) {
+            let Some(m) = method_call(n) else { continue };
+            if !matches!(ctx.text(m.name), "push_back" | "push" | "push_front") {
+                continue;
+            }
+            let Some(fname) = self_field(ctx, m.receiver) else {
+                continue;
+            };
+            if !fields.0.values().any(|fs| fs.iter().any(|f| f == fname)) {
+                continue;
+            }
+            // Every impl around the push (the rule reports a push in a method of an impl of
+            // a struct whose queue field it is, at any nesting).
+            let inner = inner.get_or_insert_with(|| {
+                Walk::new(node)
+                    .filter(|i| i.kind() == "impl_item")
+                    .filter_map(|i| Some((i.byte_range(), impl_type_base(ctx.source, i)?)))
+                    .collect()
+            });
+            let outer = outer.get_or_insert_with(|| {
+                container_impl(node).and_then(|i| impl_type_base(ctx.source, i))
+            });
+            let at = n.byte_range();
+            let owners = inner
                 .iter()
-                .filter(|(t, _)| t == sname)
-                .map(|(_, i)| *i)
-                .collect();
-            for fname in fnames {
-                let len_pat = format!("self.{fname}.len()");
-                let checked = mine.iter().any(|i| {
-                    let t = squash(ctx.text(*i));
-                    t.contains(&len_pat)
-                        || (t.contains(&format!("self.{fname}.")) && code_has(ctx, *i, LIMIT_SIGNS))
-                });
-                if checked {
-                    continue;
-                }
-                for i in &mine {
-                    for n in Walk::new(*i) {
-                        let Some(m) = method_call(n) else { continue };
-                        if !matches!(ctx.text(m.name), "push_back" | "push" | "push_front") {
-                            continue;
-                        }
-                        if self_field(ctx, m.receiver) != Some(fname.as_str()) {
-                            continue;
-                        }
-                        let Some(lp) = ancestors_loop(n) else {
-                            continue;
-                        };
-                        if !receive_loop(ctx, lp) {
-                            continue;
-                        }
-                        let lt = squash(ctx.text(lp));
-                        let drains = [
-                            "pop_front()",
-                            "pop()",
-                            "pop_back()",
-                            "drain(",
-                            "clear()",
-                            "split_off(",
-                            "take(",
-                        ]
-                        .iter()
-                        .any(|d| {
-                            lt.contains(&format!("self.{fname}.{d}"))
-                                || lt.contains(&format!("mem::take(&mutself.{fname})"))
-                        });
-                        if drains {
-                            continue;
-                        }
-                        out.push(Finding::new(
-                            &META,
-                            m.name.start_byte()..n.end_byte(),
-                            format!("`{fname}` grows without a cap: pushed in a receive loop and never checked against a capacity"),
-                        ));
-                    }
+                .filter(|(r, _)| r.start <= at.start && at.end <= r.end)
+                .map(|(_, t)| t)
+                .chain(outer.iter());
+            let mut unchecked = false;
+            for sname in owners {
+                let queue = fields
+                    .0
+                    .get(sname)
+                    .is_some_and(|fs| fs.iter().any(|f| f == fname));
+                if queue && !ctx.facts().queue_checked(sname, fname) {
+                    unchecked = true;
+                    break;
                 }
             }
+            if !unchecked {
+                continue;
+            }
+            let Some(lp) = ancestors_loop(n) else {
+                continue;
+            };
+            if !receive_loop(ctx, lp) {
+                continue;
+            }
+            let lt = squash(ctx.text(lp));
+            let drains = [
+                "pop_front()",
+                "pop()",
+                "pop_back()",
+                "drain(",
+                "clear()",
+                "split_off(",
+                "take(",
+            ]
+            .iter()
+            .any(|d| {
+                lt.contains(&format!("self.{fname}.{d}"))
+                    || lt.contains(&format!("mem::take(&mutself.{fname})"))
+            });
+            if drains {
+                continue;
+            }
+            out.push(Finding::new(
+                &META,
+                m.name.start_byte()..n.end_byte(),
+                format!("`{fname}` grows without a cap: pushed in a receive loop and never checked against a capacity"),
+            ));
         }
     }
 }
