@@ -6,10 +6,13 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
 
+use crate::facts::TypeRef;
+
 use super::common::{
     args_of, chain, code_has, enclosing_loop, file_uses_crate, functions, handle_name, is_loop,
     method_call, name_has, outer_value, own_nodes, simple_pattern_name,
 };
+use super::local_flow::{find_binding, pattern_bindings, type_names};
 
 /// The rule.
 pub struct PoisonMessage;
@@ -28,12 +31,20 @@ static META: RuleMeta = RuleMeta {
     docs: RuleDocs {
         what: "Finds message-consumer loops — `while let Some(m) = consumer.next().await`, \
 `loop { let m = consumer.recv().await … }`, `for m in consumer.iter()` over an rdkafka, lapin or \
-async-nats consumer/subscriber/message stream, in a file that uses one of those crates — in which \
+async-nats consumer/subscriber/message stream, or over a channel receiver fed by one (see below), \
+in a file that uses one of those crates — in which \
 decoding the message (`serde_json::from_slice`, `from_str`, `from_utf8`, `decode`, `parse`, \
 `payload_view`) is `unwrap`ped, `expect`ed, or `?`-propagated out of the loop, when the loop shows \
 no dead-letter path (`dead_letter`, `dlq`, `nack`, `reject`, `AckKind::Term`). Also finds \
 async-nats JetStream consumer configs (`pull::Config { .. }`, `push::Config { .. }`) with no \
-`max_deliver` (the server's default is unlimited redelivery) unless `ack_policy` is `None`.",
+`max_deliver` (the server's default is unlimited redelivery) unless `ack_policy` is `None`.\n\n\
+A channel receiver (`rx.recv()`, `rx.next()`, `for m in rx`) counts as a consumer when it is fed \
+by a broker: its declared type carries a broker message (`mpsc::Receiver<OwnedMessage>`, \
+`UnboundedReceiver<lapin::message::Delivery>`, `Receiver<async_nats::Message>` — a parameter, an \
+annotated `let`, or a struct field of the file), or it comes from a `let (tx, rx) = \
+mpsc::channel(..)` (`unbounded_channel`, `sync_channel`, flume/async-channel `bounded`/`unbounded`) \
+whose sender, or a `let` clone of it, is sent to inside a broker consumer loop of the same \
+function (typically a spawned forwarding task).",
         why: "One malformed message stops the whole stream:\n\n\
 1. A producer deploys a change and publishes one message the consumer cannot decode (a new \
 enum variant, a truncated payload).\n\
@@ -48,7 +59,9 @@ topic/queue (or `nack` without requeue / `AckKind::Term`), acknowledge it, and c
 redeliveries (`max_deliver`) so a message that keeps failing is parked instead of retried forever.",
         known_problems: "- Consumers are recognised by the receiver's name (consumer, \
 subscriber, subscription, messages, deliveries, stream) in files that use rdkafka, lapin or \
-async-nats; a tokio `mpsc` receiver fed by a broker in another file is not recognised.\n\
+async-nats. A channel receiver is recognised as broker-fed only by its declared item type or \
+when the forwarding consumer loop is in the same function; a receiver of raw bytes \
+(`Receiver<Vec<u8>>`) fed by a consumer in another function or another file is not.\n\
 - Decode failures handled in a helper called from the loop are not followed.\n\
 - Any mention of a dead-letter or negative acknowledgement in the loop keeps it silent, even if \
 that path is not the one taken on a decode error.",
@@ -98,15 +111,142 @@ const DEAD_LETTER: &[&str] = &[
     "quarantine",
 ];
 
-/// The message source a loop pulls from and the name it binds, if the loop consumes one.
-fn consumer_loop<'s>(ctx: &Context<'s>, lp: Node<'_>) -> Option<Option<&'s str>> {
+/// Channel constructors whose `let (tx, rx) = ..` pair [`broker_fed`] follows (last path segment:
+/// `tokio::sync::mpsc::channel`, `mpsc::unbounded_channel`, `std::sync::mpsc::sync_channel`,
+/// `flume::bounded`, `async_channel::unbounded`, ..).
+const CHANNEL_CTORS: &[&str] = &[
+    "channel",
+    "unbounded_channel",
+    "sync_channel",
+    "bounded",
+    "unbounded",
+];
+/// Sender methods that put a message on a channel.
+const SENDS: &[&str] = &[
+    "send",
+    "try_send",
+    "blocking_send",
+    "unbounded_send",
+    "send_async",
+    "send_timeout",
+];
+/// Last segments of broker message types (resolved through the imports to one of
+/// [`CONSUMER_CRATES`]): rdkafka `OwnedMessage`/`BorrowedMessage`, lapin `Delivery`,
+/// async-nats `Message` (core and JetStream).
+const BROKER_MESSAGES: &[&str] = &["OwnedMessage", "BorrowedMessage", "Delivery", "Message"];
+
+/// Whether a declared type is a channel receiver of broker messages
+/// (`mpsc::Receiver<OwnedMessage>`, `UnboundedReceiver<lapin::message::Delivery>`).
+fn broker_receiver_type(ctx: &Context<'_>, ty: &TypeRef) -> bool {
+    let names = type_names(ctx, ty);
+    let receiver = names.iter().any(|n| n.ends_with("Receiver"));
+    let message = names.iter().any(|n| {
+        let first = n.split("::").next().unwrap_or("");
+        let last = n.rsplit("::").next().unwrap_or(n);
+        CONSUMER_CRATES.contains(&first) && BROKER_MESSAGES.contains(&last)
+    });
+    receiver && message
+}
+
+/// Whether the channel receiver `recv` (a receiver expression in `f`) is fed by a message broker:
+///
+/// - its declared type says so ([`broker_receiver_type`]): a parameter, an annotated `let`, or
+///   `self.x` when every struct field named `x` in the file is declared so;
+/// - or it is the receiver of a `let (tx, rx) = <channel ctor>(..)` in `f` whose sender (or a
+///   `let` clone of it) is sent to inside a broker consumer loop of `f` (a spawned task or
+///   closure included): [`consumer_loop`] with no fed receivers.
+fn broker_fed(ctx: &Context<'_>, f: Node<'_>, recv: Node<'_>) -> bool {
+    let e = super::common::peel(ctx, recv);
+    match e.kind() {
+        "field_expression" => {
+            let Some(field) = e.child_by_field_name("field") else {
+                return false;
+            };
+            let types = ctx.facts().field_types(ctx.text(field));
+            !types.is_empty() && types.iter().all(|t| broker_receiver_type(ctx, t))
+        }
+        "identifier" => {
+            let name = ctx.text(e);
+            let Some(b) = find_binding(ctx.source, f, name, e.start_byte()) else {
+                return false;
+            };
+            if let Some(ty) = b.child_by_field_name("type") {
+                return broker_receiver_type(ctx, &TypeRef::of(ctx.source, ty));
+            }
+            if b.kind() != "let_declaration" {
+                return false;
+            }
+            let (Some(p), Some(v)) = (
+                b.child_by_field_name("pattern"),
+                b.child_by_field_name("value"),
+            ) else {
+                return false;
+            };
+            let binds = pattern_bindings(ctx.source, p);
+            let is_pair = p.kind() == "tuple_pattern"
+                && binds.len() == 2
+                && binds[1].0 == name
+                && super::common::call_target(ctx, super::common::peel(ctx, v))
+                    .is_some_and(|t| CHANNEL_CTORS.contains(&t.rsplit("::").next().unwrap_or(&t)));
+            is_pair && sender_fed_by_consumer(ctx, f, &binds[0].0)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `sender` (or a `let x = sender.clone()` copy) is sent to inside a broker consumer loop
+/// in `f`.
+fn sender_fed_by_consumer(ctx: &Context<'_>, f: Node<'_>, sender: &str) -> bool {
+    let nodes = own_nodes(f);
+    let mut names = vec![sender.to_string()];
+    for n in &nodes {
+        if n.kind() != "let_declaration" {
+            continue;
+        }
+        let (Some(p), Some(v)) = (
+            n.child_by_field_name("pattern"),
+            n.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let copies = handle_name(ctx, v).is_some_and(|h| names.iter().any(|x| x == h))
+            && super::common::peel(ctx, v).kind() == "identifier";
+        if let (true, Some(b)) = (copies, simple_pattern_name(ctx, p)) {
+            names.push(b.to_string());
+        }
+    }
+    nodes.iter().any(|n| {
+        let Some(m) = method_call(*n) else {
+            return false;
+        };
+        if !SENDS.contains(&ctx.text(m.name))
+            || !handle_name(ctx, m.receiver).is_some_and(|h| names.iter().any(|x| x == h))
+        {
+            return false;
+        }
+        crate::syntax::ancestors(*n)
+            .take_while(|a| a.kind() != "function_item")
+            .filter(|a| is_loop(*a))
+            .any(|lp| consumer_loop(ctx, f, lp, false).is_some())
+    })
+}
+
+/// The message source a loop pulls from and the name it binds, if the loop consumes one. With
+/// `follow_channels`, a channel receiver fed by a broker ([`broker_fed`]) counts as a consumer.
+fn consumer_loop<'s>(
+    ctx: &Context<'s>,
+    f: Node<'_>,
+    lp: Node<'_>,
+    follow_channels: bool,
+) -> Option<Option<&'s str>> {
     let is_consumer_call = |n: Node<'_>| {
         method_call(n).is_some_and(|m| {
             matches!(
                 ctx.text(m.name),
                 "next" | "recv" | "try_next" | "iter" | "poll" | "stream" | "messages"
-            ) && handle_name(ctx, m.receiver)
+            ) && (handle_name(ctx, m.receiver)
                 .is_some_and(|h| name_has(h, CONSUMERISH) || h == "sub")
+                || (follow_channels && broker_fed(ctx, f, m.receiver)))
         })
     };
     match lp.kind() {
@@ -127,7 +267,8 @@ fn consumer_loop<'s>(ctx: &Context<'s>, lp: Node<'_>) -> Option<Option<&'s str>>
                 .and_then(|p| first_binding(ctx, p));
             let (calls, root) = chain(ctx, v);
             let src = calls.iter().any(|c| is_consumer_call(c.call))
-                || handle_name(ctx, root).is_some_and(|h| name_has(h, &["consumer", "subscri"]));
+                || handle_name(ctx, root).is_some_and(|h| name_has(h, &["consumer", "subscri"]))
+                || (follow_channels && calls.is_empty() && broker_fed(ctx, f, root));
             src.then_some(bound)
         }
         "loop_expression" => {
@@ -321,7 +462,7 @@ impl Rule for PoisonMessage {
         }
         for f in functions(node) {
             for lp in own_nodes(f).into_iter().filter(|n| is_loop(*n)) {
-                let Some(bound) = consumer_loop(ctx, lp) else {
+                let Some(bound) = consumer_loop(ctx, f, lp, true) else {
                     continue;
                 };
                 let Some(body) = lp.child_by_field_name("body") else {
@@ -440,6 +581,111 @@ async fn lines(mut stream: TcpStream) -> anyhow::Result<()> {
 }
 fn capped() -> pull::Config {
     pull::Config { durable_name: Some("orders".into()), max_deliver: 5, ..Default::default() }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_channel_receivers_fed_by_a_broker_consumer() {
+        check(
+            "poison-message",
+            r#"
+use rdkafka::consumer::StreamConsumer;
+use rdkafka::message::OwnedMessage;
+use rdkafka::Message;
+use tokio::sync::mpsc;
+async fn pipeline(consumer: StreamConsumer) {
+    let (tx, mut rx) = mpsc::channel(100);
+    let forward = tx.clone();
+    tokio::spawn(async move {
+        loop {
+            let m = consumer.recv().await.unwrap();
+            forward.send(m.detach()).await.unwrap();
+        }
+    });
+    while let Some(m) = rx.recv().await {
+        let ev: Event = serde_json::from_slice(m.payload().unwrap_or_default()).unwrap();
+                      //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+        handle(ev).await;
+    }
+}
+async fn worker(mut rx: mpsc::Receiver<OwnedMessage>) -> anyhow::Result<()> {
+    while let Some(msg) = rx.recv().await {
+        let order: Order = serde_json::from_slice(msg.payload().unwrap_or_default())?;
+                         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+        place(order).await;
+    }
+    Ok(())
+}
+struct Amqp {
+    deliveries: mpsc::UnboundedReceiver<lapin::message::Delivery>,
+}
+impl Amqp {
+    async fn run(&mut self) {
+        loop {
+            let Some(d) = self.deliveries.recv().await else { break };
+            let o: Order = serde_json::from_slice(&d.data).expect("order");
+                         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+        }
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_on_channels_fed_by_other_sources_or_with_handled_decodes() {
+        check(
+            "poison-message",
+            r#"
+use rdkafka::consumer::StreamConsumer;
+use rdkafka::message::OwnedMessage;
+use tokio::sync::mpsc;
+use crate::proto::Message;
+async fn from_lines(lines: Vec<String>) {
+    let (tx, mut rx) = mpsc::channel(8);
+    tokio::spawn(async move {
+        for line in lines {
+            tx.send(line).await.unwrap();
+        }
+    });
+    while let Some(l) = rx.recv().await {
+        let cmd: Cmd = serde_json::from_str(&l).unwrap();
+    }
+}
+async fn handled(consumer: StreamConsumer) {
+    let (tx, mut rx) = mpsc::channel(100);
+    tokio::spawn(async move {
+        while let Ok(m) = consumer.recv().await {
+            tx.send(m.detach()).await.unwrap();
+        }
+    });
+    while let Some(m) = rx.recv().await {
+        match serde_json::from_slice::<Event>(m.payload().unwrap_or_default()) {
+            Ok(ev) => handle(ev).await,
+            Err(e) => { tracing::warn!(%e, "undecodable event skipped"); continue; }
+        }
+    }
+}
+async fn decoded_already(mut rx: mpsc::Receiver<Event>) {
+    while let Some(ev) = rx.recv().await {
+        let n: u64 = ev.body.parse().unwrap();
+    }
+}
+async fn own_message_type(mut rx: mpsc::Receiver<Message>) {
+    while let Some(msg) = rx.recv().await {
+        let v: Cmd = serde_json::from_slice(&msg.payload).unwrap();
+    }
+}
+async fn dead_lettered(mut rx: mpsc::Receiver<OwnedMessage>, dlq: &Producer) {
+    while let Some(msg) = rx.recv().await {
+        let order: Order = match serde_json::from_slice(msg.payload().unwrap_or_default()) {
+            Ok(o) => o,
+            Err(_) => { send_to_dead_letter(dlq, &msg).await; continue; }
+        };
+        let n: u64 = serde_json::from_slice(msg.key().unwrap_or_default()).unwrap_or(0);
+    }
 }
 "#,
         );

@@ -36,8 +36,8 @@ static META: RuleMeta = RuleMeta {
 - `JoinSet::spawn` / `FuturesUnordered::push` inside a `for` loop over such data;\n\
 - a `FuturesUnordered` or `JoinSet` filled at once from such an iterator: \
 `.collect::<FuturesUnordered<_>>()`, `let futs: FuturesUnordered<_> = iter.collect();`, \
-`FuturesUnordered::from_iter(iter)` (and the same for `JoinSet`, which spawns every task as it \
-collects);\n\
+`FuturesUnordered::from_iter(iter)`, `set.extend(iter)` (and the same for `JoinSet`, which \
+spawns every task as it collects or extends);\n\
 - `tokio::spawn` per item inside a `for` loop over such data.\n\n\
 Silent when a `Semaphore` permit is acquired in the loop or closure, when the input is chunked \
 (`.chunks(n)`), when the loop waits for a task when the set is full (`join_next` in the loop), \
@@ -64,7 +64,12 @@ for CPU-bound `spawn_blocking`) is not seen.\n\
 - `while let` / `loop` accept and consumer loops that spawn per message are not flagged.\n\
 - A collected `FuturesUnordered`/`JoinSet` is recognised only by the turbofish, the `let`'s \
 declared type or `from_iter`; one collected into a struct field or a function's return type \
-(`-> FuturesUnordered<_>`) is not followed.",
+(`-> FuturesUnordered<_>`) is not followed.\n\
+- `.extend(iter)` is followed on a set created in the function (`JoinSet::new()`, \
+`FuturesUnordered::new()`, a `let` declared with the type) or on `self.x` when every struct \
+field named `x` in the file is declared as one; a set received as a parameter or built in \
+another file is not. A `join_next` anywhere in a loop around the `extend` counts as a limit, \
+even if it does not wait until the set is small.",
         example: "let results = futures::future::join_all(ids.iter().map(|id| fetch(id))).await;",
         use_instead: "use futures::StreamExt;\n\nlet results: Vec<_> = futures::stream::iter(ids.iter().map(|id| fetch(id)))\n    .buffered(16) // at most 16 requests in flight, results in input order\n    .collect()\n    .await;",
         fix: "**Cap the fan-out** (unsafe: the batch now takes longer). `join_all(iter)` → \
@@ -259,7 +264,14 @@ impl Rule for UnboundedFanout {
         // A finding needs `join_all`/`try_join_all`, `spawn`, a task-set `push`, or a task set
         // named where it is collected (`collect::<FuturesUnordered<_>>()`, a `let` type,
         // `JoinSet::from_iter`).
-        &[&["join_all", "spawn", "push", "FuturesUnordered", "JoinSet"]]
+        &[&[
+            "join_all",
+            "spawn",
+            "push",
+            "extend",
+            "FuturesUnordered",
+            "JoinSet",
+        ]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -302,6 +314,10 @@ impl Rule for UnboundedFanout {
                     if let Some(set) = collect_target(ctx, call) {
                         check_collected(ctx, call, m, recv, set, out);
                     }
+                    continue;
+                }
+                if name == "extend" {
+                    check_extended(ctx, call, m, recv, out);
                     continue;
                 }
                 if !matches!(name, "spawn" | "push") {
@@ -367,6 +383,83 @@ fn check_collected(
             squash(ctx.text(root))
         ),
     ));
+}
+
+/// `set.extend(iter)` on a `JoinSet` / `FuturesUnordered` (a local created in this function, or
+/// `self.x`/`a.x` where every struct field named `x` in the file is declared as one): reported
+/// like a set collected from `iter`, unless a loop around the call waits for a task
+/// (`join_next`) or holds a permit, which caps the set between extends.
+fn check_extended(
+    ctx: &Context<'_>,
+    call: Node<'_>,
+    m: Node<'_>,
+    recv: Node<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(set) = task_set_of(ctx, recv, call) else {
+        return;
+    };
+    let Some(arg) = call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+    else {
+        return;
+    };
+    for a in ancestors(call) {
+        if matches!(
+            a.kind(),
+            "closure_expression" | "async_block" | "function_item"
+        ) {
+            break;
+        }
+        if matches!(
+            a.kind(),
+            "for_expression" | "loop_expression" | "while_expression"
+        ) && has_limit(ctx, a)
+        {
+            return;
+        }
+    }
+    check_collected(ctx, call, m, arg, set, out);
+}
+
+/// `"JoinSet"` / `"FuturesUnordered"` when `recv` is one: a local whose binding creates or
+/// declares it (see [`receiver_is_task_set`]), or a field access whose struct fields of that
+/// name (file facts) are all declared with that type.
+fn task_set_of(ctx: &Context<'_>, recv: Node<'_>, at: Node<'_>) -> Option<&'static str> {
+    let named = |t: &str| {
+        if t.contains("JoinSet") {
+            Some("JoinSet")
+        } else if t.contains("FuturesUnordered") {
+            Some("FuturesUnordered")
+        } else {
+            None
+        }
+    };
+    match recv.kind() {
+        "identifier" => {
+            let f = enclosing_fn(at)?;
+            let b = find_binding(ctx.source, f, ctx.text(recv), at.start_byte())?;
+            if !receiver_is_task_set(ctx, recv, at) {
+                return None;
+            }
+            named(&squash(ctx.text(b)))
+        }
+        "field_expression" => {
+            let field = ctx.text(recv.child_by_field_name("field")?);
+            let types = ctx.facts().field_types(field);
+            let mut set = None;
+            for t in types {
+                let n = named(&t.text)?;
+                if set.is_some_and(|s| s != n) {
+                    return None;
+                }
+                set = Some(n);
+            }
+            set
+        }
+        _ => None,
+    }
 }
 
 /// Is `recv` a `JoinSet` / `FuturesUnordered` created in this function?
@@ -791,6 +884,104 @@ fn custom(approvals: ApprovalIter) {
 async fn chunked(items: Vec<Item>) {
     let futs: FuturesUnordered<_> = items.chunks(100).map(|c| process(c.to_vec())).collect();
     futs.collect::<Vec<_>>().await;
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn flags_task_sets_extended_from_input() {
+        check(
+            "unbounded-fanout",
+            r#"
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::task::JoinSet;
+
+async fn join_set_extend(urls: Vec<String>) {
+    let mut set = JoinSet::new();
+    set.extend(urls.into_iter().map(download));
+      //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    while let Some(r) = set.join_next().await {}
+}
+
+async fn futures_extend(client: &Client, ids: &[u64]) {
+    let mut futs = FuturesUnordered::new();
+    futs.extend(ids.iter().map(|id| client.fetch(*id)));
+       //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    while let Some(r) = futs.next().await {}
+}
+
+struct Indexer {
+    tasks: JoinSet<anyhow::Result<()>>,
+}
+
+impl Indexer {
+    fn index_all(&mut self, docs: Vec<Doc>) {
+        self.tasks.extend(docs.into_iter().map(|d| async move { index(d).await }));
+                 //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+    }
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_on_bounded_extends_and_other_extends() {
+        check(
+            "unbounded-fanout",
+            r#"
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::task::JoinSet;
+
+async fn taken(urls: Vec<String>) {
+    let mut set = JoinSet::new();
+    set.extend(urls.into_iter().take(16).map(download));
+    set.join_all().await;
+}
+
+async fn waits_between_chunks(ids: Vec<u64>) {
+    let mut set = JoinSet::new();
+    for chunk in ids.chunks(16) {
+        set.extend(chunk.iter().map(|id| fetch(*id)));
+        while set.join_next().await.is_some() {}
+    }
+}
+
+async fn to_replicas(replicas: &[Replica], e: Entry) {
+    let mut acks = FuturesUnordered::new();
+    acks.extend(replicas.iter().map(|r| r.append(e.clone())));
+    acks.collect::<Vec<_>>().await;
+}
+
+async fn fixed(a: Fut, b: Fut) {
+    let mut futs = FuturesUnordered::new();
+    futs.extend([a, b]);
+    futs.collect::<Vec<_>>().await;
+}
+
+fn plain_vec(ids: Vec<u64>, out: &mut Vec<u64>) {
+    let mut v = Vec::new();
+    v.extend(ids.iter().map(|i| i + 1));
+    out.extend(ids);
+}
+
+struct Batch {
+    rows: Vec<Row>,
+    tasks: JoinSet<()>,
+}
+
+impl Batch {
+    fn add(&mut self, rows: Vec<Row>) {
+        self.rows.extend(rows.into_iter());
+    }
+}
+
+struct A { pending: JoinSet<()> }
+struct B { pending: Vec<Job> }
+impl B {
+    fn queue(&mut self, jobs: Vec<Job>) {
+        self.pending.extend(jobs.into_iter());
+    }
 }
 "#,
         );
