@@ -23,6 +23,7 @@ pub mod suppress;
 pub mod syntax;
 pub mod taxonomy;
 pub mod text;
+pub mod textscan;
 
 #[cfg(test)]
 pub(crate) mod testing;

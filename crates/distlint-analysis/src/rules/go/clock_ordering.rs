@@ -115,8 +115,10 @@ impl Rule for ClockOrdering {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs `time.Now()`, `time.Since` or `time.Until`.
-        &[&["Now", "Since", "Until"]]
+        // A finding needs `time.Now()`, `time.Since` or `time.Until`, and either a Unix
+        // conversion of the wall clock (`UNIX_METHODS`, all starting with `Unix`) or a value
+        // decoded earlier in the function (`Unmarshal*`, `Decode`).
+        &[&["Now", "Since", "Until"], &["Unix", "Unmarshal", "Decode"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

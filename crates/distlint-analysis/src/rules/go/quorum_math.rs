@@ -108,6 +108,12 @@ impl Rule for QuorumMath {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        // A finding needs `/ 2` (`is_half`; the `2` possibly parenthesised): exact on a unit
+        // without syntax errors (`crate::textscan`), where a `2` is everywhere but `/ 2` rare.
+        if !node.has_error() && !crate::textscan::word_preceded_by(ctx.text(node), "2", b"/", b"(")
+        {
+            return;
+        }
         for half in Walk::new(node) {
             if !is_half(ctx, half) {
                 continue;

@@ -8,6 +8,7 @@ use crate::rules::go::common::{
     exits, keyed_fields, literal_type, loop_level, pkg_call, retry_loop, RetryLoop,
 };
 use crate::syntax::{named_children, squash, Walk};
+use crate::textscan;
 
 /// The rule.
 pub struct UnboundedRetry;
@@ -64,6 +65,17 @@ impl Rule for UnboundedRetry {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
+        // A finding needs a loop with no condition (`for {`, or a `for` clause whose condition
+        // is empty: `; ;`) or a `MaxElapsedTime` setting; exact on a unit without syntax errors
+        // (`crate::textscan`), where it skips the walk of most units.
+        let text = ctx.text(node);
+        if !node.has_error()
+            && !text.contains("MaxElapsedTime")
+            && !textscan::word_followed_by(text, "for", b"{")
+            && !textscan::followed_by(text, ";", b";")
+        {
+            return;
+        }
         for n in Walk::new(node) {
             if n.kind() == "composite_literal" || n.kind() == "assignment_statement" {
                 check_backoff(ctx, n, out);
