@@ -21,17 +21,19 @@
 //!    text before it (`impl<T> Trait for Type where ..`, `#[cfg(..)] mod m`). Segments (below)
 //!    inside a container are re-collected under the same condition.
 //! 4. File-level facts are dependencies of every unit: Rust `use` declarations and item names
-//!    ([`Imports`], itself computed incrementally per top-level item), Go imports and aliases, the
-//!    configuration and the path. When any of them changes, every unit is re-analysed.
+//!    and Go imports and aliases ([`Imports`], computed per segment — Rust item, Go top-level
+//!    declaration — and merged, so only edited segments are read again), the configuration and
+//!    the path. When any of them changes, every unit is re-analysed.
 //! 5. [`Scope::File`] rules run over the whole file on every analysis (their cost is O(file)
 //!    per keystroke; prefer [`Scope::Unit`]). On every re-analysed unit (and the file, for file
 //!    rules) the literal prefilter ([`crate::prefilter`]) skips the rules that cannot fire; its
 //!    per-unit verdicts are cached with the unit (they depend only on the unit's text and the
 //!    file's imports) and decide which [`FileReads::Anything`] rules re-run on untouched units.
-//! 6. Suppression comments are re-collected on every analysis (from a text search for
-//!    `distlint:ignore`, so O(matches) tree work) and applied to the merged raw findings, so a
-//!    comment on the line above a function (which belongs to the previous unit, or none) keeps
-//!    working whichever side of it is edited.
+//! 6. Suppression comments are re-collected on every analysis from the offsets of
+//!    `distlint:ignore` in the text (carried over from the previous version, only the edited bytes
+//!    searched again: O(edit + matches)) and applied to the merged raw findings, so a comment on
+//!    the line above a function (which belongs to the previous unit, or none) keeps working
+//!    whichever side of it is edited.
 //!
 //! The result is exactly what [`Analyzer::analyze`] returns for the same text; the differential
 //! test `tests/incremental_differential.rs` checks this after every step of random edit sequences.
@@ -168,17 +170,26 @@ struct UnitEntry {
     /// Per unit rule (in order): the kinds of file fact the rule read on this unit (through
     /// [`Context::facts`]); the rule is re-run here when one of them changes.
     reads: Arc<Vec<FactKinds>>,
+    /// The union of `reads`: when it misses the changed kinds, no rule is re-run here for what
+    /// it read (checked once per unit instead of once per rule).
+    read_any: FactKinds,
+}
+
+fn union_of(reads: &[FactKinds]) -> FactKinds {
+    reads.iter().fold(FactKinds::NONE, |a, &b| a.union(b))
 }
 
 /// What one segment of the file contributes to the file-level facts: Rust, a top-level item or
-/// an item inside an `impl`/`trait`/`mod` body ([`Imports`] and [`FileFacts`]); Go, a top-level
-/// declaration ([`FileFacts`] only; Go imports are re-read from the import declarations).
+/// an item inside an `impl`/`trait`/`mod` body; Go, a top-level declaration (only import
+/// declarations have [`Imports`]).
 #[derive(Debug, Clone)]
 struct SegmentEntry {
     range: Range<usize>,
     kind: u16,
     imports: Arc<Imports>,
     facts: Arc<FileFacts>,
+    /// `!facts.is_empty()`, kept so a reused segment is not compared with an empty value again.
+    has_facts: bool,
 }
 
 /// What an analysis of one document version leaves behind so the next version can be analysed
@@ -203,6 +214,9 @@ pub struct AnalysisState {
     facts: Arc<FileFacts>,
     findings: Arc<Vec<Finding>>,
     too_deep: Vec<TooDeep>,
+    /// Byte offsets of every `distlint:ignore` in this version's text, ascending (where the
+    /// suppression comments are; see [`Reuse::ignore_offsets`]).
+    ignore_at: Arc<Vec<usize>>,
     stats: AnalysisStats,
 }
 
@@ -260,6 +274,7 @@ impl AnalysisState {
             facts: Arc::new(FileFacts::default()),
             findings: Arc::new(Vec::new()),
             too_deep: Vec::new(),
+            ignore_at: Arc::new(Vec::new()),
             stats: AnalysisStats {
                 from_scratch: true,
                 ..AnalysisStats::default()
@@ -646,6 +661,39 @@ impl Reuse<'_> {
             || self.containers_dirty(layout, ctx.container)
     }
 
+    /// The offsets of [`SUPPRESSION_NEEDLE`] in the new text `source`, from the previous
+    /// version's offsets and a search of the edited bytes only: O(edit + matches) instead of a
+    /// scan of the whole text. Equal to [`ignore_offsets`]`(source)`: an occurrence entirely
+    /// before the edit or entirely after it is an old one (moved by the delta); every other one
+    /// overlaps the edited range and starts within `SUPPRESSION_NEEDLE.len() - 1` bytes of it.
+    fn ignore_offsets(&self, source: &str) -> Vec<usize> {
+        let needle = SUPPRESSION_NEEDLE.as_bytes();
+        let l = needle.len();
+        let old = &self.prev.ignore_at;
+        let mut out = Vec::with_capacity(old.len() + 1);
+        out.extend(old.iter().copied().take_while(|&m| m + l <= self.start));
+        // New occurrences: start in `start - (l - 1) .. new_end`, end within the text.
+        let bytes = source.as_bytes();
+        let to = (self.new_end + l - 1).min(bytes.len());
+        let mut p = self.start.saturating_sub(l - 1);
+        while p + l <= to {
+            if &bytes[p..p + l] == needle {
+                out.push(p);
+                // The needle does not overlap itself, so occurrences never overlap.
+                p += l;
+            } else {
+                p += 1;
+            }
+        }
+        out.extend(
+            old.iter()
+                .copied()
+                .filter(|&m| m >= self.old_end)
+                .map(|m| m - self.old_end + self.new_end),
+        );
+        out
+    }
+
     /// Where an offset of the old text lies: `Some(true)` before the edit (unchanged),
     /// `Some(false)` after it (moves by the delta), `None` touching the edited range.
     fn side(&self, offset: usize) -> Option<bool> {
@@ -693,18 +741,32 @@ fn shift_finding(f: &Finding, shift: isize) -> Finding {
     f
 }
 
-/// Suppression comments of the file, found from text matches of `distlint:ignore` (each match's
-/// enclosing comment node is handed to [`suppress::collect`]), so the tree is only visited near
-/// the matches. Equal to `suppress::collect(source, root, index)`.
+/// What every suppression comment contains.
+const SUPPRESSION_NEEDLE: &str = "distlint:ignore";
+
+/// Byte offsets of every [`SUPPRESSION_NEEDLE`] in `source`, ascending (a scan of the whole
+/// text; after an edit [`Reuse::ignore_offsets`] gives the same from the previous offsets).
+fn ignore_offsets(source: &str) -> Vec<usize> {
+    source
+        .match_indices(SUPPRESSION_NEEDLE)
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// Suppression comments of the file, found from `ignore_at`, the offsets of every
+/// `distlint:ignore` in `source` (each one's enclosing comment node is handed to
+/// [`suppress::collect`]), so the tree is only visited near them. Equal to
+/// `suppress::collect(source, root, index)`.
 fn collect_suppressions(
     source: &str,
     root: Node<'_>,
     index: &LineIndex,
+    ignore_at: &[usize],
 ) -> Vec<suppress::Suppression> {
-    const NEEDLE: &str = "distlint:ignore";
+    const NEEDLE: &str = SUPPRESSION_NEEDLE;
     let mut out = Vec::new();
     let mut last: Option<Range<usize>> = None;
-    for (at, _) in source.match_indices(NEEDLE) {
+    for &at in ignore_at {
         if last.as_ref().is_some_and(|r| at < r.end) {
             continue;
         }
@@ -755,6 +817,11 @@ impl Analyzer {
             }
         }
         let reuse = prev.and_then(|(p, delta)| self.reuse_plan(p, delta, doc));
+        // Where the suppression comments are: O(edit) with a previous version, else a scan.
+        let ignore_at = Arc::new(match &reuse {
+            Some(r) => r.ignore_offsets(source),
+            None => ignore_offsets(source),
+        });
 
         let rules: Vec<&'static dyn Rule> = self.rules_for(language).collect();
         let layout = layout(
@@ -771,7 +838,8 @@ impl Analyzer {
         let mut fact_parts: Vec<Arc<FileFacts>> = Vec::with_capacity(layout.segments.len());
         // A segment's imports and facts, reused from the previous state when it is unedited.
         // `index`: the segment's index in the layout (Rust), for its container context.
-        let segment = |node: Node<'_>, with_imports: bool, index: Option<usize>| -> SegmentEntry {
+        let no_imports = Arc::new(Imports::default());
+        let segment = |node: Node<'_>, index: Option<usize>| -> SegmentEntry {
             let range = node.byte_range();
             let kind = node.kind_id();
             let container = index.and_then(|i| layout.segment_container[i]);
@@ -782,49 +850,49 @@ impl Analyzer {
                 r.unchanged(&r.prev.segments, &range, kind, |e| (&e.range, e.kind))
                     .map(|(_, e)| e)
             });
-            let (imports, facts) = match cached {
-                Some(e) => (e.imports.clone(), e.facts.clone()),
+            match cached {
+                Some(e) => SegmentEntry { range, ..e.clone() },
                 None => {
                     let mut facts = FileFacts::collect(language, source, node);
                     if let Some(imp) = index.and_then(|i| layout.segment_impl(i)) {
                         facts.collect_impl_part(source, imp, node);
                     }
-                    (
-                        Arc::new(if with_imports {
-                            Imports::collect(language, source, node)
-                        } else {
-                            Imports::default()
-                        }),
-                        Arc::new(facts),
-                    )
+                    let imports = match language {
+                        Language::Rust => Arc::new(Imports::collect(language, source, node)),
+                        Language::Go if node.kind() == "import_declaration" => {
+                            Arc::new(Imports::collect_go_declaration(source, node))
+                        }
+                        Language::Go => no_imports.clone(),
+                    };
+                    SegmentEntry {
+                        range,
+                        kind,
+                        imports,
+                        has_facts: !facts.is_empty(),
+                        facts: Arc::new(facts),
+                    }
                 }
-            };
-            SegmentEntry {
-                range,
-                kind,
-                imports,
-                facts,
             }
         };
         let keep_facts = |entry: &SegmentEntry, parts: &mut Vec<Arc<FileFacts>>| {
-            if !entry.facts.is_empty() {
+            if entry.has_facts {
                 parts.push(entry.facts.clone());
             }
         };
-        let imports: Arc<Imports> = match language {
+        // The file's imports, merged from the segments' in source order (Rust: every segment,
+        // containers too; Go: the import declarations, the only segments with imports), so only
+        // edited segments are read again.
+        match language {
             Language::Go => {
-                let mut c = root.walk();
-                for child in root.named_children(&mut c) {
-                    if child.kind() != "comment" {
-                        let entry = segment(child, false, None);
-                        keep_facts(&entry, &mut fact_parts);
-                        segments.push(entry);
+                // Go segments are the units: the top-level declarations.
+                for &node in &layout.units {
+                    let entry = segment(node, None);
+                    keep_facts(&entry, &mut fact_parts);
+                    let i = &entry.imports;
+                    if !(i.names.is_empty() && i.globs.is_empty() && i.local_items.is_empty()) {
+                        contributions.push(i.clone());
                     }
-                }
-                let imports = Imports::collect(language, source, root);
-                match &reuse {
-                    Some(r) if *r.prev.imports == imports => r.prev.imports.clone(),
-                    _ => Arc::new(imports),
+                    segments.push(entry);
                 }
             }
             Language::Rust => {
@@ -844,26 +912,26 @@ impl Analyzer {
                             }
                         }
                         Segment::Subtree(node) => {
-                            let entry = segment(node, true, Some(i));
+                            let entry = segment(node, Some(i));
                             keep_facts(&entry, &mut fact_parts);
                             contributions.push(entry.imports.clone());
                             segments.push(entry);
                         }
                     }
                 }
-                let same = reuse.as_ref().is_some_and(|r| {
-                    r.prev.contributions.len() == contributions.len()
-                        && r.prev
-                            .contributions
-                            .iter()
-                            .zip(&contributions)
-                            .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
-                });
-                match &reuse {
-                    Some(r) if same => r.prev.imports.clone(),
-                    _ => Arc::new(merge_imports(&contributions)),
-                }
             }
+        }
+        let same = reuse.as_ref().is_some_and(|r| {
+            r.prev.contributions.len() == contributions.len()
+                && r.prev
+                    .contributions
+                    .iter()
+                    .zip(&contributions)
+                    .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+        });
+        let imports: Arc<Imports> = match &reuse {
+            Some(r) if same => r.prev.imports.clone(),
+            _ => Arc::new(merge_imports(&contributions)),
         };
         let facts_changed = reuse.as_ref().is_some_and(|r| {
             !Arc::ptr_eq(&r.prev.imports, &imports) && *r.prev.imports != *imports
@@ -950,11 +1018,20 @@ impl Analyzer {
             }
             (Some(out), reads)
         };
+        // The unit rules (indices into `unit_rules`) whose `FileReads` may re-run them on an
+        // unedited unit.
+        let reading_rules: Vec<usize> = (0..unit_rules.len())
+            .filter(|&k| unit_rules[k].2 != FileReads::Nothing)
+            .collect();
         let mut units = Vec::with_capacity(layout.units.len());
         let mut analysed = 0;
         let mut rule_reruns = 0;
         let limit = config.nesting_limit();
-        let bases = unit_depths(root, &layout.units);
+        // Go units are the root's children (depth 1); Rust units may sit in `impl`/`mod` bodies.
+        let bases = match language {
+            Language::Go => vec![1; layout.units.len()],
+            Language::Rust => unit_depths(root, &layout.units),
+        };
         for ((node, &base), &unit_ctx) in layout.units.iter().zip(&bases).zip(&layout.unit_context)
         {
             let range = node.byte_range();
@@ -969,22 +1046,33 @@ impl Analyzer {
             });
             let entry = match cached {
                 Some((r, old, e)) => {
-                    // Rules that read outside the unit and must run again here.
-                    let rerun: Vec<usize> = unit_rules
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, (_, rule, reads))| {
-                            e.reads.get(*k).is_some_and(|r| r.intersects(stale_reads))
-                                || match reads {
-                                    FileReads::Nothing => false,
-                                    FileReads::ForFindings => {
-                                        e.findings.iter().any(|f| f.rule == rule.meta().id)
-                                    }
-                                    FileReads::Anything => e.triggered.get(*k) == Some(&true),
-                                }
-                        })
-                        .map(|(k, _)| k)
-                        .collect();
+                    // Rules that read outside the unit and must run again here: one that read a
+                    // changed fact (only possible when the union of what was read here meets
+                    // the changed kinds), or by its `FileReads`.
+                    let by_file_reads = |k: usize| {
+                        let (_, rule, reads) = unit_rules[k];
+                        match reads {
+                            FileReads::Nothing => false,
+                            FileReads::ForFindings => {
+                                e.findings.iter().any(|f| f.rule == rule.meta().id)
+                            }
+                            FileReads::Anything => e.triggered.get(k) == Some(&true),
+                        }
+                    };
+                    let rerun: Vec<usize> = if e.read_any.intersects(stale_reads) {
+                        (0..unit_rules.len())
+                            .filter(|&k| {
+                                e.reads.get(k).is_some_and(|r| r.intersects(stale_reads))
+                                    || by_file_reads(k)
+                            })
+                            .collect()
+                    } else {
+                        reading_rules
+                            .iter()
+                            .copied()
+                            .filter(|&k| by_file_reads(k))
+                            .collect()
+                    };
                     // Every offset the kept findings carry must lie on the unit's side of the
                     // edit, so one shift moves them all.
                     let before = range.start == old.start;
@@ -1010,6 +1098,7 @@ impl Analyzer {
                             nesting: e.nesting,
                             too_deep: e.too_deep,
                             reads: e.reads.clone(),
+                            read_any: e.read_any,
                         })
                     } else {
                         rule_reruns += rerun.len();
@@ -1048,6 +1137,7 @@ impl Analyzer {
                             triggered: e.triggered.clone(),
                             nesting: e.nesting,
                             too_deep: e.too_deep,
+                            read_any: union_of(&reads),
                             reads: Arc::new(reads),
                         })
                     }
@@ -1071,6 +1161,7 @@ impl Analyzer {
                             nesting,
                             too_deep: true,
                             reads: Arc::new(vec![FactKinds::NONE; unit_rules.len()]),
+                            read_any: FactKinds::NONE,
                         };
                     }
                     let verdict = prefilter
@@ -1107,6 +1198,7 @@ impl Analyzer {
                         triggered: Arc::new(triggered),
                         nesting,
                         too_deep: false,
+                        read_any: union_of(&reads),
                         reads: Arc::new(reads),
                     }
                 }
@@ -1171,7 +1263,7 @@ impl Analyzer {
                 limit,
             })
             .collect();
-        let sups = collect_suppressions(source, root, index);
+        let sups = collect_suppressions(source, root, index, &ignore_at);
         let judge = suppress::Judge {
             ran: rules
                 .iter()
@@ -1214,6 +1306,7 @@ impl Analyzer {
             facts: file_facts,
             findings: Arc::new(findings),
             too_deep,
+            ignore_at,
         }
     }
 
@@ -1320,6 +1413,57 @@ mod tests {
             .iter()
             .map(|f| (f.rule, doc.line_index().line_of(f.range.start) as usize))
             .collect()
+    }
+
+    #[test]
+    fn suppression_offsets_follow_edits_without_a_rescan() {
+        let base = "package p\n\n// distlint:ignore x y\nfunc a() {}\n\n// distlint:ignore-file all z\nfunc b() {}\n";
+        let analyzer = Analyzer::default();
+        let mut doc = Document::new(Language::Go, base, 0);
+        let mut state = analyzer.analyze_incremental(&doc, None);
+        assert_eq!(state.ignore_at.len(), 2);
+        // (where, bytes deleted, text inserted), `where` found in the current text.
+        type Step = (fn(&str) -> usize, usize, &'static str);
+        let steps: &[Step] = &[
+            // Split the first one, then join it again.
+            (|t| t.find("distlint:ignore x").unwrap() + 5, 0, " "),
+            (|t| t.find("distl int").unwrap() + 5, 1, ""),
+            // Build a new one from two halves typed in two edits (the second completes it
+            // across the edit's start).
+            (|t| t.find("func a").unwrap(), 0, "// distlint:ig\n"),
+            (|t| t.find("ig\nfunc a").unwrap() + 2, 0, "nore"),
+            // Touch the end and the start of one without breaking it.
+            (|t| t.find("distlint:ignore x").unwrap() + 15, 0, "-file"),
+            (|t| t.find("distlint:ignore-file x").unwrap(), 0, "x"),
+            // Delete most of one, and delete everything up to the last one.
+            (|t| t.find("distlint:ignore-file all").unwrap() - 2, 10, ""),
+            (|_| 0, 40, ""),
+        ];
+        for (v, (at, del, ins)) in steps.iter().enumerate() {
+            let at = at(doc.text());
+            let index = doc.line_index().clone();
+            let range = (
+                index.position(doc.text(), at, PositionEncoding::Utf8),
+                index.position(doc.text(), at + del, PositionEncoding::Utf8),
+            );
+            let change = TextChange {
+                range: Some(range),
+                text: (*ins).into(),
+            };
+            let applied = doc
+                .apply_changes(&[change], v as i32 + 1, PositionEncoding::Utf8)
+                .unwrap();
+            state = analyzer.analyze_incremental(&doc, Some((&state, Delta::compose(&applied))));
+            assert!(!state.stats().from_scratch, "step {v}");
+            assert_eq!(
+                *state.ignore_at,
+                ignore_offsets(doc.text()),
+                "step {v}: {:?}",
+                doc.text()
+            );
+            assert_eq!(**state.findings(), analyzer.analyze(&doc), "step {v}");
+        }
+        assert_eq!(state.ignore_at.len(), 1, "{:?}", doc.text());
     }
 
     #[test]

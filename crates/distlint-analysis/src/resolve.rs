@@ -11,8 +11,6 @@
 //! Limits: imports are collected file-wide (a `use` inside one function is treated as visible in
 //! all of them); macros and re-exports through other crates are not followed.
 
-use std::collections::HashSet;
-
 use tree_sitter::Node;
 
 use crate::language::Language;
@@ -275,36 +273,51 @@ pub fn go_default_package_name(import_path: &str) -> String {
 
 fn collect_go(source: &str, root: Node<'_>) -> Imports {
     let mut imports = Imports::default();
-    let mut seen: HashSet<usize> = HashSet::new();
     let mut c = root.walk();
     for decl in root.named_children(&mut c) {
-        if decl.kind() != "import_declaration" {
+        add_go_declaration(&mut imports, source, decl);
+    }
+    imports
+}
+
+impl Imports {
+    /// Go: the imports of one top-level declaration `decl` (empty unless it is an
+    /// `import_declaration`). Folding every top-level declaration's imports in source order with
+    /// later names replacing earlier ones and globs appended (as the incremental engine merges
+    /// them) gives [`Imports::collect`] of the file.
+    pub fn collect_go_declaration(source: &str, decl: Node<'_>) -> Imports {
+        let mut imports = Imports::default();
+        add_go_declaration(&mut imports, source, decl);
+        imports
+    }
+}
+
+/// Adds the import specs of `decl`, when it is an `import_declaration`, to `imports`.
+fn add_go_declaration(imports: &mut Imports, source: &str, decl: Node<'_>) {
+    if decl.kind() != "import_declaration" {
+        return;
+    }
+    for spec in Walk::new(decl) {
+        if spec.kind() != "import_spec" {
             continue;
         }
-        let mut walk = Walk::new(decl);
-        while let Some(spec) = walk.next() {
-            if spec.kind() != "import_spec" || !seen.insert(spec.id()) {
-                continue;
+        let Some(path_node) = spec.child_by_field_name("path") else {
+            continue;
+        };
+        let path = text(source, path_node)
+            .trim_matches(|c| c == '"' || c == '`')
+            .to_string();
+        match spec.child_by_field_name("name") {
+            Some(n) if n.kind() == "dot" => imports.globs.push(path),
+            Some(n) if n.kind() == "blank_identifier" => {}
+            Some(n) => {
+                imports.names.insert(text(source, n).to_string(), path);
             }
-            let Some(path_node) = spec.child_by_field_name("path") else {
-                continue;
-            };
-            let path = text(source, path_node)
-                .trim_matches(|c| c == '"' || c == '`')
-                .to_string();
-            match spec.child_by_field_name("name") {
-                Some(n) if n.kind() == "dot" => imports.globs.push(path),
-                Some(n) if n.kind() == "blank_identifier" => {}
-                Some(n) => {
-                    imports.names.insert(text(source, n).to_string(), path);
-                }
-                None => {
-                    imports.names.insert(go_default_package_name(&path), path);
-                }
+            None => {
+                imports.names.insert(go_default_package_name(&path), path);
             }
         }
     }
-    imports
 }
 
 #[cfg(test)]
