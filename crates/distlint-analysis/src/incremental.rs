@@ -58,7 +58,7 @@ use tree_sitter::{InputEdit, Node, Point, Tree};
 use crate::config::Config;
 use crate::document::{AppliedEdit, Document};
 use crate::engine::{
-    is_go_test_file, is_test_attribute, log_too_deep, too_deep_decision, unit_depths, Analyzer,
+    is_go_test_file, is_test_attribute, log_too_deep, too_deep_decision, Analyzer,
 };
 use crate::facts::{FactKinds, FileFacts};
 use crate::input::TooDeep;
@@ -321,6 +321,10 @@ pub(crate) struct UnitContext {
     pub(crate) lead: usize,
     /// The innermost container holding the unit (index into [`Layout::containers`]).
     pub(crate) container: Option<usize>,
+    /// Depth of the unit below the root (the root's children are at depth 1; an item of an
+    /// `impl` body at the top level at 3), as [`crate::engine::unit_depths`] measures it, known
+    /// from the layout without a walk of the root's children.
+    pub(crate) depth: usize,
 }
 
 /// A piece of the pre-order walk that [`Imports::collect`] does over the whole file.
@@ -359,6 +363,7 @@ pub(crate) fn layout<'t>(
                 unit_context.push(UnitContext {
                     lead: child.start_byte(),
                     container: None,
+                    depth: 1,
                 });
                 units.push(child);
             }
@@ -384,6 +389,8 @@ pub(crate) fn layout<'t>(
             /// End of the last item met in this body (attributes and comments excluded), or
             /// the body's start.
             lead: usize,
+            /// Depth of the body's children below the root.
+            depth: usize,
         },
         /// The children of a container node (header parts, then its body).
         Container {
@@ -392,6 +399,8 @@ pub(crate) fn layout<'t>(
             body: usize,
             in_test: bool,
             index: usize,
+            /// Depth of the container node below the root.
+            depth: usize,
         },
     }
     let children_of = |n: Node<'t>| -> Vec<Node<'t>> {
@@ -405,6 +414,7 @@ pub(crate) fn layout<'t>(
         pending_test_attr: false,
         container: None,
         lead: root.start_byte(),
+        depth: 1,
     }];
     while let Some(frame) = stack.last_mut() {
         match frame {
@@ -415,7 +425,9 @@ pub(crate) fn layout<'t>(
                 pending_test_attr,
                 container,
                 lead,
+                depth,
             } => {
+                let depth = *depth;
                 let Some(&child) = children.get(*next) else {
                     stack.pop();
                     continue;
@@ -467,6 +479,7 @@ pub(crate) fn layout<'t>(
                                 body,
                                 in_test,
                                 index,
+                                depth,
                             });
                         } else {
                             stack.push(Frame::Body {
@@ -476,6 +489,8 @@ pub(crate) fn layout<'t>(
                                 pending_test_attr: false,
                                 container: Some(index),
                                 lead: b.start_byte(),
+                                // The body is a child of the container.
+                                depth: depth + 2,
                             });
                         }
                     }
@@ -487,6 +502,7 @@ pub(crate) fn layout<'t>(
                             unit_context.push(UnitContext {
                                 lead: item_lead,
                                 container: parent,
+                                depth,
                             });
                         }
                         if want_segments {
@@ -502,8 +518,10 @@ pub(crate) fn layout<'t>(
                 body,
                 in_test,
                 index,
+                depth,
             } => {
                 let i = *next;
+                let depth = *depth;
                 let Some(&child) = children.get(i) else {
                     stack.pop();
                     continue;
@@ -519,6 +537,7 @@ pub(crate) fn layout<'t>(
                         pending_test_attr: false,
                         container: Some(index),
                         lead: child.start_byte(),
+                        depth: depth + 2,
                     });
                 } else {
                     segments.push(Segment::Subtree(child));
@@ -1027,11 +1046,9 @@ impl Analyzer {
         let mut analysed = 0;
         let mut rule_reruns = 0;
         let limit = config.nesting_limit();
-        // Go units are the root's children (depth 1); Rust units may sit in `impl`/`mod` bodies.
-        let bases = match language {
-            Language::Go => vec![1; layout.units.len()],
-            Language::Rust => unit_depths(root, &layout.units),
-        };
+        // Depths from the layout: `unit_depths` would walk the root's children (25 000 in the
+        // 5 MB benchmark file) on every keystroke.
+        let bases: Vec<usize> = layout.unit_context.iter().map(|c| c.depth).collect();
         for ((node, &base), &unit_ctx) in layout.units.iter().zip(&bases).zip(&layout.unit_context)
         {
             let range = node.byte_range();
@@ -1515,12 +1532,16 @@ mod tests {
                     .iter()
                     .map(|n| n.byte_range())
                     .collect();
-                let b: Vec<_> = layout(language, &text, root, include_tests, true)
-                    .units
-                    .iter()
-                    .map(|n| n.byte_range())
-                    .collect();
+                let l = layout(language, &text, root, include_tests, true);
+                let b: Vec<_> = l.units.iter().map(|n| n.byte_range()).collect();
                 assert_eq!(a, b, "{}", path.display());
+                let depths: Vec<usize> = l.unit_context.iter().map(|c| c.depth).collect();
+                assert_eq!(
+                    depths,
+                    crate::engine::unit_depths(root, &l.units),
+                    "{}",
+                    path.display()
+                );
             }
             if language == Language::Rust {
                 let l = layout(language, &text, root, false, true);

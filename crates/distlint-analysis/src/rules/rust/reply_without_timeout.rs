@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use crate::language::Language;
-use crate::rule::{Context, FileReads, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::rules::rust::local_flow::{is_body_boundary, pattern_bindings, uses_of};
 use crate::syntax::{ancestors, rust_call_path, rust_fn_is_async, rust_method_call, squash, Walk};
 
@@ -103,12 +103,6 @@ impl Rule for ReplyWithoutTimeout {
         &META
     }
 
-    fn file_reads(&self) -> FileReads {
-        // A `response_timeout` anywhere in the file silences the rule; a finding needs a
-        // channel constructor in the unit.
-        FileReads::Anything
-    }
-
     fn literals(&self) -> &'static [&'static [&'static str]] {
         // A finding needs a channel constructor in the unit (or a `use .. as` alias of one, which
         // the prefilter follows through the imports).
@@ -160,12 +154,9 @@ impl Rule for ReplyWithoutTimeout {
                 }
                 // The task holding the senders applies a per-response timeout (redis's cluster
                 // connection passes its `response_timeout` to every node connection it drives).
-                // A text search of the whole file: done once per analysis and only for a
-                // candidate finding, not once per unit.
-                if ctx
-                    .file_memo(|| ResponseTimeoutInFile(ctx.source.contains("response_timeout")))
-                    .0
-                {
+                // A text fact of the whole file: the engine re-runs the rule here only when it
+                // changes.
+                if ctx.facts().response_timeout_in_file() {
                     return;
                 }
                 out.push(Finding::new(
@@ -181,9 +172,6 @@ impl Rule for ReplyWithoutTimeout {
         }
     }
 }
-
-/// Whether the file mentions `response_timeout` anywhere (a per-file [`Context::file_memo`]).
-struct ResponseTimeoutInFile(bool);
 
 /// `let (tx, rx) = <reply channel>(..)`: the channel's kind (`oneshot` or `mpsc`).
 fn reply_channel(ctx: &Context<'_>, decl: Node<'_>) -> Option<&'static str> {
