@@ -121,18 +121,41 @@ fn collect_rust(source: &str, root: Node<'_>) -> Imports {
                 // const and static bodies can be large tables) after a cheap text check.
                 // Nested items are walked with their (checked) outer item. (`mod`/`trait`
                 // items always pass the check: their own keyword is in their text.)
-                if top && !may_declare(text(source, node)) {
+                if top && !may_declare(declaring_text(source, node)) {
                     walk.skip_subtree();
                 }
             }
-            // Token trees (macro arguments and `macro_rules!` bodies) hold tokens only, never
-            // a `use` declaration or an item. (Attributes are walked: `#[a = expr]` holds an
-            // expression.)
-            "macro_invocation" | "macro_definition" | "token_tree" => walk.skip_subtree(),
+            // Token trees (macro arguments and `macro_rules!` bodies) and comments (a third of
+            // the nodes outside function bodies: each is a comment, its marker and doc-comment
+            // nodes) hold no `use` declaration or item.
+            "macro_invocation" | "macro_definition" | "token_tree" | "line_comment"
+            | "block_comment" => walk.skip_subtree(),
+            // `#[a = expr]` holds an expression, which could hold a block: walked only when
+            // its text has a keyword, like an item.
+            "attribute_item" | "inner_attribute_item" if !may_declare(text(source, node)) => {
+                walk.skip_subtree()
+            }
             _ => {}
         }
     }
     imports
+}
+
+/// The text of `item` that [`may_declare`] must check: for a function whose signature has no
+/// `{` (no block, so no statement or item can be in it), only its body — `impl Trait` in a
+/// signature is common and would send the walk through the whole body; otherwise the item's
+/// whole text.
+fn declaring_text<'s>(source: &'s str, item: Node<'_>) -> &'s str {
+    let whole = text(source, item);
+    if item.kind() == "function_item" {
+        if let Some(body) = item.child_by_field_name("body") {
+            let signature = &source[item.start_byte()..body.start_byte()];
+            if !signature.contains('{') {
+                return text(source, body);
+            }
+        }
+    }
+    whole
 }
 
 /// Whether `text` contains one of the keywords that can put something into [`Imports`] from

@@ -32,6 +32,11 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii()
 }
 
+/// Whether `text` contains `word` as a whole word (no identifier byte before or after it).
+pub fn has_word(text: &str, word: &str) -> bool {
+    occurrences(text, word, true).next().is_some()
+}
+
 /// Whether `text` contains `word` as a whole word (no identifier byte before or after it) such
 /// that the first byte after it that is not ASCII whitespace is one of `next`, or `/` (a comment
 /// may come first), or there is none (end of text). O(text).
@@ -118,6 +123,13 @@ mod tests {
         assert!(word_followed_by("a, _ := f()", "_", b"=:"));
         assert!(!word_followed_by("for _, x := range xs", "_", b"=:"));
         assert!(!word_followed_by("a_ = f()", "_", b"=:"));
+    }
+
+    #[test]
+    fn has_word_needs_word_boundaries() {
+        assert!(has_word("'a: loop {", "loop"));
+        assert!(!has_word("event_loop.run()", "loop"));
+        assert!(!has_word("loops", "loop"));
     }
 
     #[test]

@@ -385,8 +385,11 @@ impl Rule for RetryIdempotency {
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
         // A finding needs a request chain ending in `.send()`, or an http/hyper `Request`
-        // builder.
-        &[&["send", "Request"]]
+        // builder; either with a mutating method in its text: `.post(`/`.put(`/`.patch(`,
+        // `Request::post(..)`, `.request(Method::POST, ..)`, `.method(Method::PUT)` or
+        // `.method("PATCH")` (`is_unsafe_method`, `verb_of`; ASCII case-insensitive, and a
+        // name imported from a path containing one counts too).
+        &[&["send", "Request"], &["post", "put", "patch"]]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {

@@ -190,7 +190,20 @@ impl Rule for UnboundedRetry {
         if is_test_code(ctx, node) {
             return;
         }
-        for r in retry_loops(ctx, node) {
+        // A retry loop finding needs a `loop`, a `while`, or a `for` over an open-ended range
+        // (`0.. {`, `(0..)`): exact on a unit without syntax errors (`crate::textscan`), where
+        // it skips the loop search of most units (`..` alone is in every struct update).
+        let text = ctx.text(node);
+        let loops = node.has_error()
+            || crate::textscan::has_word(text, "loop")
+            || crate::textscan::has_word(text, "while")
+            || crate::textscan::followed_by(text, "..", b"{)");
+        let found = if loops {
+            retry_loops(ctx, node)
+        } else {
+            Vec::new()
+        };
+        for r in found {
             if loop_is_bounded(ctx, &r) {
                 continue;
             }
