@@ -855,12 +855,22 @@ impl Analyzer {
         let mut segments = Vec::with_capacity(layout.segments.len());
         let mut contributions = Vec::with_capacity(layout.segments.len());
         let mut fact_parts: Vec<Arc<FileFacts>> = Vec::with_capacity(layout.segments.len());
+        // Each unit's byte range and kind id, read from the tree once (each read dereferences the
+        // node's subtree: on a large file, a cache miss per unit).
+        let unit_keys: Vec<(Range<usize>, u16)> = layout
+            .units
+            .iter()
+            .map(|n| (n.byte_range(), n.kind_id()))
+            .collect();
         // A segment's imports and facts, reused from the previous state when it is unedited.
         // `index`: the segment's index in the layout (Rust), for its container context.
         let no_imports = Arc::new(Imports::default());
-        let segment = |node: Node<'_>, index: Option<usize>| -> SegmentEntry {
-            let range = node.byte_range();
-            let kind = node.kind_id();
+        // `key`: the node's byte range and kind id when already known.
+        let segment = |node: Node<'_>,
+                       index: Option<usize>,
+                       key: Option<(Range<usize>, u16)>|
+         -> SegmentEntry {
+            let (range, kind) = key.unwrap_or_else(|| (node.byte_range(), node.kind_id()));
             let container = index.and_then(|i| layout.segment_container[i]);
             let cached = reuse.as_ref().and_then(|r| {
                 if r.containers_dirty(&layout, container) {
@@ -904,8 +914,8 @@ impl Analyzer {
         match language {
             Language::Go => {
                 // Go segments are the units: the top-level declarations.
-                for &node in &layout.units {
-                    let entry = segment(node, None);
+                for (&node, key) in layout.units.iter().zip(&unit_keys) {
+                    let entry = segment(node, None, Some(key.clone()));
                     keep_facts(&entry, &mut fact_parts);
                     let i = &entry.imports;
                     if !(i.names.is_empty() && i.globs.is_empty() && i.local_items.is_empty()) {
@@ -931,7 +941,7 @@ impl Analyzer {
                             }
                         }
                         Segment::Subtree(node) => {
-                            let entry = segment(node, Some(i));
+                            let entry = segment(node, Some(i), None);
                             keep_facts(&entry, &mut fact_parts);
                             contributions.push(entry.imports.clone());
                             segments.push(entry);
@@ -1049,10 +1059,13 @@ impl Analyzer {
         // Depths from the layout: `unit_depths` would walk the root's children (25 000 in the
         // 5 MB benchmark file) on every keystroke.
         let bases: Vec<usize> = layout.unit_context.iter().map(|c| c.depth).collect();
-        for ((node, &base), &unit_ctx) in layout.units.iter().zip(&bases).zip(&layout.unit_context)
+        for (((node, &base), &unit_ctx), (range, kind)) in layout
+            .units
+            .iter()
+            .zip(&bases)
+            .zip(&layout.unit_context)
+            .zip(unit_keys)
         {
-            let range = node.byte_range();
-            let kind = node.kind_id();
             let cached = reuse.as_ref().and_then(|r| {
                 if r.context_dirty(&layout, unit_ctx, &range) {
                     return None;
