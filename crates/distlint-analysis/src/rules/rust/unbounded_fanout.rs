@@ -68,8 +68,11 @@ declared type or `from_iter`; one collected into a struct field or a function's 
 - `.extend(iter)` is followed on a set created in the function (`JoinSet::new()`, \
 `FuturesUnordered::new()`, a `let` declared with the type) or on `self.x` when every struct \
 field named `x` in the file is declared as one; a set received as a parameter or built in \
-another file is not. A `join_next` anywhere in a loop around the `extend` counts as a limit, \
-even if it does not wait until the set is small.",
+another file is not. Only an `extend` whose iterator makes the futures (`.map`, `.filter_map`, \
+`.flat_map` in the chain) is reported: moving futures made elsewhere \
+(`tasks.extend(pending.drain(..))`, as executors do) is not, and neither is the code that made \
+them unless it is one of the forms above. A `join_next` anywhere in a loop around the `extend` \
+counts as a limit, even if it does not wait until the set is small.",
         example: "let results = futures::future::join_all(ids.iter().map(|id| fetch(id))).await;",
         use_instead: "use futures::StreamExt;\n\nlet results: Vec<_> = futures::stream::iter(ids.iter().map(|id| fetch(id)))\n    .buffered(16) // at most 16 requests in flight, results in input order\n    .collect()\n    .await;",
         fix: "**Cap the fan-out** (unsafe: the batch now takes longer). `join_all(iter)` → \
@@ -405,6 +408,9 @@ fn check_extended(
     else {
         return;
     };
+    if !creates_per_item(ctx, arg) {
+        return;
+    }
     for a in ancestors(call) {
         if matches!(
             a.kind(),
@@ -421,6 +427,35 @@ fn check_extended(
         }
     }
     check_collected(ctx, call, m, arg, set, out);
+}
+
+/// Whether the iterator chain `iter` makes its items itself (`.map(..)`, `.filter_map(..)`,
+/// `.flat_map(..)` somewhere in the chain): one future or task per input item is created at this
+/// site. A chain without one moves futures made elsewhere (`tasks.extend(pending.drain(..))` in
+/// an executor), where the fan-out, if any, is at the code that made them.
+fn creates_per_item(ctx: &Context<'_>, iter: Node<'_>) -> bool {
+    let mut e = iter;
+    for _ in 0..32 {
+        match e.kind() {
+            "call_expression" => {
+                let Some((recv, m)) = rust_method_call(e) else {
+                    return false;
+                };
+                if matches!(ctx.text(m), "map" | "filter_map" | "flat_map") {
+                    return true;
+                }
+                e = recv;
+            }
+            "reference_expression" | "parenthesized_expression" => {
+                let Some(n) = e.named_child(e.named_child_count().saturating_sub(1)) else {
+                    return false;
+                };
+                e = n;
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// `"JoinSet"` / `"FuturesUnordered"` when `recv` is one: a local whose binding creates or
@@ -973,6 +1008,9 @@ struct Batch {
 impl Batch {
     fn add(&mut self, rows: Vec<Row>) {
         self.rows.extend(rows.into_iter());
+    }
+    fn poll_spawned(&mut self, spawned: &mut Vec<BoxFuture>) {
+        self.tasks.extend(spawned.drain(..));
     }
 }
 
