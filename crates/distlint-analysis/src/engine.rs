@@ -41,6 +41,10 @@ pub struct Analyzer {
     /// Whether the literal prefilter ([`crate::prefilter`]) skips rules that cannot fire on a
     /// unit. Never changes the findings; off only to debug the prefilter itself.
     prefilter: bool,
+    /// The prefilter over the rules this configuration enables, per language (Rust, Go), built
+    /// on first use and shared by clones: scanning for the literals of disabled rules would
+    /// only cost time (`select = [..]` with a few rules scans for a few literals).
+    prefilters: std::sync::Arc<[std::sync::OnceLock<Prefilter>; 2]>,
 }
 
 impl Default for Analyzer {
@@ -56,6 +60,7 @@ impl Analyzer {
         Self {
             config,
             prefilter: crate::prefilter::prefilter_enabled_by_env(),
+            prefilters: Default::default(),
         }
     }
 
@@ -83,11 +88,15 @@ impl Analyzer {
         language: Language,
         imports: &Imports,
         rules: impl IntoIterator<Item = &'r dyn Rule>,
-    ) -> Option<(FileFilter<'static>, Vec<Option<usize>>)> {
+    ) -> Option<(FileFilter<'_>, Vec<Option<usize>>)> {
         if !self.prefilter {
             return None;
         }
-        let pf = Prefilter::for_language(language);
+        let slot = match language {
+            Language::Rust => 0,
+            Language::Go => 1,
+        };
+        let pf = self.prefilters[slot].get_or_init(|| Prefilter::new(self.rules_for(language)));
         Some((pf.for_file(imports), pf.indices(rules)))
     }
 

@@ -6,7 +6,8 @@
 //! *necessary* condition, never a heuristic: a rule skipped by the prefilter would have returned
 //! no findings. The engine ([`crate::engine`]) and the incremental engine
 //! ([`crate::incremental`]) scan each unit once with one automaton over the literals of every
-//! rule of the language, and call only the rules whose groups are all satisfied.
+//! rule of the language that the configuration enables (one [`Prefilter`] per analyzer and
+//! language), and call only the rules whose groups are all satisfied.
 //!
 //! # Matching
 //!

@@ -212,7 +212,7 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
     }
     rows.push(("LineIndex::new".into(), t.elapsed()));
     // The literal prefilter, as the engine runs it: one scan per unit and one of the file.
-    let prefilter = distlint_analysis::prefilter::Prefilter::for_language(language);
+    let prefilter = distlint_analysis::prefilter::Prefilter::new(analyzer.rules_for(language));
     let t = Instant::now();
     let verdicts: Vec<_> = docs
         .iter()
