@@ -618,6 +618,12 @@ async fn worker(mut rx: mpsc::Receiver<OwnedMessage>) -> anyhow::Result<()> {
     }
     Ok(())
 }
+fn blocking_worker(rx: std::sync::mpsc::Receiver<OwnedMessage>) {
+    for msg in rx {
+        let ev: Event = serde_json::from_slice(msg.payload().unwrap_or_default()).unwrap();
+                      //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ poison-message
+    }
+}
 struct Amqp {
     deliveries: mpsc::UnboundedReceiver<lapin::message::Delivery>,
 }
