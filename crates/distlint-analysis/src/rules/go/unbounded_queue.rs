@@ -66,8 +66,15 @@ impl Rule for UnboundedQueue {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a `make`, `append` or `PushBack`/`PushFront` in the file.
-        &[&["make", "append", "Push"]]
+        // A finding needs a `make`, `append` or `PushBack`/`PushFront` in the unit; a `make`
+        // finding makes a channel (`chan`), an `append` one appends to a slice with a queue
+        // name (`QUEUE_NAMES`, compared ASCII case-insensitively).
+        &[
+            &["make", "append", "Push"],
+            &[
+                "chan", "Push", "queue", "pending", "backlog", "inbox", "outbox", "jobs", "tasks",
+            ],
+        ]
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
@@ -199,7 +206,18 @@ fn list_queue(ctx: &Context<'_>, call: Node<'_>, lists: &[String], out: &mut Vec
 
 #[cfg(test)]
 mod tests {
+    use crate::rule::Rule;
     use crate::testing::check;
+
+    /// The prefilter's second group must hold every queue name, or an `append` to a slice
+    /// named with a missing one would be skipped.
+    #[test]
+    fn literals_cover_every_queue_name() {
+        let groups = super::RULE.literals();
+        for q in super::QUEUE_NAMES {
+            assert!(groups[1].contains(q), "{q} missing from the literals");
+        }
+    }
 
     #[test]
     fn flags_huge_buffers_slice_queues_and_lists() {
