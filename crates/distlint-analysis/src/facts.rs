@@ -310,8 +310,9 @@ pub fn impl_type_base(source: &str, imp: Node<'_>) -> Option<String> {
 }
 
 /// Whether the leaf tokens of `node` outside comments, concatenated without whitespace and
-/// lower-cased, contain one of `needles` (lower-case); as `rules::rust::common::code_has`.
-fn code_has(source: &str, node: Node<'_>, needles: &[&str]) -> bool {
+/// lower-cased (`AckKind :: Term` → `ackkind::term`), contain one of `needles` (lower-case).
+/// Shared with the rules as `rules::rust::common::code_has`.
+pub(crate) fn code_has(source: &str, node: Node<'_>, needles: &[&str]) -> bool {
     let mut code = String::new();
     let mut w = Walk::new(node);
     while let Some(n) = w.next() {
@@ -701,18 +702,8 @@ impl FileFacts {
             idents.extend(type_idents(source, ta));
         }
         // `let x: T = serde_json::from_slice(..)?;`
-        let mut v = n;
-        while let Some(p) = v.parent() {
-            if matches!(p.kind(), "try_expression" | "await_expression") {
-                v = p;
-            } else {
-                break;
-            }
-        }
-        if let Some(l) = v.parent().filter(|p| p.kind() == "let_declaration") {
-            if let Some(t) = l.child_by_field_name("type") {
-                idents.extend(type_idents(source, t));
-            }
+        if let Some(t) = crate::syntax::let_declared_type(n) {
+            idents.extend(type_idents(source, t));
         }
         for i in idents {
             self.wire_decodes.insert((path.clone(), i.to_string()));

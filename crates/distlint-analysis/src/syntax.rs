@@ -74,6 +74,23 @@ impl<'t> Iterator for Walk<'t> {
     }
 }
 
+/// The type written in the `let` that binds `value` — directly or through `?` and `.await`
+/// (`let order: Order = serde_json::from_slice(&body)?;` gives `Order` for the call). `None`
+/// when the value is not a `let`'s initialiser or the `let` has no type. Rust only.
+pub fn let_declared_type(value: Node<'_>) -> Option<Node<'_>> {
+    let mut v = value;
+    while let Some(p) = v.parent() {
+        if matches!(p.kind(), "try_expression" | "await_expression") {
+            v = p;
+        } else {
+            break;
+        }
+    }
+    v.parent()
+        .filter(|p| p.kind() == "let_declaration")?
+        .child_by_field_name("type")
+}
+
 /// Source text of `node`.
 pub fn text<'s>(source: &'s str, node: Node<'_>) -> &'s str {
     &source[node.byte_range()]

@@ -404,16 +404,5 @@ pub fn skip_test_file(ctx: &Context<'_>) -> bool {
 /// concatenated without whitespace and lower-cased (`AckKind :: Term` → `ackkind::term`), so a
 /// comment that names the missing safeguard ("no outbox here") does not count as having it.
 pub fn code_has(ctx: &Context<'_>, node: Node<'_>, needles: &[&str]) -> bool {
-    let mut code = String::new();
-    let mut w = Walk::new(node);
-    while let Some(n) = w.next() {
-        if matches!(n.kind(), "line_comment" | "block_comment") {
-            w.skip_subtree();
-            continue;
-        }
-        if n.child_count() == 0 {
-            code.push_str(ctx.text(n));
-        }
-    }
-    name_has(&code, needles)
+    crate::facts::code_has(ctx.source, node, needles)
 }

@@ -129,18 +129,8 @@ fn wire_types_walk(ctx: &Context<'_>) -> Vec<String> {
                     out.extend(idents(ctx, ta).into_iter().map(String::from));
                 }
                 // `let x: T = serde_json::from_slice(..)?;`
-                let mut v = n;
-                while let Some(p) = v.parent() {
-                    if matches!(p.kind(), "try_expression" | "await_expression") {
-                        v = p;
-                    } else {
-                        break;
-                    }
-                }
-                if let Some(l) = v.parent().filter(|p| p.kind() == "let_declaration") {
-                    if let Some(t) = l.child_by_field_name("type") {
-                        out.extend(idents(ctx, t).into_iter().map(String::from));
-                    }
+                if let Some(t) = crate::syntax::let_declared_type(n) {
+                    out.extend(idents(ctx, t).into_iter().map(String::from));
                 }
             }
             _ => {}
