@@ -91,6 +91,8 @@ def read_tsv(path, required):
 
 def materialise_snapshot(row, mirror):
     gitdir = os.path.join(mirror, row["repo"].replace("/", "+"), "repo")
+    if os.path.isdir(os.path.join(gitdir, ".git")):
+        gitdir = os.path.join(gitdir, ".git")  # a snapshot with a work tree
     if not os.path.isdir(gitdir):
         return None, f"no snapshot of {row['repo']} under {mirror} (fetch github:{row['repo']})"
     spec = f"{row['fix_commit']}^:{row['path']}"
@@ -258,6 +260,61 @@ def function_window(text, line, lang):
     return max(1, line - WINDOW), line + WINDOW, f"+-{WINDOW} lines"
 
 
+def self_test():
+    """Checks the matching windows on small Rust and Go sources; exits 1 on a mismatch."""
+    rust = "\n".join([
+        "use std::sync::Mutex;",              # 1
+        "",                                    # 2
+        "impl Store {",                        # 3
+        "    pub async fn put(&self) {",       # 4
+        "        let g = self.m.lock();",      # 5
+        "        let f = |x| {",               # 6
+        "            x + 1",                   # 7
+        "        };",                          # 8
+        "    }",                               # 9
+        "",                                    # 10
+        "    fn decl(&self);",                 # 11
+        "    pub(crate) fn get(&self)",        # 12
+        "    where",                           # 13
+        "        Self: Sized,",                # 14
+        "    {",                               # 15
+        "        todo!()",                     # 16
+        "    }",                               # 17
+        "}",                                   # 18
+        "const LIMIT: usize = 1 << 20;",       # 19
+    ])
+    go = "\n".join([
+        "package p",                           # 1
+        "",                                    # 2
+        "func (s *S) Run(ctx context.Context) {",  # 3
+        "\tgo func() {",                      # 4
+        "\t\tfor {",                         # 5
+        "\t\t}",                             # 6
+        "\t}()",                              # 7
+        "}",                                   # 8
+        "var client = &http.Client{}",         # 9
+        "func one() { return }",               # 10
+    ])
+    cases = [
+        (rust, "rust", 5, (4, 9, "function")),
+        (rust, "rust", 7, (4, 9, "function")),  # a closure belongs to its function
+        (rust, "rust", 16, (12, 17, "function")),  # where clause, body after the signature
+        (rust, "rust", 11, (6, 16, "+-5 lines")),  # a declaration has no body
+        (rust, "rust", 19, (14, 24, "+-5 lines")),
+        (go, "go", 5, (3, 8, "function")),
+        (go, "go", 9, (4, 14, "+-5 lines")),
+        (go, "go", 10, (10, 10, "function")),
+    ]
+    bad = 0
+    for text, lang, line, want in cases:
+        got = function_window(text, line, lang)
+        if got != want:
+            bad += 1
+            print(f"self-test: {lang} line {line}: got {got}, want {want}")
+    print(f"self-test: {len(cases) - bad}/{len(cases)} windows as expected")
+    sys.exit(1 if bad else 0)
+
+
 def run_distlint(binary, target, work):
     cfg = os.path.join(work, "distlint.toml")
     with open(cfg, "w") as f:
@@ -345,7 +402,10 @@ def main():
     ap.add_argument("--distlint", default=None, help="distlint binary")
     ap.add_argument("--keep", default=None, help="materialise here and keep the files")
     ap.add_argument("--only", nargs="*", default=None, help="only these ids")
+    ap.add_argument("--self-test", action="store_true", help="check the matching windows")
     args = ap.parse_args()
+    if args.self_test:
+        self_test()
 
     binary = args.distlint or os.environ.get("DISTLINT")
     if not binary:
