@@ -351,10 +351,19 @@ def score(rows, placed, findings, set_name, work):
         ]
         hit = [f for f in inside if f["category"] == row["category"]]
         results.append((row, bool(hit), lo, hi, how, inside))
-    return results
+    # Findings that lie in no labelled window: unlabelled footguns or false alarms.
+    windows = collections.defaultdict(list)
+    for row, _, lo, hi, _, _ in results:
+        windows[row["id"]].append((lo, hi))
+    outside = []
+    for i, fs in by_id.items():
+        for f in fs:
+            if not any(f["line"] <= hi and f.get("end_line", f["line"]) >= lo for lo, hi in windows[i]):
+                outside.append((i, f))
+    return results, outside
 
 
-def report(set_name, rows, results, failed, notices):
+def report(set_name, rows, results, failed, notices, outside):
     print(f"== {set_name}: {len(rows)} labelled, {len(results)} materialised")
     per = collections.OrderedDict()
     for row, hit, *_ in sorted(results, key=lambda r: r[0]["category"]):
@@ -386,6 +395,11 @@ def report(set_name, rows, results, failed, notices):
                 f"  {row['id']} [{row['category']}] {where}:{row['line']} "
                 f"(window {lo}-{hi}, {how}){seen}"
             )
+    if outside:
+        print(f"-- findings outside every labelled window: {len(outside)}")
+        if set_name == "planted":
+            for i, f in sorted(outside, key=lambda x: (x[0], x[1]["line"])):
+                print(f"  {i}:{f['line']} [{f['category']}] {f['rule']}")
     if failed:
         print(f"-- not materialised ({len(failed)})")
         for i, why in failed:
@@ -442,8 +456,8 @@ def main():
             findings, notices = ([], [])
             if placed:
                 findings, notices = run_distlint(binary, os.path.join(work, s), work)
-            results = score(rows, placed, findings, s, work)
-            report(s, rows, results, failed, notices)
+            results, outside = score(rows, placed, findings, s, work)
+            report(s, rows, results, failed, notices, outside)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
