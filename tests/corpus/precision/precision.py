@@ -111,8 +111,22 @@ def dpkg_version(pkg):
     return version if status.startswith("ii") else None
 
 
+def candidate_version(pkg):
+    """The version `apt-get install` would install now (apt-cache policy's Candidate), or None."""
+    r = run(["apt-cache", "policy", pkg])
+    m = re.search(r"^\s*Candidate:\s*(\S+)", r.stdout, re.M)
+    return m.group(1) if m and m.group(1) != "(none)" else None
+
+
 def install_go(projects, allow_install):
-    missing = [p.source for p in projects if dpkg_version(p.source) is None]
+    """Installs (or upgrades to the archive's current version) the Debian packages that are not
+    installed at the archive's candidate version; a package that fails is reported, not fatal."""
+    missing = []
+    for p in projects:
+        have = dpkg_version(p.source)
+        if have is None or (shutil.which("apt-cache") and candidate_version(p.source)
+                            not in (None, have)):
+            missing.append(p.source)
     if not missing:
         return
     if not allow_install:
