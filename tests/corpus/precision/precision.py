@@ -34,6 +34,9 @@ REPO = os.path.dirname(os.path.dirname(CORPUS))
 GOCODE = "/usr/share/gocode/src/"
 
 
+VERSION_DIFFERS = "ok, version differs from the pin"
+
+
 def warn(msg):
     print(f"precision: {msg}", file=sys.stderr, flush=True)
 
@@ -98,6 +101,7 @@ def prepare_rust(p):
     p.paths = ["."]
     if p.found != p.pinned:
         warn(f"{p.name}: crate {p.source} resolved to {p.found}, pinned {p.pinned}")
+        p.status = VERSION_DIFFERS
 
 
 # ------------------------------------------------------------------------------------------ go
@@ -181,6 +185,7 @@ def prepare_go(p):
     p.found = version
     if version != p.pinned:
         warn(f"{p.name}: Debian package {p.source} is {version}, pinned {p.pinned}")
+        p.status = VERSION_DIFFERS
     r = run(["dpkg-query", "-L", p.source])
     owned = {
         f for f in r.stdout.splitlines()
@@ -216,7 +221,8 @@ def analyse(p, binary, extra, work):
         f.write(r.stdout)
     if r.returncode != 0:
         # Exit 2 with a document: some path could not be read; its notices say which.
-        p.status = f"partial: distlint exited {r.returncode}"
+        p.status = f"partial: distlint exited {r.returncode}" + (
+            f"; {p.status}" if p.status != "ok" else "")
 
 
 # ------------------------------------------------------------------------------------- results
@@ -371,9 +377,9 @@ def main():
         (prepare_rust if p.lang == "rust" else prepare_go)(p)
         if p.root:
             analyse(p, binary, a.extra, work)
-        if p.status != "ok":
+        if p.status.startswith(("skipped", "partial")):
             warn(f"{p.name}: {p.status}")
-        elif p.report is not None:
+        if p.report is not None:
             n = len(p.report["findings"] if isinstance(p.report, dict) else p.report)
             warn(f"{p.name} {p.found}: {n} findings")
 
