@@ -11,8 +11,9 @@ project's manifest under crates/; go: `apt-get install` of the Debian package), 
 - the summary TSV next to it (`<out stem>-summary.tsv`): per project the pinned and found
   version, the status, files analysed, files skipped (per code role when distlint's notices say
   so), findings per rule; a TOTAL row last;
-- with --out-dir DIR: DIR/findings.tsv (the same rows, for reviewers) and DIR/roots.tsv
-  (`project, root`: the absolute source root on this machine each `path` is relative to).
+- with --out-dir DIR: DIR/findings.tsv (the same rows, for reviewers), DIR/roots.tsv
+  (`project, root`: the absolute source root on this machine each `path` is relative to) and
+  DIR/explain/RULE.md (`distlint explain RULE` for every rule with a finding).
 
 No output holds a verdict. A project that cannot be fetched, installed or analysed is reported
 on stderr and in the summary (status column) and left out; the run goes on.
@@ -327,6 +328,19 @@ def summary_rows(projects, rows):
     return out
 
 
+def write_explanations(binary, rules, into):
+    """`distlint explain RULE` of the binary that produced the findings, one DIR/explain/RULE.md
+    per rule that has a finding (what a reviewer reads besides the finding and the source)."""
+    os.makedirs(into, exist_ok=True)
+    for rule in rules:
+        r = run([binary, "explain", rule])
+        if r.returncode != 0:
+            warn(f"distlint explain {rule} failed: {tail(r.stderr, 1)}")
+            continue
+        with open(os.path.join(into, f"{rule}.md"), "w", encoding="utf-8") as f:
+            f.write(r.stdout)
+
+
 SUMMARY_HEADER = ("project", "language", "source", "pinned", "found", "status", "files",
                   "skipped", "skipped_by_role", "notices", "findings", "findings_by_rule")
 
@@ -339,8 +353,9 @@ def main():
     ap.add_argument("--out", metavar="FILE", default=os.path.join(CORPUS, "out", "precision.tsv"),
                     help="findings TSV (default tests/corpus/out/precision.tsv); the summary "
                     "goes to <FILE stem>-summary.tsv")
-    ap.add_argument("--out-dir", metavar="DIR", help="also write DIR/findings.tsv and "
-                    "DIR/roots.tsv (project -> absolute source root) for reviewers")
+    ap.add_argument("--out-dir", metavar="DIR", help="also write DIR/findings.tsv, "
+                    "DIR/roots.tsv (project -> absolute source root) and DIR/explain/RULE.md "
+                    "for reviewers")
     ap.add_argument("--work", metavar="DIR", help="keep distlint's JSON and stderr per project "
                     "here (default: $TMPDIR/distlint-precision/<FILE stem>/)")
     ap.add_argument("--project", metavar="NAME", action="append",
@@ -392,6 +407,8 @@ def main():
                   ("project", "path", "line", "rule", "message"), rows)
         write_tsv(os.path.join(a.out_dir, "roots.tsv"), ("project", "root"),
                   [(p.name, p.root) for p in projects if p.report])
+        write_explanations(binary, sorted({r[3] for r in rows}),
+                           os.path.join(a.out_dir, "explain"))
 
     for r in summary:
         print(f"{r[0]:<20} {r[5] if r[0] != 'TOTAL' else r[1]:<24} files {r[6]!s:>6}  "

@@ -69,6 +69,13 @@ class RoleSkips(unittest.TestCase):
         self.assertEqual(P.role_skips({"summary": {"skipped_roles": {"example": 3}}}),
                          {"example": 3})
 
+    def test_the_summary_wins_over_the_note_saying_the_same(self):
+        report = {"summary": {"skipped_by_role": {"test": 212, "generated": 38}},
+                  "notices": [{"level": "note", "message": "skipped 212 test-support and 38 "
+                               "generated files (not production code); `--include-role test` "
+                               "to analyse them"}]}
+        self.assertEqual(P.role_skips(report), {"test": 212, "generated": 38})
+
     def test_a_report_without_roles_gives_nothing(self):
         self.assertEqual(P.role_skips({"summary": {"files": 3, "skipped": 0}}), {})
 
@@ -132,6 +139,21 @@ class Analyse(unittest.TestCase):
             P.analyse(p, "/bin/false", [], tmp)
             self.assertTrue(p.status.startswith("skipped: distlint exited 1 without JSON"))
             self.assertIsNone(p.report)
+
+
+class Explanations(unittest.TestCase):
+    def test_one_file_per_rule_from_the_binary(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fake = os.path.join(tmp, "distlint")
+            with open(fake, "w") as f:
+                f.write('#!/bin/sh\n[ "$1" = explain ] && [ "$2" != bad ] && '
+                        'echo "# rule $2" && exit 0\nexit 2\n')
+            os.chmod(fake, os.stat(fake).st_mode | stat.S_IXUSR)
+            into = os.path.join(tmp, "explain")
+            P.write_explanations(fake, ["a-rule", "bad"], into)
+            self.assertEqual(os.listdir(into), ["a-rule.md"])
+            with open(os.path.join(into, "a-rule.md")) as f:
+                self.assertEqual(f.read(), "# rule a-rule\n")
 
 
 class CommittedCorpus(unittest.TestCase):
