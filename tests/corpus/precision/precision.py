@@ -15,6 +15,10 @@ project's manifest under crates/; go: `apt-get install` of the Debian package), 
   (`project, root`: the absolute source root on this machine each `path` is relative to) and
   DIR/explain/RULE.md (`distlint explain RULE` for every rule with a finding).
 
+`precision.sh --compare BEFORE.tsv AFTER.tsv` runs nothing: it prints, per rule, the findings
+of two such TSVs (before, after, gone, new, same place with another message) as a Markdown table,
+then the changed rows as TSV.
+
 No output holds a verdict. A project that cannot be fetched, installed or analysed is reported
 on stderr and in the summary (status column) and left out; the run goes on.
 """
@@ -345,7 +349,73 @@ SUMMARY_HEADER = ("project", "language", "source", "pinned", "found", "status", 
                   "skipped", "skipped_by_role", "notices", "findings", "findings_by_rule")
 
 
+def read_findings(path):
+    """Rows of a findings TSV written by this script: (project, path, line, rule, message)."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    if not lines or lines[0].split("\t") != ["project", "path", "line", "rule", "message"]:
+        sys.exit(f"{path}: not a findings TSV (header project, path, line, rule, message)")
+    rows = []
+    for line in lines[1:]:
+        c = line.split("\t")
+        rows.append((c[0], c[1], int(c[2]), c[3], c[4]))
+    return rows
+
+
+def compare(before, after):
+    """Per rule: findings before and after, how many went, came, or kept their place
+    (project, path, line, rule) with another message; and those rows with a `change` column
+    (`gone`, `new`, `message`; for `message` the new message, then the old one)."""
+    def keyed(rows):
+        out = collections.defaultdict(list)
+        for r in rows:
+            out[r[:4]].append(r[4])
+        return out
+
+    b, a = keyed(before), keyed(after)
+    table = collections.defaultdict(collections.Counter)
+    changes = []
+    for k in sorted(set(b) | set(a)):
+        old, new = sorted(b.get(k, [])), sorted(a.get(k, []))
+        table[k[3]]["before"] += len(old)
+        table[k[3]]["after"] += len(new)
+        same = [m for m in new if m in old]
+        old_rest = [m for m in old if m not in same]
+        new_rest = [m for m in new if m not in same]
+        paired = min(len(old_rest), len(new_rest))
+        for o, n in zip(old_rest, new_rest):
+            table[k[3]]["message"] += 1
+            changes.append((*k, "message", n, o))
+        for o in old_rest[paired:]:
+            table[k[3]]["gone"] += 1
+            changes.append((*k, "gone", o, ""))
+        for n in new_rest[paired:]:
+            table[k[3]]["new"] += 1
+            changes.append((*k, "new", n, ""))
+    return table, changes
+
+
+def print_comparison(table, changes):
+    cols = ("before", "after", "gone", "new", "message")
+    print("| rule | " + " | ".join(cols) + " |")
+    print("|---|" + "---|" * len(cols))
+    total = collections.Counter()
+    for rule in sorted(table):
+        total.update(table[rule])
+        print(f"| `{rule}` | " + " | ".join(str(table[rule][c]) for c in cols) + " |")
+    print("| total | " + " | ".join(str(total[c]) for c in cols) + " |")
+    print()
+    print("\t".join(("project", "path", "line", "rule", "change", "message", "old_message")))
+    for c in changes:
+        print("\t".join(str(x) for x in c))
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--compare":
+        if len(sys.argv) != 4:
+            sys.exit("usage: tests/corpus/precision.sh --compare BEFORE.tsv AFTER.tsv")
+        print_comparison(*compare(read_findings(sys.argv[2]), read_findings(sys.argv[3])))
+        return 0
     ap = argparse.ArgumentParser(prog="tests/corpus/precision.sh", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--distlint", metavar="BIN", help="distlint binary (default: "

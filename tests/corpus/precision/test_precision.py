@@ -156,6 +156,30 @@ class Explanations(unittest.TestCase):
                 self.assertEqual(f.read(), "# rule a-rule\n")
 
 
+class Compare(unittest.TestCase):
+    def test_gone_new_and_changed_messages_per_rule(self):
+        before = [("p", "a.go", 1, "r1", "old text"), ("p", "a.go", 5, "r1", "m"),
+                  ("p", "b.go", 2, "r2", "x"), ("q", "c.rs", 3, "r2", "y")]
+        after = [("p", "a.go", 1, "r1", "new text"), ("p", "b.go", 2, "r2", "x"),
+                 ("q", "c.rs", 4, "r2", "y")]
+        table, changes = P.compare(before, after)
+        self.assertEqual(dict(table["r1"]), {"before": 2, "after": 1, "message": 1, "gone": 1})
+        self.assertEqual(dict(table["r2"]), {"before": 2, "after": 2, "gone": 1, "new": 1})
+        self.assertEqual(changes, [
+            ("p", "a.go", 1, "r1", "message", "new text", "old text"),
+            ("p", "a.go", 5, "r1", "gone", "m", ""),
+            ("q", "c.rs", 3, "r2", "gone", "y", ""),
+            ("q", "c.rs", 4, "r2", "new", "y", ""),
+        ])
+
+    def test_reads_back_what_it_writes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = [("p", "a b.go", 7, "r", "a `quoted` message")]
+            path = os.path.join(tmp, "f.tsv")
+            P.write_tsv(path, ("project", "path", "line", "rule", "message"), rows)
+            self.assertEqual(P.read_findings(path), rows)
+
+
 class CommittedCorpus(unittest.TestCase):
     def test_every_crate_manifest_pins_the_version_of_projects_tsv(self):
         projects = P.load_projects(os.path.join(P.HERE, "projects.tsv"))
