@@ -417,6 +417,12 @@ def main():
     ap.add_argument("--keep", default=None, help="materialise here and keep the files")
     ap.add_argument("--only", nargs="*", default=None, help="only these ids")
     ap.add_argument("--self-test", action="store_true", help="check the matching windows")
+    ap.add_argument(
+        "--results",
+        default=None,
+        help="also write one TSV row per labelled bug (set, id, lang, category, found, window, "
+        "categories reported in the window) to this file, for before/after comparisons",
+    )
     args = ap.parse_args()
     if args.self_test:
         self_test()
@@ -431,6 +437,7 @@ def main():
         usage_error("no distlint binary: pass --distlint PATH or set DISTLINT")
 
     sets = ["real", "planted"] if args.set == "all" else [args.set]
+    result_rows = []
     work = args.keep or tempfile.mkdtemp(prefix="distlint-recall-")
     if args.keep:
         os.makedirs(work, exist_ok=True)
@@ -458,6 +465,20 @@ def main():
                 findings, notices = run_distlint(binary, os.path.join(work, s), work)
             results, outside = score(rows, placed, findings, s, work)
             report(s, rows, results, failed, notices, outside)
+            done = {r[0]["id"] for r in results}
+            for row, hit, lo, hi, how, inside in results:
+                cats = ",".join(sorted({f["category"] for f in inside}))
+                result_rows.append([s, row["id"], row["lang"], row["category"],
+                                    "found" if hit else "missed", f"{lo}-{hi} {how}", cats])
+            for row in rows:
+                if row["id"] not in done:
+                    result_rows.append([s, row["id"], row["lang"], row["category"],
+                                        "not-materialised", "", ""])
+        if args.results:
+            with open(args.results, "w", encoding="utf-8") as f:
+                f.write("set\tid\tlang\tcategory\tresult\twindow\treported_in_window\n")
+                for r in result_rows:
+                    f.write("\t".join(r) + "\n")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
