@@ -86,6 +86,37 @@ def read_tsv(path, required):
     return rows
 
 
+REAL_COLUMNS = ["id", "lang", "category", "repo", "fix_commit", "path", "line", "source",
+                "cross_function", "why"]
+
+
+def read_real_sets():
+    """bugs.tsv, then every other `*bugs.tsv` beside it (e.g. go-bugs.tsv), in name order.
+    A row whose (repo, fix_commit, path, line) an earlier row already labelled is skipped and
+    reported; an id used twice is a usage error."""
+    names = ["bugs.tsv"] + sorted(
+        n for n in os.listdir(HERE) if n.endswith("bugs.tsv") and n != "bugs.tsv"
+    )
+    rows, seen, ids, skipped = [], {}, {}, []
+    for name in names:
+        for row in read_tsv(os.path.join(HERE, name), REAL_COLUMNS):
+            key = (row["repo"].lower(), row["fix_commit"].lower(), row["path"], row["line"])
+            if key in seen:
+                skipped.append((name, row["id"], seen[key]))
+                continue
+            if row["id"] in ids:
+                usage_error(f"{name}: id {row['id']} is also in {ids[row['id']]}")
+            seen[key] = row["id"]
+            ids[row["id"]] = name
+            row["file"] = name
+            rows.append(row)
+    if skipped:
+        print(f"-- {len(skipped)} rows label a bug an earlier row already labels; counted once:")
+        for name, i, first in skipped:
+            print(f"  {name}: {i} = {first}")
+    return rows
+
+
 # ---------------------------------------------------------------- materialisation
 
 
@@ -445,11 +476,7 @@ def main():
     try:
         for s in sets:
             if s == "real":
-                rows = read_tsv(
-                    os.path.join(HERE, "bugs.tsv"),
-                    ["id", "lang", "category", "repo", "fix_commit", "path", "line", "source",
-                     "cross_function", "why"],
-                )
+                rows = read_real_sets()
             else:
                 tsv = os.path.join(HERE, "planted", "planted.tsv")
                 if not os.path.exists(tsv):

@@ -139,10 +139,8 @@ class ShippedSets(unittest.TestCase):
         with open(taxonomy) as f:
             return {l.split('"')[1] for l in f if l.startswith("slug = ")}
 
-    def test_bugs_tsv(self):
-        rows = recall.read_tsv(os.path.join(recall.HERE, "bugs.tsv"),
-                               ["id", "lang", "category", "repo", "fix_commit", "path", "line",
-                                "source", "cross_function", "why"])
+    def test_real_bug_tsvs(self):
+        rows = recall.read_real_sets()
         slugs = self.slugs()
         for r in rows:
             self.assertIn(r["category"], slugs, r["id"])
