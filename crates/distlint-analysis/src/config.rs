@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rule::{RuleMeta, Severity};
+use crate::meta::{RuleMeta, Severity};
 
 /// A per-rule override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,6 +52,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::catalog::nearest;
 use crate::config::{Config, FixConfig, RuleLevel};
 use crate::rule::{RuleMeta, Severity};
 use crate::text::LineIndex;
@@ -76,17 +77,6 @@ pub const FIX_KEYS: &[&str] = &["channel-capacity", "timeout-seconds", "idempote
 
 /// Values accepted in the `[rules]` table.
 pub const LEVELS: &[&str] = &["off", "on", "nit", "minor", "major", "blocker"];
-
-/// The candidate closest to `word` by Jaro-Winkler similarity (≥ 0.8), for "did you mean"
-/// suggestions in error messages.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
 
 /// Why a configuration file could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]

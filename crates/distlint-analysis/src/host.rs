@@ -8,7 +8,7 @@
 //! Every cached result is tagged with the document version it was computed for; a result for an
 //! older version than the one cached is dropped.
 //!
-//! Analysis is incremental ([`crate::incremental`]): the host records the byte edits each
+//! Analysis is incremental ([`crate::engine::incremental`]): the host records the byte edits each
 //! [`AnalysisHost::change`] applied, and the next [`AnalysisHost::analyze`] hands the composed edit
 //! since the last analysed version, with that version's [`AnalysisState`], to
 //! [`Analyzer::analyze_incremental`], which re-runs rules only on the units the edits touched.
@@ -26,8 +26,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use dashmap::DashMap;
 
 use crate::document::{AppliedEdit, Document, EditError, TextChange};
+use crate::engine::incremental::{AnalysisState, AnalysisStats, Delta};
 use crate::engine::Analyzer;
-use crate::incremental::{AnalysisState, AnalysisStats, Delta};
 use crate::rule::Finding;
 use crate::text::PositionEncoding;
 

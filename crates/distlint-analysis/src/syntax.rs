@@ -145,7 +145,8 @@ pub struct Nesting<'t> {
     /// every node, named or anonymous. A Rust block nested in a block adds 2 (`block` →
     /// `expression_statement` → `block`); a parenthesised expression adds 1.
     pub depth: usize,
-    /// The first node (in pre-order) at that depth.
+    /// The first node (in pre-order) at that depth (read by the tests of the walk).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub deepest: Node<'t>,
 }
 
@@ -215,17 +216,6 @@ pub fn rust_method_call<'t>(call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
         f.child_by_field_name("value")?,
         f.child_by_field_name("field")?,
     ))
-}
-
-/// Go: for a `call_expression` whose callee is `pkg.Name`, returns `(pkg, Name)` texts.
-pub fn go_selector_call<'s>(source: &'s str, call: Node<'_>) -> Option<(&'s str, &'s str)> {
-    let f = call.child_by_field_name("function")?;
-    if f.kind() != "selector_expression" {
-        return None;
-    }
-    let operand = f.child_by_field_name("operand")?;
-    let field = f.child_by_field_name("field")?;
-    Some((text(source, operand), text(source, field)))
 }
 
 /// True when `node` lies inside a Rust `async` function or `async` block (stopping at the

@@ -14,7 +14,8 @@
 
 use crate::config::{Config, RuleLevel};
 use crate::document::Document;
-use crate::engine::{analysis_units, Analyzer};
+use crate::engine::units::analysis_units;
+use crate::engine::Analyzer;
 use crate::resolve::Imports;
 use crate::rule::{Context, Finding, Fix};
 use crate::rules;
@@ -300,7 +301,28 @@ pub fn raw(rule_id: &str, source: &str) -> Vec<Finding> {
     let imports = Imports::collect(lang, source, root);
     let config = Config::default();
     let facts = crate::facts::FileFacts::collect(lang, source, root).with_text(lang, source);
-    let ctx = Context::new(source, lang, root, &imports, &facts, &config, None);
+    let ctx = Context::for_document(&doc, &imports, &facts, &config);
     let units = analysis_units(lang, source, root, true);
     Analyzer::default().run_rule(rule, &ctx, &units)
+}
+
+/// Metadata for a Rust unit rule that exists only in these tests.
+pub(crate) const fn test_meta(id: &'static str) -> crate::rule::RuleMeta {
+    crate::rule::RuleMeta {
+        id,
+        language: crate::language::Language::Rust,
+        category: "unbounded-queue",
+        severity: crate::rule::Severity::Minor,
+        title: "test",
+        docs: crate::rule::RuleDocs {
+            what: "",
+            why: "",
+            known_problems: "",
+            example: "",
+            use_instead: "",
+            fix: "",
+        },
+        scope: crate::rule::Scope::Unit,
+        default_enabled: true,
+    }
 }

@@ -1,7 +1,7 @@
 //! Token-level text prechecks: cheap necessary conditions a rule checks on its unit's *text*
 //! before walking the unit's syntax tree.
 //!
-//! The literal prefilter ([`crate::prefilter`]) decides on substrings, ASCII case-insensitively,
+//! The literal prefilter ([`crate::engine::prefilter`]) decides on substrings, ASCII case-insensitively,
 //! because it must hold for any text. Some rules need a shape the prefilter cannot say — `for`
 //! followed by `{` (a loop with no condition), `_` followed by `=` (an assignment to the blank
 //! identifier), `/` before a `2` — and whose parts alone are everywhere (`for`, `_`, `2`). These

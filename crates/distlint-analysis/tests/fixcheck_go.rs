@@ -12,9 +12,9 @@ use std::process::Command;
 
 use distlint_analysis::config::Config;
 use distlint_analysis::document::Document;
-use distlint_analysis::engine::Analyzer;
 use distlint_analysis::language::Language;
 use distlint_analysis::rule::{Applicability, Fix};
+use distlint_analysis::Analyzer;
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixcheck-go")

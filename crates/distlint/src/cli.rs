@@ -221,7 +221,7 @@ pub fn explain(rule: &str) -> ExitCode {
         }
         None => {
             let ids: Vec<&str> = all_metas().iter().map(|m| m.id).collect();
-            match distlint_analysis::config_file::nearest(rule, ids.iter().copied()) {
+            match distlint_analysis::catalog::nearest(rule, ids.iter().copied()) {
                 Some(s) => eprintln!(
                     "error: unknown rule `{rule}`; did you mean `{s}`? (see `distlint rules`)"
                 ),

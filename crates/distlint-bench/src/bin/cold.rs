@@ -154,8 +154,8 @@ fn main() {
 /// Where analysis time goes: each phase of `Analyzer::analyze_tree` and each rule, timed
 /// separately over the whole corpus on one thread (trees parsed once beforehand).
 fn profile(language: Language, sources: &[(PathBuf, String)]) {
-    use distlint_analysis::engine::analysis_units;
-    use distlint_analysis::resolve::Imports;
+    use distlint_analysis::internals::analysis_units;
+    use distlint_analysis::internals::Imports;
     use distlint_analysis::rule::Context;
     let analyzer = Analyzer::default();
     let docs: Vec<(&PathBuf, &String, distlint_analysis::Document)> = sources
@@ -183,10 +183,10 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
     // File facts as the engine has them: each kind collected when a check first reads it (that
     // time is inside the first reading rule's row; the kinds read are collected again below to
     // show their cost on their own).
-    let file_facts: Vec<distlint_analysis::facts::LazyFacts<'_>> = docs
+    let file_facts: Vec<distlint_analysis::internals::LazyFacts<'_>> = docs
         .iter()
         .map(|(_, s, d)| {
-            distlint_analysis::facts::LazyFacts::new(language, s, d.tree().root_node())
+            distlint_analysis::internals::LazyFacts::new(language, s, d.tree().root_node())
         })
         .collect();
     let t = Instant::now();
@@ -198,7 +198,7 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
     // What the engine does with them first: the nesting-depth limit (`split_too_deep`).
     let t = Instant::now();
     for ((_, _, d), u) in docs.iter().zip(&units) {
-        std::hint::black_box(distlint_analysis::engine::split_too_deep(
+        std::hint::black_box(distlint_analysis::internals::split_too_deep(
             d.tree().root_node(),
             u,
             d.line_index(),
@@ -212,7 +212,7 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
     }
     rows.push(("LineIndex::new".into(), t.elapsed()));
     // The literal prefilter, as the engine runs it: one scan per unit and one of the file.
-    let prefilter = distlint_analysis::prefilter::Prefilter::new(analyzer.rules_for(language));
+    let prefilter = distlint_analysis::internals::Prefilter::new(analyzer.rules_for(language));
     let t = Instant::now();
     let verdicts: Vec<_> = docs
         .iter()
@@ -266,11 +266,11 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
     let mut files_read = 0;
     for ((_, s, d), lazy) in docs.iter().zip(&file_facts) {
         let read = lazy.collected();
-        files_read += usize::from(read != distlint_analysis::facts::FactKinds::NONE);
+        files_read += usize::from(read != distlint_analysis::internals::FactKinds::NONE);
         for bit in 0..32 {
-            let kind = distlint_analysis::facts::FactKinds(1 << bit);
+            let kind = distlint_analysis::internals::FactKinds(1 << bit);
             if read.intersects(kind) {
-                std::hint::black_box(distlint_analysis::facts::FileFacts::collect_kinds(
+                std::hint::black_box(distlint_analysis::internals::FileFacts::collect_kinds(
                     language,
                     s,
                     d.tree().root_node(),
@@ -288,7 +288,7 @@ fn profile(language: Language, sources: &[(PathBuf, String)]) {
     ));
     let t = Instant::now();
     for (_, s, d) in &docs {
-        std::hint::black_box(distlint_analysis::suppress::collect(
+        std::hint::black_box(distlint_analysis::internals::collect_suppressions(
             s,
             d.tree().root_node(),
             d.line_index(),

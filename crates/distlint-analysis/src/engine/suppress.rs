@@ -12,9 +12,9 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use crate::catalog::{MISSING_REASON, PSEUDO_RULES, UNUSED};
 use crate::config::Config;
-use crate::language::Language;
-use crate::rule::{Applicability, Finding, Fix, RuleDocs, RuleMeta, Scope, Severity, TextEdit};
+use crate::rule::{Applicability, Finding, Fix, TextEdit};
 use crate::syntax::Walk;
 use crate::text::LineIndex;
 
@@ -38,12 +38,6 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    /// Whether this suppression covers a finding of `rule` starting on 0-based `line`.
-    /// Pseudo-rules ([`PSEUDO_RULES`]) are covered only when named, never by `all`.
-    pub fn covers(&self, rule: &str, line: u32) -> bool {
-        self.covering_id(rule, line).is_some()
-    }
-
     /// Index into [`Suppression::rules`] of the id that covers `rule` on `line`.
     fn covering_id(&self, rule: &str, line: u32) -> Option<usize> {
         if !(self.file_level || line == self.line || (self.own_line && line == self.line + 1)) {
@@ -108,19 +102,6 @@ pub fn collect(source: &str, root: Node<'_>, index: &LineIndex) -> Vec<Suppressi
         });
     }
     out
-}
-
-/// Removes the findings that a suppression covers. Returns, per suppression, whether it
-/// suppressed anything.
-pub fn apply(
-    findings: &mut Vec<Finding>,
-    suppressions: &[Suppression],
-    index: &LineIndex,
-) -> Vec<bool> {
-    apply_tracked(findings, suppressions, index)
-        .into_iter()
-        .map(|ids| ids.into_iter().any(|u| u))
-        .collect()
 }
 
 /// Removes the findings that a suppression covers. Returns, per suppression and per rule id in
@@ -224,7 +205,7 @@ pub fn report(
                     unused_ids.push((k, "`all` suppressed nothing".to_string()));
                 }
             } else if !known.contains(&id.as_str()) {
-                let hint = crate::config_file::nearest(id, known.iter().copied())
+                let hint = crate::catalog::nearest(id, known.iter().copied())
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();
                 unused_ids.push((k, format!("unknown rule `{id}`{hint}")));
@@ -301,83 +282,13 @@ fn removal_range(s: &Suppression, source: &str, index: &LineIndex) -> Range<usiz
     trimmed.len()..s.range.end
 }
 
-/// `suppression-missing-reason`: a suppression comment with no reason after the rule ids.
-pub static MISSING_REASON: RuleMeta = RuleMeta {
-    id: "suppression-missing-reason",
-    // RuleMeta holds one language; this pseudo-rule applies to Rust and Go alike.
-    language: Language::Rust,
-    // No taxonomy category is about the linter's own comments; `observability` (impact:
-    // operability) is the closest existing slug: an unexplained suppression hides a known risk
-    // from the people who operate the service.
-    category: "observability",
-    severity: Severity::Nit,
-    title: "Suppression without a reason",
-    scope: Scope::File,
-    default_enabled: true,
-    docs: RuleDocs {
-        what: "Finds `// distlint:ignore <rule-id>` and `// distlint:ignore-file <rule-id>` \
-comments that give no reason after the rule ids. Applies to Rust and Go files alike. (Category \
-`observability` is the closest slug in the taxonomy for a finding about the linter's own \
-comments.)",
-        why: "An unexplained suppression hides a known risk from the next person who changes the \
-code, because nothing says what assumption made it safe:\n\n\
-1. Someone silences `unbounded-channel` on a queue because \"the producer is bounded\".\n\
-2. Months later the producer changes to one message per HTTP request; nobody re-checks the \
-suppression because nothing says what it relied on.\n\
-3. The queue grows without bound during a downstream slowdown and the process is OOM-killed.\n\n\
-With the reason in the comment, a reviewer of step 2 sees the assumption that just broke.",
-        known_problems: "- Any text counts as a reason; `// distlint:ignore unbounded-channel x` \
-satisfies the rule.\n\
-- The suppression still works when the reason is missing; this finding only asks for it.",
-        example: "// distlint:ignore unbounded-channel\nlet (tx, rx) = mpsc::unbounded_channel();",
-        use_instead: "// distlint:ignore unbounded-channel one message per worker at startup, at most 16\nlet (tx, rx) = mpsc::unbounded_channel();",
-        fix: "",
-    },
-};
-
-/// `unused-suppression`: a suppression comment that suppressed nothing (ruff's RUF100).
-pub static UNUSED: RuleMeta = RuleMeta {
-    id: "unused-suppression",
-    // RuleMeta holds one language; this pseudo-rule applies to Rust and Go alike.
-    language: Language::Rust,
-    // Closest existing taxonomy slug; see `suppression-missing-reason`.
-    category: "observability",
-    severity: Severity::Nit,
-    title: "Unused suppression",
-    scope: Scope::File,
-    default_enabled: true,
-    docs: RuleDocs {
-        what: "Finds `// distlint:ignore` and `// distlint:ignore-file` comments that suppressed \
-no finding in this run: the code they covered was fixed or moved, or the rule id is misspelt \
-(then the message names the nearest known id). Like ruff's `RUF100` (unused `noqa`). Applies \
-to Rust and Go files alike. (Category `observability` is the closest slug in the taxonomy.)\n\n\
-Only rules that actually ran are judged: a suppression naming a rule that is disabled in \
-configuration (or experimental and not selected), a rule for the other language, or a finding \
-in skipped test code is not reported, because the rule did not get the chance to fire.",
-        why: "A dead suppression silently swallows the next real finding on the line it covers:\n\n\
-1. A `// distlint:ignore lock-held-across-await` stays above a line after the lock moved away.\n\
-2. Later someone adds an `.await` while holding a `std::sync::Mutex` guard on that same line.\n\
-3. The new, real finding is silenced by the stale comment; the task blocks an executor thread \
-under contention and p99 latency climbs during the next incident.\n\n\
-Reporting unused suppressions keeps every remaining one deliberate.",
-        known_problems: "- A suppression for a rule id that only exists in a newer distlint is \
-reported as unknown.\n\
-- `all` is unused only when nothing at all was suppressed on its line(s).",
-        example: "// distlint:ignore unbounded-chanel typo: never matches\nlet (tx, rx) = mpsc::channel(64);",
-        use_instead: "let (tx, rx) = mpsc::channel(64);",
-        fix: "**Remove unused suppression** (safe): deletes the comment (the whole line when the \
-comment stands alone on it).",
-    },
-};
-
-/// The engine's pseudo-rules, in id order.
-pub static PSEUDO_RULES: &[&RuleMeta] = &[&MISSING_REASON, &UNUSED];
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::RuleLevel;
     use crate::engine::Analyzer;
+    use crate::language::Language;
+    use crate::meta::Severity;
     use crate::testing::apply_fix;
 
     fn analyze(src: &str) -> Vec<Finding> {

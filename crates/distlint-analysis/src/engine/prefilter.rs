@@ -5,7 +5,7 @@
 //! literal of *every* group for the rule to possibly report anything there. The declaration is a
 //! *necessary* condition, never a heuristic: a rule skipped by the prefilter would have returned
 //! no findings. The engine ([`crate::engine`]) and the incremental engine
-//! ([`crate::incremental`]) scan each unit once with one automaton over the literals of every
+//! ([`crate::engine::incremental`]) scan each unit once with one automaton over the literals of every
 //! rule of the language that the configuration enables (one [`Prefilter`] per analyzer and
 //! language), and call only the rules whose groups are all satisfied.
 //!
@@ -45,10 +45,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::language::Language;
 use crate::resolve::Imports;
 use crate::rule::Rule;
-use crate::rules;
 
 /// The environment variable that turns the prefilter off when set to anything but `0` or
 /// the empty string (a debugging aid; results must not change).
@@ -62,7 +60,7 @@ pub fn prefilter_enabled_by_env() -> bool {
 
 /// The literals of every rule of one language, compiled into one automaton. Built once per
 /// language and process ([`Prefilter::for_language`]); rule indices are positions in the
-/// language's slice of [`rules::all`], in registry order.
+/// language's slice of [`crate::rules::all`], in registry order.
 #[derive(Debug)]
 pub struct Prefilter {
     /// Rule ids, by rule index.
@@ -90,7 +88,10 @@ fn build_automaton(patterns: &[String]) -> Option<AhoCorasick> {
 
 impl Prefilter {
     /// The prefilter for `language`'s rules (built on first use).
-    pub fn for_language(language: Language) -> &'static Prefilter {
+    #[cfg(test)]
+    pub fn for_language(language: crate::language::Language) -> &'static Prefilter {
+        use crate::language::Language;
+        use crate::rules;
         static RUST: OnceLock<Prefilter> = OnceLock::new();
         static GO: OnceLock<Prefilter> = OnceLock::new();
         let cell = match language {
@@ -244,6 +245,7 @@ impl Verdict {
 mod tests {
     use super::*;
     use crate::document::Document;
+    use crate::language::Language;
 
     fn verdict(language: Language, src: &str, rule: &str) -> bool {
         let doc = Document::new(language, src, 0);
