@@ -481,8 +481,9 @@ def main():
                            os.path.join(a.out_dir, "explain"))
 
     for r in summary:
+        roles = f"  by role: {r[8]}" if r[8] != "-" else ""
         print(f"{r[0]:<20} {r[5] if r[0] != 'TOTAL' else r[1]:<24} files {r[6]!s:>6}  "
-              f"skipped {r[7]!s:>5}  findings {r[10]!s:>4}  {r[11]}")
+              f"skipped {r[7]!s:>5}{roles}  findings {r[10]!s:>4}  {r[11]}")
     print(f"findings: {out}\nsummary:  {stem}-summary.tsv")
     if a.out_dir:
         print(f"reviewer copy: {os.path.abspath(a.out_dir)}/findings.tsv, roots.tsv")
