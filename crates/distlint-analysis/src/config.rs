@@ -4,11 +4,12 @@
 //! [`crate::config_file`]; both the CLI and the language server build a [`Config`] and hand it to
 //! the [`crate::engine::Analyzer`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::meta::{RuleMeta, Severity};
+use crate::roles::Role;
 
 /// A per-rule override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,9 +48,17 @@ impl Default for FixConfig {
 pub struct Config {
     /// Rule id → override. Rules not listed run when `default_enabled` at their default severity.
     pub rules: BTreeMap<String, RuleLevel>,
-    /// Analyse test code too (`#[test]` fns, `#[cfg(test)]` modules, Go `_test.go` files).
-    /// Default `false`: test code is skipped.
+    /// Analyse test code too (`#[test]` fns, `#[cfg(test)]` modules, Go `_test.go` files, and
+    /// files whose [`crate::roles::Role`] is test support). Default `false`: test code is
+    /// skipped. Rules read it directly; [`Config::include_role`] keeps it in step with
+    /// [`Config::include_roles`].
     pub include_tests: bool,
+    /// File roles analysed besides production code (`include-roles` in `distlint.toml`,
+    /// `--include-role`, the editor setting `includeRoles`). Default empty: only production
+    /// code is reported. Test support is included when this holds it *or* `include_tests` is
+    /// set (`include-tests = true` is an alias).
+    #[serde(default)]
+    pub include_roles: BTreeSet<Role>,
     /// Fix parameters.
     pub fix: FixConfig,
     /// Deepest syntax tree an analysis unit may reach (levels from the file's root node) and
@@ -67,6 +76,29 @@ pub struct Config {
 pub const DEFAULT_MAX_NESTING_DEPTH: usize = 1_000;
 
 impl Config {
+    /// Whether files of `role` are analysed: production always; test support when
+    /// `include_tests` is set or `include_roles` holds it; other roles when `include_roles`
+    /// holds them.
+    pub fn includes_role(&self, role: Role) -> bool {
+        match role {
+            Role::Production => true,
+            Role::TestSupport => self.include_tests || self.include_roles.contains(&role),
+            r => self.include_roles.contains(&r),
+        }
+    }
+
+    /// Opts `role` in (test support also sets `include_tests`, so the rules' own test-code
+    /// checks agree). Including [`Role::Production`] changes nothing.
+    pub fn include_role(&mut self, role: Role) {
+        if role == Role::Production {
+            return;
+        }
+        if role == Role::TestSupport {
+            self.include_tests = true;
+        }
+        self.include_roles.insert(role);
+    }
+
     /// Whether `meta`'s rule runs under this configuration.
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
         match self.rules.get(meta.id) {

@@ -20,6 +20,11 @@
 //! # Test code (`#[test]` fns, `#[cfg(test)]` modules, Go `_test.go` files): skipped by default.
 //! include-tests = false
 //!
+//! # File roles analysed besides production code (see `crate::roles`): "test", "example",
+//! # "generated", "vendored" or "all". Default none. `include-tests = true` is an alias for
+//! # "test".
+//! include-roles = ["test", "example"]
+//!
 //! # Items whose syntax tree nests deeper than this many levels are not analysed (the file is
 //! # reported as analysed partially). Default 1000; real code stays under 150.
 //! max-nesting-depth = 1000
@@ -54,6 +59,7 @@ use toml::Spanned;
 
 use crate::catalog::nearest;
 use crate::config::{Config, FixConfig, RuleLevel};
+use crate::roles::Role;
 use crate::rule::{RuleMeta, Severity};
 use crate::text::LineIndex;
 
@@ -68,6 +74,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "exclude",
     "include",
     "include-tests",
+    "include-roles",
     "max-nesting-depth",
     "fix",
 ];
@@ -123,6 +130,7 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     include: Option<Vec<Spanned<String>>>,
     include_tests: Option<bool>,
+    include_roles: Option<Vec<Spanned<String>>>,
     max_nesting_depth: Option<Spanned<i64>>,
     fix: Option<RawFix>,
 }
@@ -278,6 +286,19 @@ impl ConfigFile {
         if let Some(t) = raw.include_tests {
             config.include_tests = t;
         }
+        for entry in raw.include_roles.iter().flatten() {
+            let roles = parse_roles(entry.get_ref()).map_err(|(message, suggestion)| {
+                err(
+                    Some(entry.span()),
+                    Some("include-roles".into()),
+                    message,
+                    suggestion,
+                )
+            })?;
+            for r in roles {
+                config.include_role(r);
+            }
+        }
         if let Some(d) = &raw.max_nesting_depth {
             let v = *d.get_ref();
             if v < 1 {
@@ -418,6 +439,26 @@ fn glob_variants(p: &str) -> Vec<String> {
     base.into_iter()
         .flat_map(|b| [b.clone(), format!("{b}/**")])
         .collect()
+}
+
+/// The roles one `include-roles` entry names: a role name (see [`Role::parse`]) or `all`.
+/// Errors are (message naming the valid entries, nearest valid entry).
+pub fn parse_roles(entry: &str) -> Result<Vec<Role>, (String, Option<String>)> {
+    if entry == "all" {
+        return Ok(Role::OPTIONAL.to_vec());
+    }
+    if let Some(r) = Role::parse(entry) {
+        return Ok(vec![r]);
+    }
+    let why = if entry == "production" {
+        "production code is always analysed".to_string()
+    } else {
+        format!("unknown role `{entry}`")
+    };
+    Err((
+        format!("{why} (valid roles: {})", Role::VALID_NAMES.join(", ")),
+        nearest(entry, Role::VALID_NAMES.iter().copied()).map(str::to_string),
+    ))
 }
 
 /// Turns a `toml` error into (key, message, suggestion).
@@ -683,6 +724,45 @@ idempotency-header = "X-Request-Id"
         assert_eq!(e.position, Some((1, 12)));
         let e = parse("select = [\n").unwrap_err();
         assert!(e.position.is_some(), "{e}");
+    }
+
+    #[test]
+    fn include_roles_opts_roles_in_and_include_tests_is_an_alias() {
+        let c = parse("include-roles = [\"example\", \"generated\"]\n").unwrap();
+        assert!(c.config.includes_role(Role::Example));
+        assert!(c.config.includes_role(Role::Generated));
+        assert!(!c.config.includes_role(Role::TestSupport));
+        assert!(!c.config.includes_role(Role::Vendored));
+        assert!(c.config.includes_role(Role::Production));
+        let c = parse("include-roles = [\"test\"]\n").unwrap();
+        assert!(c.config.includes_role(Role::TestSupport));
+        assert!(c.config.include_tests, "rules read include_tests");
+        let c = parse("include-tests = true\n").unwrap();
+        assert!(c.config.includes_role(Role::TestSupport));
+        assert!(!c.config.includes_role(Role::Example));
+        let c = parse("include-roles = [\"all\"]\n").unwrap();
+        assert!(Role::OPTIONAL.iter().all(|r| c.config.includes_role(*r)));
+        assert!(!Config::default().includes_role(Role::Generated));
+    }
+
+    #[test]
+    fn bad_include_roles_name_key_line_and_valid_roles() {
+        let e = parse("select = [\"all\"]\ninclude-roles = [\"test\", \"exmaple\"]\n").unwrap_err();
+        assert_eq!(e.position, Some((2, 26)));
+        assert_eq!(e.key.as_deref(), Some("include-roles"));
+        assert_eq!(e.suggestion.as_deref(), Some("example"));
+        let s = e.to_string();
+        assert!(
+            s.contains(
+                "unknown role `exmaple` (valid roles: test, example, generated, vendored, all)"
+            ),
+            "{s}"
+        );
+        let e = parse("include-roles = [\"production\"]\n").unwrap_err();
+        assert!(e.message.contains("always analysed"), "{e}");
+        let e = parse("include-roles = \"test\"\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("include-roles"));
+        assert_eq!(e.position.map(|p| p.0), Some(1));
     }
 
     #[test]

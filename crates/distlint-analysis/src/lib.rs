@@ -23,6 +23,7 @@ pub mod document;
 pub mod host;
 pub mod input;
 pub mod language;
+pub mod roles;
 pub mod rule;
 pub mod rules;
 pub mod taxonomy;

@@ -1,6 +1,6 @@
 //! `distlint check`: walk, analyse in parallel, report, pick the exit code.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use distlint_analysis::config_file::ConfigResolver;
 use distlint_analysis::input::{classify, InputDecision, InputLimits};
+use distlint_analysis::roles::{self, Role};
 use distlint_analysis::{Analyzer, Document, Finding, Language, LineIndex, Severity};
 use rayon::prelude::*;
 
@@ -39,6 +40,8 @@ enum Outcome {
     Analysed(FileReport, Option<String>, FixInfo),
     /// The path as shown and the reason.
     Skipped(String, String),
+    /// Not analysed because of its role (not included by the configuration).
+    RoleSkipped(Role),
     Error(String),
 }
 
@@ -112,22 +115,30 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
         e.path = relative_to_cwd(&e.path);
         e.to_string()
     })?;
-    let default_analyzer = Arc::new(Analyzer::default());
+    // `--include-role` adds to every configuration's `include-roles`.
+    let with_cli_roles = |mut config: distlint_analysis::Config| {
+        for r in args.include_roles.iter().flat_map(|r| r.roles()) {
+            config.include_role(r);
+        }
+        config
+    };
+    let default_analyzer = Arc::new(Analyzer::new(with_cli_roles(Default::default())));
     let mut analyzers: HashMap<PathBuf, Arc<Analyzer>> = HashMap::new();
     let mut config_errors: Vec<String> = Vec::new();
-    let mut jobs: Vec<(PathBuf, Arc<Analyzer>)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     for file in walked.files {
+        let base = walked.bases.get(&file).cloned();
         match resolver.for_file(&file) {
-            Ok(None) => jobs.push((file, default_analyzer.clone())),
+            Ok(None) => jobs.push((file, base, default_analyzer.clone())),
             Ok(Some(cfg)) => {
                 if cfg.is_excluded(&file) {
                     continue;
                 }
                 let a = analyzers
                     .entry(cfg.path.clone())
-                    .or_insert_with(|| Arc::new(Analyzer::new(cfg.config.clone())))
+                    .or_insert_with(|| Arc::new(Analyzer::new(with_cli_roles(cfg.config.clone()))))
                     .clone();
-                jobs.push((file, a));
+                jobs.push((file, base, a));
             }
             Err(mut e) => {
                 e.path = relative_to_cwd(&e.path);
@@ -149,8 +160,8 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
         unsafe_fixes: args.unsafe_fixes,
     };
     let progress = Progress::new(jobs.len(), !args.quiet && !args.no_progress);
-    let analyse = |(p, analyzer): &(PathBuf, Arc<Analyzer>)| {
-        let o = analyse_file(p, analyzer, &limits, mode);
+    let analyse = |(p, base, analyzer): &Job| {
+        let o = analyse_file(p, base.as_deref(), analyzer, &limits, mode);
         progress.tick();
         o
     };
@@ -166,6 +177,7 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
     progress.finish();
     let mut files = Vec::new();
     let mut skipped = 0usize;
+    let mut skipped_by_role: BTreeMap<Role, usize> = BTreeMap::new();
     let mut notices: Vec<Notice> = Vec::new();
     let mut diffs = String::new();
     let (mut fixed, mut fixed_files) = (0usize, 0usize);
@@ -194,8 +206,15 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
                 }
                 notices.push(Notice::warning(Some(path), format!("skipped: {reason}")));
             }
+            Outcome::RoleSkipped(role) => *skipped_by_role.entry(role).or_default() += 1,
             Outcome::Error(msg) => errors.push(msg),
         }
+    }
+    if let Some(note) = role_note(&skipped_by_role) {
+        if !args.quiet && !mode.diff {
+            eprintln!("note: {note}");
+        }
+        notices.push(Notice::note(note));
     }
     for e in &errors {
         eprintln!("error: {e}");
@@ -236,6 +255,7 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
     let report = Report {
         files,
         skipped,
+        skipped_by_role,
         errors: errors.len(),
         notices,
     };
@@ -261,13 +281,51 @@ fn run_inner(args: &CheckArgs) -> Result<ExitCode, String> {
     })
 }
 
+/// A file to analyse: its path, the directory it was found under (see [`walk::Walked::bases`]),
+/// and the analyzer of its configuration.
+type Job = (PathBuf, Option<PathBuf>, Arc<Analyzer>);
+
+/// The note on files skipped by role, e.g. `skipped 212 test-support, 38 generated and 14 example
+/// files (not production code); `--include-role test` to analyse them` (the flag names the role
+/// that skipped the most files). `None` when no file was skipped by role.
+pub fn role_note(counts: &BTreeMap<Role, usize>) -> Option<String> {
+    let mut rows: Vec<(Role, usize)> = Role::OPTIONAL
+        .iter()
+        .filter_map(|r| counts.get(r).filter(|n| **n > 0).map(|n| (*r, *n)))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    let parts: Vec<String> = rows.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let list = match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let total: usize = rows.iter().map(|r| r.1).sum();
+    Some(format!(
+        "skipped {list} file{} (not production code); `--include-role {}` to analyse them, `distlint explain-path FILE` says why",
+        if total == 1 { "" } else { "s" },
+        rows[0].0.name()
+    ))
+}
+
 /// Reads, classifies (size, binary, UTF-8) and analyses one file.
 ///
 /// Non-UTF-8 files are analysed lossily (invalid sequences become U+FFFD, so line numbers and the
 /// character columns of the rest of the file stay right) with a warning; binary files (NUL in the
 /// first 8 KiB) and files over the size limit are skipped with a warning; unreadable files are
 /// errors (exit 2) and the scan continues.
-fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits, mode: FixMode) -> Outcome {
+/// Files whose role (judged below `base`, or the working directory when `None`) the analyzer's
+/// configuration does not include are not parsed: [`Outcome::RoleSkipped`].
+fn analyse_file(
+    path: &Path,
+    base: Option<&Path>,
+    analyzer: &Analyzer,
+    limits: &InputLimits,
+    mode: FixMode,
+) -> Outcome {
     let shown = walk::display(path);
     let language = match Language::from_path(path) {
         Some(l) => l,
@@ -286,6 +344,11 @@ fn analyse_file(path: &Path, analyzer: &Analyzer, limits: &InputLimits, mode: Fi
         InputDecision::Skip(reason) => return Outcome::Skipped(shown, reason.to_string()),
     };
     let text = text.expect("analysed input has text").into_owned();
+    let judged = roles::judged_path(path, Some(base.unwrap_or(Path::new("."))));
+    let role = roles::classify(language, &judged, &text).role;
+    if !analyzer.config().includes_role(role) {
+        return Outcome::RoleSkipped(role);
+    }
     let lossy = warning.is_some();
     let mut doc = Document::with_limits(language, text, 0, *limits).with_path(path);
     if let Some(reason) = doc.skipped() {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use distlint_analysis::roles::Role;
 use distlint_analysis::rule::RuleMeta;
 use distlint_analysis::Severity;
 
@@ -28,6 +29,9 @@ pub enum Command {
         /// The rule id, e.g. `unbounded-channel`.
         rule: String,
     },
+    /// Print the role a file gets (production, test support, example, generated, vendored), the
+    /// convention that decided it, and the items inside that are test code.
+    ExplainPath(ExplainPathArgs),
     /// Run the language server (LSP 3.17) on stdin/stdout, for editors. Logs go to stderr.
     Lsp {
         /// Accepted for clients that append it; stdio is the only transport.
@@ -147,6 +151,55 @@ pub struct CheckArgs {
     /// Number of analysis threads (default: one per core). Output order does not depend on it.
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Also analyse files of this role (repeatable; added to `include-roles` of every
+    /// `distlint.toml`). Only production code is analysed by default; `distlint explain-path
+    /// FILE` says which role a file gets and why.
+    #[arg(long = "include-role", value_enum, value_name = "ROLE")]
+    pub include_roles: Vec<RoleArg>,
+}
+
+/// A role `--include-role` opts in (see `distlint_analysis::roles`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Tests, test helpers and harnesses, fixtures, benchmarks (same as `include-tests = true`).
+    Test,
+    /// Example and demo programs (`examples/`).
+    Example,
+    /// Generated code (`// Code generated ... DO NOT EDIT.`, `@generated`).
+    Generated,
+    /// Vendored code (`vendor/`, `third_party/`, `Godeps/`).
+    Vendored,
+    /// Every role.
+    All,
+}
+
+impl RoleArg {
+    /// The roles this argument opts in.
+    pub fn roles(self) -> Vec<Role> {
+        match self {
+            RoleArg::Test => vec![Role::TestSupport],
+            RoleArg::Example => vec![Role::Example],
+            RoleArg::Generated => vec![Role::Generated],
+            RoleArg::Vendored => vec![Role::Vendored],
+            RoleArg::All => Role::OPTIONAL.to_vec(),
+        }
+    }
+}
+
+/// Arguments of `distlint explain-path`.
+#[derive(Debug, Args)]
+pub struct ExplainPathArgs {
+    /// The file (`.rs` or `.go`). Its directories are judged below the working directory, as
+    /// `distlint check` judges a file named on its command line.
+    pub path: PathBuf,
+    /// Use this `distlint.toml` instead of discovering the nearest one (to say whether the file
+    /// is analysed under it).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// As for `check`: count this role as included.
+    #[arg(long = "include-role", value_enum, value_name = "ROLE")]
+    pub include_roles: Vec<RoleArg>,
 }
 
 /// Arguments of `distlint rules`.

@@ -1,4 +1,4 @@
-//! The `distlint` command line: `check`, `rules`, `explain` (and `lsp`, served by
+//! The `distlint` command line: `check`, `rules`, `explain`, `explain-path` (and `lsp`, served by
 //! `distlint_server`).
 //!
 //! Exit codes (ruff's convention): `0` no findings at or above `--fail-on`, `1` findings,
@@ -12,6 +12,7 @@ use clap::Parser;
 mod check;
 mod cli;
 mod diff;
+mod explain_path;
 mod fix;
 mod output;
 mod progress;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => cli::rules(args),
         Command::Explain { rule } => cli::explain(&rule),
+        Command::ExplainPath(args) => explain_path::run(&args),
         Command::Lsp { stdio: _ } => lsp(),
     }
 }

@@ -20,6 +20,11 @@ pub struct Walked {
     pub errors: Vec<String>,
     /// Explicitly named files that are not Rust or Go (reported, not an error).
     pub not_source: Vec<PathBuf>,
+    /// For files found by walking a directory: that directory as named on the command line (the
+    /// shortest one when several found the file). Their roles are judged below it
+    /// (`distlint_analysis::roles::judged_path`); files named explicitly are not listed and are
+    /// judged below the working directory.
+    pub bases: std::collections::HashMap<PathBuf, PathBuf>,
 }
 
 /// Walks `paths`. A file named explicitly is analysed even when `.gitignore` ignores it (as ruff
@@ -53,7 +58,15 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
                         && Language::from_path(e.path()).is_some()
                         && !go_tool_ignores(e.path().strip_prefix(root).unwrap_or(e.path()))
                     {
-                        out.files.push(clean(e.path()));
+                        let file = clean(e.path());
+                        let base = clean(root);
+                        match out.bases.get(&file) {
+                            Some(b) if b.components().count() <= base.components().count() => {}
+                            _ => {
+                                out.bases.insert(file.clone(), base);
+                            }
+                        }
+                        out.files.push(file);
                     }
                 }
                 Err(err) => out.errors.push(err.to_string()),

@@ -476,7 +476,9 @@ fn statistics_and_quiet() {
 }
 
 /// Go's `testdata` directories and `_`-prefixed names are not walked (the go tool ignores them);
-/// named explicitly they are analysed, and Rust files under `testdata/` are still walked.
+/// named explicitly they are analysed once test support is included (`testdata/` is test support
+/// by golangci-lint's convention, see tests/roles.rs), and Rust files under `testdata/` are still
+/// walked (and counted as test support).
 #[test]
 fn go_testdata_is_skipped_by_the_walk_but_not_when_named() {
     let t = tempfile::tempdir().unwrap();
@@ -485,31 +487,42 @@ fn go_testdata_is_skipped_by_the_walk_but_not_when_named() {
     write(t.path(), "pkg/testdata/bad.go", go);
     write(t.path(), "pkg/_scratch/old.go", go);
     write(t.path(), "pkg/testdata/lib.rs", UNBOUNDED);
-    let out = distlint(t.path(), &["check", "--format", "json"]);
-    let v = json(&out);
-    let mut paths: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
-    paths.sort();
-    paths.dedup();
-    assert_eq!(paths, ["cmd/server/main.go", "pkg/testdata/lib.rs"], "{v}");
-
-    let out = distlint(
-        t.path(),
-        &["check", "--format", "json", "pkg/testdata/bad.go"],
-    );
-    let v = json(&out);
-    assert!(
-        v["findings"]
+    let paths = |v: &Value| {
+        let mut paths: Vec<String> = v["findings"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["path"] == "pkg/testdata/bad.go"),
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    };
+    let v = json(&distlint(t.path(), &["check", "--format", "json"]));
+    assert_eq!(paths(&v), ["cmd/server/main.go"], "{v}");
+    assert_eq!(v["summary"]["skipped_by_role"]["test"], 1, "{v}");
+    let v = json(&distlint(
+        t.path(),
+        &["check", "--format", "json", "--include-role", "test"],
+    ));
+    assert_eq!(
+        paths(&v),
+        ["cmd/server/main.go", "pkg/testdata/lib.rs"],
         "{v}"
     );
+
+    let out = distlint(
+        t.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--include-role",
+            "test",
+            "pkg/testdata/bad.go",
+        ],
+    );
+    assert_eq!(paths(&json(&out)), ["pkg/testdata/bad.go"]);
 }
 
 #[test]

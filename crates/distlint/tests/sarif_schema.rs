@@ -214,3 +214,43 @@ fn partially_analysed_and_skipped_files_are_tool_execution_notifications() {
         .get("toolExecutionNotifications")
         .is_none());
 }
+
+/// Files skipped by role are one `note` notification (without a location) naming the counts and
+/// the flag, and the log still validates.
+#[test]
+fn files_skipped_by_role_are_a_note_notification() {
+    let t = project();
+    std::fs::create_dir_all(t.path().join("tests")).unwrap();
+    std::fs::create_dir_all(t.path().join("examples")).unwrap();
+    std::fs::write(t.path().join("tests/it.rs"), SRC).unwrap();
+    std::fs::write(t.path().join("examples/a.rs"), SRC).unwrap();
+    std::fs::write(t.path().join("examples/b.rs"), SRC).unwrap();
+    let log = sarif(t.path(), &[]);
+    let schema: Value = serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json"))
+        .expect("schema parses");
+    let validator = jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles");
+    assert!(validator.is_valid(&log));
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["level"], "note");
+    assert_eq!(
+        notes[0]["message"]["text"],
+        "skipped 2 example and 1 test-support files (not production code); `--include-role example` to analyse them, `distlint explain-path FILE` says why"
+    );
+    assert!(notes[0].get("locations").is_none());
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.iter().all(|u| u.starts_with("src/")), "{uris:?}");
+}

@@ -30,6 +30,8 @@ export interface ServerSettings {
   rules: Record<string, RuleSetting>;
   /** Also analyse test code. */
   includeTests: boolean;
+  /** File roles analysed besides production code; absent when the setting is empty. */
+  includeRoles?: RoleSetting[];
   fix: FixSettings;
 }
 
@@ -43,6 +45,10 @@ export const DEFAULT_FIX: FixSettings = {
   timeoutSeconds: 30,
   idempotencyHeader: "Idempotency-Key",
 };
+
+/** Values of `distlint.includeRoles` (the server's `includeRoles`). */
+export const ROLE_SETTINGS = ["test", "example", "generated", "vendored", "all"] as const;
+export type RoleSetting = (typeof ROLE_SETTINGS)[number];
 
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -88,18 +94,33 @@ export function buildServerSettings(cfg: ConfigurationLike): { settings: ServerS
     problems.push(`distlint.fix.idempotencyHeader: ${JSON.stringify(header)} is not an HTTP header name`);
   }
 
-  return {
-    settings: {
-      rules,
-      includeTests: cfg.get<boolean>("includeTests") === true,
-      fix: {
-        channelCapacity: positiveInt("fix.channelCapacity", DEFAULT_FIX.channelCapacity),
-        timeoutSeconds: positiveInt("fix.timeoutSeconds", DEFAULT_FIX.timeoutSeconds),
-        idempotencyHeader,
-      },
+  const includeRoles: RoleSetting[] = [];
+  const rawRoles = cfg.get<unknown>("includeRoles");
+  if (Array.isArray(rawRoles)) {
+    for (const r of rawRoles) {
+      if (typeof r === "string" && (ROLE_SETTINGS as readonly string[]).includes(r)) {
+        if (!includeRoles.includes(r as RoleSetting)) includeRoles.push(r as RoleSetting);
+      } else {
+        problems.push(
+          `distlint.includeRoles: ${JSON.stringify(r)} is not one of ${ROLE_SETTINGS.map((s) => `"${s}"`).join(", ")}`,
+        );
+      }
+    }
+  } else if (rawRoles !== undefined && rawRoles !== null) {
+    problems.push("distlint.includeRoles: expected an array of role names");
+  }
+
+  const settings: ServerSettings = {
+    rules,
+    includeTests: cfg.get<boolean>("includeTests") === true,
+    fix: {
+      channelCapacity: positiveInt("fix.channelCapacity", DEFAULT_FIX.channelCapacity),
+      timeoutSeconds: positiveInt("fix.timeoutSeconds", DEFAULT_FIX.timeoutSeconds),
+      idempotencyHeader,
     },
-    problems,
   };
+  if (includeRoles.length > 0) settings.includeRoles = includeRoles;
+  return { settings, problems };
 }
 
 /** Settings whose change needs a server restart (the process command line), as opposed to live ones. */

@@ -36,6 +36,17 @@ test("rule overrides, includeTests and fix parameters pass through in the docume
   );
 });
 
+test("includeRoles is sent when not empty, validated entry by entry", () => {
+  const { settings, problems } = buildServerSettings(cfg({ includeRoles: ["example", "tests", "generated", "example"] }));
+  assert.deepEqual(settings.includeRoles, ["example", "generated"]);
+  assert.deepEqual(problems, ['distlint.includeRoles: "tests" is not one of "test", "example", "generated", "vendored", "all"']);
+  const empty = buildServerSettings(cfg({ includeRoles: [] }));
+  assert.equal("includeRoles" in empty.settings, false, "an empty list leaves distlint.toml's include-roles alone");
+  assert.deepEqual(buildServerSettings(cfg({ includeRoles: "test" })).problems, [
+    "distlint.includeRoles: expected an array of role names",
+  ]);
+});
+
 test("invalid entries are dropped one by one and named", () => {
   const { settings, problems } = buildServerSettings(
     cfg({

@@ -208,7 +208,7 @@ impl Analyzer {
                 findings.extend(found);
             }
         }
-        if !self.config.include_tests && language == Language::Rust {
+        if !self.config.include_tests {
             judge.skipped = layout.skipped;
         }
         // A suppression inside a unit that was not analysed cannot be judged unused.

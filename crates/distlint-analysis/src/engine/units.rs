@@ -20,7 +20,8 @@ use crate::text::LineIndex;
 
 /// The analysis units of a file, in source order: top-level items; for Rust, the items inside
 /// `impl`, `trait` and inline `mod` bodies instead of the container. Test code (`#[test]`-like
-/// attributes, `#[cfg(test)]` modules and everything inside them) is left out unless
+/// attributes, `#[cfg(test)]` modules and everything inside them; Go functions taking a
+/// `*testing.T`, `testing.TB`, `*testing.B`, `*testing.F` or `*testing.M`) is left out unless
 /// `include_tests`. The units of [`layout`], which the incremental engine uses too.
 pub fn analysis_units<'t>(
     language: Language,
@@ -107,7 +108,16 @@ pub(crate) fn layout<'t>(
     if language == Language::Go {
         let mut c = root.walk();
         for child in root.named_children(&mut c) {
-            if child.kind() != "comment" {
+            if child.kind() == "comment" {
+                continue;
+            }
+            // Go functions taking a `*testing.T`-like parameter are test support wherever they
+            // are declared (`crate::roles::is_go_test_function`).
+            if !include_tests && crate::roles::is_go_test_function(source, child) {
+                skipped.push(child.byte_range());
+                continue;
+            }
+            {
                 unit_context.push(UnitContext {
                     lead: child.start_byte(),
                     container: None,

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::{DashMap, DashSet};
 use distlint_analysis::host::VersionedFindings;
+use distlint_analysis::roles;
 use distlint_analysis::{AnalysisHost, Analyzer, Config, Document, PositionEncoding};
 
 use crate::config::{FileConfigs, FileScope};
@@ -226,6 +227,22 @@ impl Session {
                 self.settings().apply(Config::default())
             }
         };
+        // The document's role (its directories judged below the innermost workspace folder that
+        // holds it): roles the configuration does not include get no diagnostics, as in
+        // `distlint check`.
+        if let Some(path) = doc.path() {
+            let roots = self.roots();
+            let base = roots
+                .iter()
+                .filter(|r| path.starts_with(r))
+                .max_by_key(|r| r.components().count());
+            let judged = roles::judged_path(path, base.map(PathBuf::as_path));
+            let role = roles::classify(doc.language(), &judged, doc.text());
+            if !effective.includes_role(role.role) {
+                tracing::debug!(uri = key, role = %role.role, reason = %role.reason, "role not included");
+                return Route::Excluded;
+            }
+        }
         if doc.path().is_none() || *self.host.analyzer().config() == effective {
             Route::Host
         } else {
@@ -328,7 +345,8 @@ impl Session {
 
 /// How a document is analysed.
 enum Route {
-    /// Its `distlint.toml` excludes it: no findings.
+    /// Its `distlint.toml` excludes it, or the configuration does not include its role: no
+    /// findings.
     Excluded,
     /// Through the shared host (root configuration; cached and incremental).
     Host,

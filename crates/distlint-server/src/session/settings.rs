@@ -8,6 +8,7 @@
 //! {
 //!   "rules": { "unbounded-channel": "minor", "lock-held-across-await": "off", "some-rule": true },
 //!   "includeTests": false,
+//!   "includeRoles": ["test", "example"],
 //!   "fix": { "channelCapacity": 1024, "timeoutSeconds": 30, "idempotencyHeader": "Idempotency-Key" },
 //!   "docsBaseUrl": "https://example.com/distlint/rules/"
 //! }
@@ -15,12 +16,16 @@
 //!
 //! A rule value is `"off"`/`false` (disabled), `"on"`/`true` (enabled at its default severity,
 //! even when experimental), or a severity `"blocker" | "major" | "minor" | "nit"` (enabled at that
-//! severity). Snake-case and kebab-case spellings of the keys are accepted too. A bad value is
+//! severity). `includeRoles` lists the file roles analysed besides production code (`test`,
+//! `example`, `generated`, `vendored`, `all`; see `distlint_analysis::roles`) and replaces
+//! `include-roles` of `distlint.toml`; `includeTests: true` still adds test support, as the
+//! alias `include-tests` does. Snake-case and kebab-case spellings of the keys are accepted too. A bad value is
 //! reported by key and skipped; the rest still applies. Editor settings override `distlint.toml`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use distlint_analysis::config::RuleLevel;
+use distlint_analysis::roles::Role;
 use distlint_analysis::rules;
 use distlint_analysis::{Config, Severity};
 use serde_json::Value;
@@ -32,6 +37,8 @@ pub struct Settings {
     pub rules: BTreeMap<String, RuleLevel>,
     /// Analyse test code.
     pub include_tests: Option<bool>,
+    /// File roles analysed besides production code (replaces `include-roles`).
+    pub include_roles: Option<BTreeSet<Role>>,
     /// "Bound this channel" capacity (messages).
     pub channel_capacity: Option<u32>,
     /// "Add a timeout" value, in seconds.
@@ -107,6 +114,41 @@ impl Settings {
                 )),
             }
         }
+        if let Some(v) = get(obj, "includeRoles") {
+            match v.as_array() {
+                Some(items) => {
+                    let mut set = BTreeSet::new();
+                    let mut ok = true;
+                    for item in items {
+                        let parsed = item
+                            .as_str()
+                            .ok_or_else(|| {
+                                format!(
+                                    "expected a role name, got {item} (valid roles: {})",
+                                    Role::VALID_NAMES.join(", ")
+                                )
+                            })
+                            .and_then(|s| {
+                                distlint_analysis::config_file::parse_roles(s).map_err(|(m, _)| m)
+                            });
+                        match parsed {
+                            Ok(roles) => set.extend(roles),
+                            Err(m) => {
+                                errors.push(format!("distlint.includeRoles: {m}"));
+                                ok = false;
+                            }
+                        }
+                    }
+                    if ok {
+                        settings.include_roles = Some(set);
+                    }
+                }
+                None => errors.push(format!(
+                    "distlint.includeRoles: expected an array of role names ({}), got {v}",
+                    Role::VALID_NAMES.join(", ")
+                )),
+            }
+        }
         if let Some(v) = get(obj, "docsBaseUrl") {
             match v.as_str() {
                 Some(s) => settings.docs_base_url = Some(s.to_string()),
@@ -152,8 +194,20 @@ impl Settings {
         for (id, level) in &self.rules {
             base.rules.insert(id.clone(), *level);
         }
+        if let Some(roles) = &self.include_roles {
+            base.include_tests = false;
+            base.include_roles.clear();
+            for r in roles {
+                base.include_role(*r);
+            }
+        }
         if let Some(b) = self.include_tests {
             base.include_tests = b;
+            if !b {
+                base.include_roles.remove(&Role::TestSupport);
+            } else {
+                base.include_roles.insert(Role::TestSupport);
+            }
         }
         if let Some(n) = self.channel_capacity {
             base.fix.channel_capacity = n;
@@ -231,6 +285,33 @@ mod tests {
         assert!(errors
             .iter()
             .any(|e| e.contains("distlint.fix.idempotencyHeader")));
+    }
+
+    #[test]
+    fn include_roles_replaces_the_files_roles_and_bad_names_are_reported() {
+        let mut base = Config::default();
+        base.include_role(Role::Generated);
+        let (s, errors) = Settings::from_json(&json!({"includeRoles": ["test", "example"]}));
+        assert!(errors.is_empty(), "{errors:?}");
+        let c = s.apply(base.clone());
+        assert!(c.includes_role(Role::TestSupport) && c.include_tests);
+        assert!(c.includes_role(Role::Example));
+        assert!(!c.includes_role(Role::Generated), "replaces include-roles");
+        let (s, _) = Settings::from_json(&json!({"includeRoles": ["all"], "includeTests": false}));
+        let c = s.apply(Config::default());
+        assert!(!c.includes_role(Role::TestSupport));
+        assert!(c.includes_role(Role::Vendored));
+        let (s, errors) = Settings::from_json(&json!({"includeRoles": ["tests"]}));
+        assert_eq!(s.include_roles, None);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].starts_with(
+                "distlint.includeRoles: unknown role `tests` (valid roles: test, example"
+            ),
+            "{errors:?}"
+        );
+        let (_, errors) = Settings::from_json(&json!({"includeRoles": "test"}));
+        assert!(errors[0].contains("expected an array"), "{errors:?}");
     }
 
     #[test]

@@ -33,7 +33,10 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     // Files analysed partially or skipped, and read errors, as annotations on the file.
     for n in &report.notices {
-        let level = n.level.as_str();
+        let level = match n.level {
+            super::NoticeLevel::Note => "notice",
+            l => l.as_str(),
+        };
         match &n.path {
             Some(p) => writeln!(
                 out,

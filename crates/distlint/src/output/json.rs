@@ -28,7 +28,8 @@ pub struct JsonReport<'a> {
 /// A condition of the run that is not a finding (see [`super::Notice`]).
 #[derive(Debug, Serialize)]
 pub struct JsonNotice<'a> {
-    /// `warning` (the file was analysed partially or skipped) or `error` (exit code 2).
+    /// `note` (files skipped by role), `warning` (the file was analysed partially or skipped) or
+    /// `error` (exit code 2).
     pub level: super::NoticeLevel,
     /// The file, as in findings; omitted when the message names it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,6 +117,11 @@ pub struct JsonSummary {
     pub skipped: usize,
     /// Paths or files that could not be read.
     pub errors: usize,
+    /// Files not analysed because of their role, per role (`test`, `example`, `generated`,
+    /// `vendored`; roles with none are omitted, and the field when no file was skipped by role).
+    /// Added within schema version 1.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub skipped_by_role: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// Writes the document followed by a newline.
@@ -189,6 +195,11 @@ pub fn build(report: &Report) -> JsonReport<'_> {
             nit: c[3],
             skipped: report.skipped,
             errors: report.errors,
+            skipped_by_role: report
+                .skipped_by_role
+                .iter()
+                .map(|(r, n)| (r.name(), *n))
+                .collect(),
         },
         notices: report
             .notices

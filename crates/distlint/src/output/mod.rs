@@ -27,6 +27,9 @@ pub struct Report {
     pub files: Vec<FileReport>,
     /// Files skipped (binary, too large, parse over budget).
     pub skipped: usize,
+    /// Files not analysed because the configuration does not include their role (not in
+    /// `skipped`), per role.
+    pub skipped_by_role: std::collections::BTreeMap<distlint_analysis::roles::Role, usize>,
     /// Files or paths that could not be read.
     pub errors: usize,
     /// Conditions of the run that are not findings, in output order: files analysed partially
@@ -40,6 +43,8 @@ pub struct Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NoticeLevel {
+    /// Information about the run (files skipped by role).
+    Note,
     /// The file was analysed partially or skipped; the run went on.
     Warning,
     /// A path or file could not be read or written (exit code 2).
@@ -47,10 +52,11 @@ pub enum NoticeLevel {
 }
 
 impl NoticeLevel {
-    /// `warning` or `error`: the JSON value, the SARIF notification level and the GitHub
-    /// workflow command.
+    /// `note`, `warning` or `error`: the JSON value and the SARIF notification level (§3.58.6);
+    /// the GitHub workflow command for `note` is `notice`.
     pub fn as_str(self) -> &'static str {
         match self {
+            NoticeLevel::Note => "note",
             NoticeLevel::Warning => "warning",
             NoticeLevel::Error => "error",
         }
@@ -75,6 +81,15 @@ impl Notice {
         Notice {
             level: NoticeLevel::Warning,
             path,
+            message: message.into(),
+        }
+    }
+
+    /// A note about the whole run.
+    pub fn note(message: impl Into<String>) -> Notice {
+        Notice {
+            level: NoticeLevel::Note,
+            path: None,
             message: message.into(),
         }
     }

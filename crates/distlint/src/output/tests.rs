@@ -54,6 +54,7 @@ fn report() -> Report {
     Report {
         files,
         skipped: 0,
+        skipped_by_role: Default::default(),
         errors: 0,
         notices: Vec::new(),
     }
@@ -75,6 +76,7 @@ fn render(format: Format) -> String {
         unsafe_fixes: false,
         fix_diff: false,
         no_progress: true,
+        include_roles: Vec::new(),
     };
     let mut out = Vec::new();
     super::write(&mut out, &report(), &args).unwrap();

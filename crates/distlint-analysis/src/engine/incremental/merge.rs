@@ -19,7 +19,6 @@ use crate::engine::suppress;
 use crate::engine::units::Layout;
 use crate::engine::Analyzer;
 use crate::input::TooDeep;
-use crate::language::Language;
 use crate::rule::{Context, Rule, Scope};
 use crate::text::LineIndex;
 
@@ -105,7 +104,7 @@ pub(super) fn finish(
             .filter(|(i, _)| !dead[*i])
             .map(|(_, r)| r.meta().id)
             .collect(),
-        skipped: if !config.include_tests && language == Language::Rust {
+        skipped: if !config.include_tests {
             layout.skipped.clone()
         } else {
             Vec::new()
