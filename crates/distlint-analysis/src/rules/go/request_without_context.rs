@@ -10,7 +10,7 @@ use crate::rule::{
 use crate::rules::go::common::{
     assigned_name, context_at, inside_go_statement, is_pkg_call, scope_or_file,
 };
-use crate::syntax::{squash, Walk};
+use crate::syntax::{named_children, squash, Walk};
 
 /// The rule.
 pub struct RequestWithoutContext;
@@ -29,7 +29,8 @@ static META: RuleMeta = RuleMeta {
     docs: RuleDocs {
         what: "Finds `http.NewRequest(...)` in a function that received a `context.Context` or an \
 `*http.Request` (so a context is at hand), when the request is not given one afterwards \
-(`req = req.WithContext(ctx)`, `req.Cancel = ...`). The noctx linter reports every \
+(`req = req.WithContext(ctx)`, `req.Clone(ctx)`, `req.Cancel = ...`, or a call handed both the \
+request and the context, such as a client wrapper's `c.Do(ctx, req)`). The noctx linter reports every \
 `http.NewRequest`; this rule only reports the ones that had a context to pass.",
         why: "A request made with `http.NewRequest` carries `context.Background()`:\n\n\
 1. A handler with a 3 s deadline calls a downstream service with `http.NewRequest` + \
@@ -42,6 +43,10 @@ static META: RuleMeta = RuleMeta {
 connection pool to the slow service — and with it every other request that needs that service.",
         known_problems: "- Requests built in one function and sent with a context in another \
 (`client.Do(req.WithContext(ctx))` elsewhere) are reported; suppress with a reason.\n\
+- A call in the same function that is handed both the request and the caller's context \
+(`c.Do(ctx, req)`, a client wrapper that applies the context with `req.WithContext(ctx)`) counts \
+as giving the request its context, without reading that wrapper: one that ignores its context \
+is missed.\n\
 - Not reported inside a `go func() {...}()` started from the function (often deliberately \
 detached work).",
         example: "func fetch(ctx context.Context, u string) (*http.Response, error) {\n\treq, err := http.NewRequest(http.MethodGet, u, nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn client.Do(req)\n}",
@@ -75,7 +80,7 @@ impl Rule for RequestWithoutContext {
                 continue;
             }
             if let Some(var) = assigned_name(ctx, call) {
-                if gets_context_later(ctx, scope_or_file(ctx, call), &var) {
+                if gets_context_later(ctx, scope_or_file(ctx, call), &var, &expr) {
                     continue;
                 }
             }
@@ -105,13 +110,33 @@ impl Rule for RequestWithoutContext {
     }
 }
 
-/// `req = req.WithContext(...)`, `req2 := req.WithContext(...)`, `client.Do(req.WithContext(...))`
-/// or `req.Cancel = ...` in `scope`.
-fn gets_context_later(ctx: &Context<'_>, scope: Node<'_>, var: &str) -> bool {
+/// `req = req.WithContext(...)`, `req2 := req.WithContext(...)`, `client.Do(req.WithContext(...))`,
+/// `req.Clone(...)`, `req.Cancel = ...`, or a call in `scope` that is handed both the request and
+/// the caller's context `expr` (`c.Do(ctx, req)`: a client wrapper whose signature takes the
+/// context for the request, as Prometheus' `api.Client.Do(ctx, req)` does, and applies it with
+/// `req.WithContext(ctx)`).
+fn gets_context_later(ctx: &Context<'_>, scope: Node<'_>, var: &str, expr: &str) -> bool {
     let with = format!("{var}.WithContext(");
+    let clone = format!("{var}.Clone(");
     let cancel = format!("{var}.Cancel");
+    let expr = squash(expr);
     Walk::new(scope).any(|n| match n.kind() {
-        "call_expression" => squash(ctx.text(n)).starts_with(&with),
+        "call_expression" => {
+            let t = squash(ctx.text(n));
+            if t.starts_with(&with) || t.starts_with(&clone) {
+                return true;
+            }
+            let args: Vec<String> = n
+                .child_by_field_name("arguments")
+                .map(|a| {
+                    named_children(a)
+                        .into_iter()
+                        .map(|x| squash(ctx.text(x)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            args.iter().any(|a| *a == var) && args.iter().any(|a| *a == expr)
+        }
         "assignment_statement" => n
             .child_by_field_name("left")
             .is_some_and(|l| squash(ctx.text(l)) == cancel),
@@ -142,6 +167,12 @@ func fetch(ctx context.Context, u string) (*nethttp.Response, error) {
         return nil, err
     }
     return nethttp.DefaultClient.Do(req)
+}
+
+func wrapperWithoutCtx(ctx context.Context, c *apiClient, u string) {
+    req, _ := nethttp.NewRequest("GET", u, nil)
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ request-without-context
+    _, _, _ = c.Do(context.Background(), req)
 }
 
 func proxy(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -189,6 +220,22 @@ func cancel(ctx context.Context, u string) {
 func inline(ctx context.Context, c *http.Client, u string) {
     req, _ := http.NewRequest("GET", u, nil)
     _, _ = c.Do(req.WithContext(ctx))
+}
+
+func cloned(ctx context.Context, c *http.Client, u string) {
+    req, _ := http.NewRequest("GET", u, nil)
+    _, _ = c.Do(req.Clone(ctx))
+}
+
+// A client wrapper that takes the context beside the request and applies it
+// (`req.WithContext(ctx)` inside `Do`), as Prometheus' `api.Client` does.
+func (h *statusAPI) Get(ctx context.Context) error {
+    req, err := http.NewRequest(http.MethodGet, h.url, nil)
+    if err != nil {
+        return err
+    }
+    _, _, err = h.client.Do(ctx, req)
+    return err
 }
 
 func background(ctx context.Context, u string) {
