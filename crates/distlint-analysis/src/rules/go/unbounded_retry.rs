@@ -31,7 +31,8 @@ static META: RuleMeta = RuleMeta {
 counter), no deadline (`time.Since`, `time.Now().After`, a `deadline`), no `ctx.Done()` / \
 `ctx.Err()` check or stop channel, and no way out on any error. Also finds \
 `backoff.ExponentialBackOff` (cenkalti/backoff) with `MaxElapsedTime` set to `0` (retry \
-forever) in a function that adds no other stop (`WithMaxRetries`, `WithContext`).",
+forever) in a function that adds no other stop (`WithMaxRetries`, `WithContext`, a \
+`ctx.Done()` or `ctx.Err()` check).",
         why: "A retry without a limit turns a permanent failure into a permanent load:\n\n\
 1. A worker retries `publish(msg)` until it succeeds. The broker rejects the message because it \
 is too large — an error that will never go away.\n\
@@ -266,18 +267,24 @@ fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
         }
     };
     let scope = crate::rules::go::common::scope_or_file(ctx, n);
+    // Another stop in the function: a retry cap or a context on the policy (`WithMaxRetries`,
+    // `WithContext`), or a loop driven by it that watches a cancellation (`<-ctx.Done()`,
+    // `ctx.Err()`, as Alertmanager's notify loop does around `backoff.NewTicker(b)`).
     let other_stop = Walk::new(scope).any(|x| {
         x.kind() == "call_expression"
             && x.child_by_field_name("function").is_some_and(|f| {
                 let t = ctx.text(f);
-                t.ends_with("WithMaxRetries") || t.ends_with("WithContext")
+                t.ends_with("WithMaxRetries")
+                    || t.ends_with("WithContext")
+                    || t.ends_with(".Done")
+                    || t.ends_with(".Err")
             })
     });
     if !other_stop {
         out.push(Finding::new(
             &META,
             site.byte_range(),
-            "`MaxElapsedTime = 0` makes this backoff retry forever: a permanent error is retried until the process dies",
+            "`MaxElapsedTime = 0` disables this backoff's time limit and this function adds no other stop (no `WithMaxRetries`, `WithContext` or `ctx.Done()`): a retry driven only by it retries a permanent error indefinitely",
         ));
     }
 }
@@ -347,6 +354,17 @@ func literal() *backoff.ExponentialBackOff {
 }
 "#,
         );
+    }
+
+    #[test]
+    fn backoff_message_does_not_claim_the_process_dies() {
+        let f = crate::testing::raw(
+            "unbounded-retry-go",
+            "package w\n\nimport \"github.com/cenkalti/backoff/v4\"\n\nfunc policy() backoff.BackOff {\n\tb := backoff.NewExponentialBackOff()\n\tb.MaxElapsedTime = 0\n\treturn b\n}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("no other stop"), "{}", f[0].message);
+        assert!(!f[0].message.contains("process dies"), "{}", f[0].message);
     }
 
     #[test]
@@ -481,6 +499,29 @@ func policy() backoff.BackOff {
     b := backoff.NewExponentialBackOff()
     b.MaxElapsedTime = 0
     return backoff.WithMaxRetries(b, 10)
+}
+
+// Alertmanager's notify loop: the policy never gives up, the loop stops on cancellation and on
+// non-retryable errors.
+func notify(ctx context.Context, n Notifier) error {
+    b := backoff.NewExponentialBackOff()
+    b.MaxElapsedTime = 0 // Always retry.
+    tick := backoff.NewTicker(b)
+    defer tick.Stop()
+    for {
+        select {
+        case <-tick.C:
+            retry, err := n.Notify(ctx)
+            if err == nil {
+                return nil
+            }
+            if !retry {
+                return err
+            }
+        case <-ctx.Done():
+            return ctx.Err()
+        }
+    }
 }
 
 type cfg struct{ MaxElapsedTime int }

@@ -252,7 +252,7 @@ impl Rule for UnboundedRetry {
                             out.push(Finding::new(
                                 &META,
                                 m.start_byte()..n.end_byte(),
-                                "backon backoff with `without_max_times()`: a permanent failure is retried forever",
+                                "backon backoff with `without_max_times()` never gives up: unless the code that drives it also stops on a deadline, an attempt limit, cancellation or a non-retryable error, a permanent failure is retried forever",
                             ));
                         }
                     }
@@ -264,7 +264,7 @@ impl Rule for UnboundedRetry {
                             out.push(Finding::new(
                                 &META,
                                 m.start_byte()..n.end_byte(),
-                                "backoff with `max_elapsed_time` = None: a permanent failure is retried forever",
+                                "backoff with `max_elapsed_time` = None never gives up: unless the code that drives it also stops on a deadline, an attempt limit, cancellation or a non-retryable error, a permanent failure is retried forever",
                             ));
                         }
                     }
@@ -293,7 +293,7 @@ impl Rule for UnboundedRetry {
                         out.push(Finding::new(
                             &META,
                             f.byte_range(),
-                            "`ExponentialBackoff` with `max_elapsed_time: None`: a permanent failure is retried forever",
+                            "`ExponentialBackoff` with `max_elapsed_time: None` never gives up: unless the code that drives it also stops on a deadline, an attempt limit, cancellation or a non-retryable error, a permanent failure is retried forever",
                         ));
                     }
                 }
@@ -536,6 +536,23 @@ fn bounded() -> ExponentialBackoff {
     ExponentialBackoff { max_elapsed_time: Some(std::time::Duration::from_secs(60)), ..Default::default() }
 }
 "#,
+        );
+    }
+
+    #[test]
+    fn backoff_message_is_conditional_on_the_driver() {
+        // The policy alone does not show the loop that uses it (kube-runtime's watcher backoff
+        // is driven by a stream its consumer can drop): the message must not claim more.
+        let f = crate::testing::raw(
+            "unbounded-retry",
+            "use backoff::ExponentialBackoff;\nfn policy() -> ExponentialBackoff {\n    ExponentialBackoff { max_elapsed_time: None, ..Default::default() }\n}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message
+                .contains("never gives up: unless the code that drives it"),
+            "{}",
+            f[0].message
         );
     }
 }
