@@ -31,7 +31,9 @@ connection (`conn.Read`, `conn.Write`), database queries (`QueryContext`, `ExecC
 `QueryRow`, `Query`, `Exec` on a db/tx handle), gRPC-style client calls (`client.X(ctx, ...)`), \
 Redis, Kafka, NATS and AMQP calls (`WriteMessages`, `ReadMessage`, `SendMessage`, `Publish`, \
 `Request`), or a send on a channel not known to be buffered (`ch <- v` outside a `select` with \
-`default`). The finding is on the `Lock()` call.",
+`default`). The finding is on the `Lock()` call. The message says whether the channel was made \
+unbuffered in this file or its capacity is not visible here; for an `RLock` it says that \
+writers wait (and readers that arrive while a writer waits), not every reader.",
         why: "A mutex held across I/O makes every goroutine that needs the mutex wait for the \
 slowest peer:\n\n\
 1. A cache refreshes an entry under `c.mu.Lock()` by calling the backing service, which usually \
@@ -46,9 +48,11 @@ a slow peer — and a deadlock if the consumer needs the same lock.",
         known_problems: "- The called methods are recognised by name and receiver name \
 (`db`, `tx`, `conn`, `client`, `redis`, ...), not by type: a local type with a `Publish` method \
 that only appends to a slice is reported; suppress with that reason.\n\
-- Channels made with a capacity elsewhere (another file, a constructor in another package) are \
-\"unknown\" and their sends are reported; a channel made with `make(chan T, n)` (n > 0) in the \
-same file under the same name is treated as buffered, although a full buffer also blocks.\n\
+- Channels made with a capacity elsewhere (another file of the package, a constructor in \
+another package) are not resolved: their sends are reported, and the message says the capacity \
+is not visible in the file. A channel made with `make(chan T, n)` (n other than 0) in the same \
+file under the same name, or stored from a local so made (`ch := make(chan T, n)` ... \
+`listener{alerts: ch}`), is treated as buffered, although a full buffer also blocks.\n\
 - Reads and writes on a connection owned by the same object as the lock (`b.lock` around \
 `b.conn.Write`) are not reported: serialising frames on one connection is what such a lock is \
 for.\n\
@@ -92,11 +96,14 @@ impl Rule for MutexHeldAcrossIo {
                 .iter()
                 .find_map(|s| blocking_in(ctx, *s, &mu).map(|w| (w, s)))
             {
-                out.push(Finding::new(
-                    &META,
-                    call.byte_range(),
-                    format!("`{mu}` is held across {what}: every goroutine that needs the lock waits for the slowest peer (or forever)"),
-                ));
+                // A read lock does not block other readers: only writers wait, and the readers
+                // that `sync.RWMutex` queues behind a waiting writer.
+                let message = if m == "RLock" {
+                    format!("`{mu}` is read-locked across {what}: writers wait for the slowest peer (or forever), and so do readers that arrive while a writer is waiting")
+                } else {
+                    format!("`{mu}` is held across {what}: every goroutine that needs the lock waits for the slowest peer (or forever)")
+                };
+                out.push(Finding::new(&META, call.byte_range(), message));
             }
         }
     }
@@ -167,13 +174,21 @@ fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, mu: &str) -> Option<String> {
                     .child_by_field_name("channel")
                     .map(|c| squash(ctx.text(c)))
                     .unwrap_or_default();
-                // Channels made with a positive literal capacity in the file (`x := make(chan
-                // T, 16)`, `s.ch = make(chan T, n)`, `ch: make(chan T, 16)`), by last name
-                // segment: a file fact.
-                if ctx.facts().buffered_channel(last_segment(&ch)) {
+                // Channels made with a capacity in the file (`x := make(chan T, 16)`, `s.ch =
+                // make(chan T, n)`, `ch: make(chan T, 16)`), by last name segment: a file fact.
+                let name = last_segment(&ch);
+                if ctx.facts().buffered_channel(name) {
                     continue;
                 }
-                return Some(format!("a send on `{ch}` (unbuffered or unknown capacity)"));
+                match channel_capacity_in_file(ctx, name) {
+                    Capacity::Buffered => continue,
+                    Capacity::Unbuffered => {
+                        return Some(format!("a send on `{ch}` (made unbuffered in this file)"))
+                    }
+                    Capacity::NotVisible => return Some(format!(
+                        "a send on `{ch}` (its capacity is not visible in this file: it may block)"
+                    )),
+                }
             }
             "call_expression" => {
                 if let Some(what) = network_call(ctx, n, mu) {
@@ -184,6 +199,89 @@ fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, mu: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// What the file shows about the capacity of the channels stored under a name.
+enum Capacity {
+    /// Stored from a local that holds a buffered channel (`ch := make(chan T, n)` ...
+    /// `listener{alerts: ch}`, `s.alerts = ch`).
+    Buffered,
+    /// Made with `make(chan T)` or `make(chan T, 0)` under that name, and never buffered.
+    Unbuffered,
+    /// No `make` for that name in this file (made in another file or package).
+    NotVisible,
+}
+
+/// Resolves, in this file, a channel the buffered-channel fact does not know (by last name
+/// segment `name`): stored from a local that the fact knows as buffered, or made unbuffered
+/// under that name. Reads the whole file (declared with `whole_file`): only reached for a send
+/// under a lock.
+fn channel_capacity_in_file(ctx: &Context<'_>, name: &str) -> Capacity {
+    ctx.facts().whole_file();
+    let last = |t: &str| squash(t).rsplit('.').next().unwrap_or("").to_string();
+    let mut unbuffered = false;
+    for n in Walk::new(ctx.root) {
+        // (stored-under name, value)
+        let pair = match n.kind() {
+            "keyed_element" => {
+                let kids = named_children(n);
+                (kids.len() == 2).then(|| (kids[0], kids[1]))
+            }
+            "assignment_statement" | "short_var_declaration" => {
+                match (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
+                    (Some(l), Some(r)) => {
+                        let (l, r) = (named_children(l), named_children(r));
+                        (l.len() == 1 && r.len() == 1).then(|| (l[0], r[0]))
+                    }
+                    _ => None,
+                }
+            }
+            "var_spec" => match (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ) {
+                (Some(k), Some(v)) => named_children(v).first().map(|v| (k, *v)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((key, value)) = pair else { continue };
+        if last(ctx.text(key)) != name {
+            continue;
+        }
+        // A keyed element's value sits in a `literal_element`.
+        let value = if value.kind() == "literal_element" {
+            match value.named_child(0) {
+                Some(v) => v,
+                None => continue,
+            }
+        } else {
+            value
+        };
+        match value.kind() {
+            "identifier" => {
+                if ctx.facts().buffered_channel(ctx.text(value)) {
+                    return Capacity::Buffered;
+                }
+            }
+            "call_expression" => {
+                let v = squash(ctx.text(value));
+                if v.starts_with("make(chan") || v.starts_with("make(<-chan") {
+                    // Buffered makes are in the fact; this one has no capacity (or `0`).
+                    unbuffered = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    if unbuffered {
+        Capacity::Unbuffered
+    } else {
+        Capacity::NotVisible
+    }
 }
 
 fn in_select_with_default(send: Node<'_>) -> bool {
@@ -383,6 +481,29 @@ func (c *Cache) Refresh(ctx context.Context, u string) error {
     return nil
 }
 
+// Alertmanager's mem provider: the listener's channel is made buffered into a local and stored
+// in a keyed literal.
+func (c *Cache) Subscribe(n int) listener {
+    var (
+        done = make(chan struct{})
+        ch   = make(chan string, max(n, 200))
+    )
+    l := listener{alerts: ch, done: done}
+    c.listeners = append(c.listeners, l)
+    return l
+}
+
+func (c *Cache) Put(a string) {
+    c.mu.Lock()
+    for _, l := range c.listeners {
+        select {
+        case l.alerts <- a:
+        case <-l.done:
+        }
+    }
+    c.mu.Unlock()
+}
+
 func (c *Cache) Set(k, v string) {
     c.mu.Lock()
     defer c.mu.Unlock()
@@ -396,6 +517,32 @@ func (c *Cache) Set(k, v string) {
     c.queue <- k
 }
 "#,
+        );
+    }
+
+    #[test]
+    fn messages_say_what_waits_and_what_is_known_of_the_channel() {
+        let src = "package p\n\nimport \"sync\"\n\ntype R struct {\n\tmu sync.RWMutex\n\tobs []chan int\n\tnotifyCh chan int\n\tdone chan int\n}\n\nfunc New() *R { return &R{done: make(chan int)} }\n\nfunc (r *R) Observe(v int) {\n\tr.mu.RLock()\n\tdefer r.mu.RUnlock()\n\tr.notifyCh <- v\n}\n\nfunc (r *R) Vote() {\n\tr.mu.Lock()\n\tdefer r.mu.Unlock()\n\tr.notifyCh <- 1\n}\n\nfunc (r *R) Stop() {\n\tr.mu.Lock()\n\tr.done <- 1\n\tr.mu.Unlock()\n}\n";
+        let f = crate::testing::raw("mutex-held-across-io", src);
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        // hashicorp/raft's observer: a read lock; the channel is made in another file.
+        assert!(msgs[0].starts_with("`r.mu` is read-locked across a send on `r.notifyCh` (its capacity is not visible in this file"), "{}", msgs[0]);
+        assert!(
+            msgs[0].contains("writers wait") && !msgs[0].contains("every goroutine"),
+            "{}",
+            msgs[0]
+        );
+        assert!(!msgs[0].contains("unbuffered"), "{}", msgs[0]);
+        assert!(
+            msgs[1].contains("every goroutine that needs the lock waits"),
+            "{}",
+            msgs[1]
+        );
+        assert!(
+            msgs[2].contains("a send on `r.done` (made unbuffered in this file)"),
+            "{}",
+            msgs[2]
         );
     }
 }
