@@ -80,8 +80,11 @@ caller is reported, and the finding's fix would be wrong for it.\n\
 - The generated code is not read: a value is a stub only by the shapes above. Of hand-written \
 wrappers only etcd's v3 client is recognised (`*clientv3.Client` and its `KV`, `Lease`, \
 `Cluster`, `Maintenance`, `Auth` interfaces, typed or from `clientv3.New*`; `Watch`, \
-`KeepAlive`, `Lock`, `Campaign`, `Snapshot` and `Close` are left alone). A package-level \
-context variable (`var bg = context.Background()`) is not followed.",
+`KeepAlive`, `Lock`, `Campaign`, `Snapshot` and `Close` are left alone). etcd's `kv.Txn(ctx)` \
+only builds a transaction: the finding stays on `Txn(...)` (where the context is chosen) and the \
+message names `.Commit()` as the call that waits, or says that the commit is not in the same \
+expression. A package-level context variable (`var bg = context.Background()`) is not \
+followed.",
         example: "func (r *Reconciler) refresh() error {\n\tcfg, err := r.client.GetConfig(context.Background(), &pb.GetConfigRequest{})\n\tif err != nil {\n\t\treturn err\n\t}\n\tr.apply(cfg)\n\treturn nil\n}",
         use_instead: "func (r *Reconciler) refresh() error {\n\tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)\n\tdefer cancel()\n\tcfg, err := r.client.GetConfig(ctx, &pb.GetConfigRequest{})\n\tif err != nil {\n\t\treturn err\n\t}\n\tr.apply(cfg)\n\treturn nil\n}",
         fix: "**Add a deadline** (unsafe: a call that legitimately takes longer now fails, and a \
@@ -198,7 +201,23 @@ impl Rule for GrpcCallWithoutDeadline {
             } else {
                 "context.Background()"
             };
-            let message = if origin.id() == first.id() {
+            let message = if etcd && method == "Txn" {
+                // `kv.Txn(ctx)` only builds the transaction: the RPC is sent by `Commit()`.
+                let bound = if origin.id() == first.id() {
+                    format!("`{what}`")
+                } else {
+                    format!("`{}` (from `{what}`)", ctx.text(first))
+                };
+                if chained_commit(ctx, call) {
+                    format!(
+                        "etcd transaction built with {bound} and sent by `.Commit()` with no deadline: if the server stalls, `Commit()` waits forever"
+                    )
+                } else {
+                    format!(
+                        "etcd transaction built with {bound}, which has no deadline: the `Commit()` that sends it (not visible in this expression) waits forever if the server stalls"
+                    )
+                }
+            } else if origin.id() == first.id() {
                 format!(
                     "gRPC call `{method}` with `{what}` has no deadline: if the server stalls, this call waits forever"
                 )
@@ -217,6 +236,28 @@ impl Rule for GrpcCallWithoutDeadline {
             out.push(finding);
         }
     }
+}
+
+/// Whether the builder returned by `call` (etcd's `kv.Txn(ctx)`) is committed in the same
+/// method chain: `kv.Txn(ctx).If(..).Then(..).Else(..).Commit()`.
+fn chained_commit(ctx: &Context<'_>, call: Node<'_>) -> bool {
+    let mut n = call;
+    for _ in 0..16 {
+        let Some(sel) = n.parent().filter(|p| p.kind() == "selector_expression") else {
+            return false;
+        };
+        let Some(outer) = sel.parent().filter(|p| p.kind() == "call_expression") else {
+            return false;
+        };
+        if sel
+            .child_by_field_name("field")
+            .is_some_and(|f| ctx.text(f) == "Commit")
+        {
+            return true;
+        }
+        n = outer;
+    }
+    false
 }
 
 /// Names in `unit` that may hold a context from `Background()`/`TODO()`: assigned from an
@@ -1199,6 +1240,14 @@ func (s *Syncer) get(key string) error {
     return err
 }
 
+// etcd's contrib/recipes: the RPC is sent by `Commit()`, not by `Txn(ctx)`.
+func putNewKV(kv clientv3.KV, key, val string) error {
+    cmp := clientv3.Compare(clientv3.Version(key), "=", 0)
+    _, err := kv.Txn(context.TODO()).If(cmp).Then(clientv3.OpPut(key, val)).Commit()
+            //^^^^^^^^^^^^^^^^^^^^^^ grpc-call-without-deadline
+    return err
+}
+
 func userGet(cfg clientv3.Config, name string) error {
     client, err := clientv3.New(cfg)
     if err != nil {
@@ -1314,5 +1363,31 @@ func ask(c cfgpb.ConfigClient) {
             .fixes
             .iter()
             .all(|f| !f.title.contains("deadline")));
+    }
+
+    #[test]
+    fn etcd_txn_message_names_commit_as_the_call() {
+        let src = "package r\n\nimport (\n\t\"context\"\n\n\tclientv3 \"go.etcd.io/etcd/client/v3\"\n)\n\nfunc put(kv clientv3.KV, k string) error {\n\t_, err := kv.Txn(context.TODO()).If().Then(clientv3.OpPut(k, \"v\")).Commit()\n\treturn err\n}\n\nfunc later(kv clientv3.KV) error {\n\ttxn := kv.Txn(context.Background())\n\t_, err := txn.Commit()\n\treturn err\n}\n\nfunc get(kv clientv3.KV, k string) error {\n\t_, err := kv.Get(context.TODO(), k)\n\treturn err\n}\n";
+        let f = crate::testing::raw("grpc-call-without-deadline", src);
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(
+            msgs[0].starts_with(
+                "etcd transaction built with `context.TODO()` and sent by `.Commit()`"
+            ),
+            "{}",
+            msgs[0]
+        );
+        assert!(!msgs[0].contains("gRPC call `Txn`"), "{}", msgs[0]);
+        assert!(
+            msgs[1].contains("the `Commit()` that sends it (not visible in this expression)"),
+            "{}",
+            msgs[1]
+        );
+        assert!(
+            msgs[2].starts_with("gRPC call `Get` with `context.TODO()`"),
+            "{}",
+            msgs[2]
+        );
     }
 }
