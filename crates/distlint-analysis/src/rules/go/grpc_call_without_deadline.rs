@@ -82,8 +82,8 @@ wrappers only etcd's v3 client is recognised (`*clientv3.Client` and its `KV`, `
 `Cluster`, `Maintenance`, `Auth` interfaces, typed or from `clientv3.New*`; `Watch`, \
 `KeepAlive`, `Lock`, `Campaign`, `Snapshot` and `Close` are left alone). etcd's `kv.Txn(ctx)` \
 only builds a transaction: the finding stays on `Txn(...)` (where the context is chosen) and the \
-message names `.Commit()` as the call that waits, or says that the commit is not in the same \
-expression. A package-level context variable (`var bg = context.Background()`) is not \
+message names `.Commit()` as the call that waits (in the same chain, or on the variable the \
+transaction is stored in), or says that the commit is not visible there. A package-level context variable (`var bg = context.Background()`) is not \
 followed.",
         example: "func (r *Reconciler) refresh() error {\n\tcfg, err := r.client.GetConfig(context.Background(), &pb.GetConfigRequest{})\n\tif err != nil {\n\t\treturn err\n\t}\n\tr.apply(cfg)\n\treturn nil\n}",
         use_instead: "func (r *Reconciler) refresh() error {\n\tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)\n\tdefer cancel()\n\tcfg, err := r.client.GetConfig(ctx, &pb.GetConfigRequest{})\n\tif err != nil {\n\t\treturn err\n\t}\n\tr.apply(cfg)\n\treturn nil\n}",
@@ -208,9 +208,15 @@ impl Rule for GrpcCallWithoutDeadline {
                 } else {
                     format!("`{}` (from `{what}`)", ctx.text(first))
                 };
+                let committed_var =
+                    assigned_name(ctx, call).filter(|v| committed_later(ctx, call, v));
                 if chained_commit(ctx, call) {
                     format!(
                         "etcd transaction built with {bound} and sent by `.Commit()` with no deadline: if the server stalls, `Commit()` waits forever"
+                    )
+                } else if let Some(v) = committed_var {
+                    format!(
+                        "etcd transaction `{v}` built with {bound} and sent by `{v}...Commit()` with no deadline: if the server stalls, `Commit()` waits forever"
                     )
                 } else {
                     format!(
@@ -258,6 +264,21 @@ fn chained_commit(ctx: &Context<'_>, call: Node<'_>) -> bool {
         n = outer;
     }
     false
+}
+
+/// Whether the enclosing function commits the transaction stored in `var`
+/// (`txn.If(..).Then(..).Commit()` or `txn.Commit()`).
+fn committed_later(ctx: &Context<'_>, call: Node<'_>, var: &str) -> bool {
+    let Some(f) = enclosing_named_func(call) else {
+        return false;
+    };
+    let prefix = format!("{var}.");
+    Walk::new(f).any(|n| {
+        n.kind() == "call_expression" && n.start_byte() > call.end_byte() && {
+            let t = squash(ctx.text(n));
+            t.starts_with(&prefix) && t.ends_with(".Commit()")
+        }
+    })
 }
 
 /// Names in `unit` that may hold a context from `Background()`/`TODO()`: assigned from an
@@ -1367,10 +1388,10 @@ func ask(c cfgpb.ConfigClient) {
 
     #[test]
     fn etcd_txn_message_names_commit_as_the_call() {
-        let src = "package r\n\nimport (\n\t\"context\"\n\n\tclientv3 \"go.etcd.io/etcd/client/v3\"\n)\n\nfunc put(kv clientv3.KV, k string) error {\n\t_, err := kv.Txn(context.TODO()).If().Then(clientv3.OpPut(k, \"v\")).Commit()\n\treturn err\n}\n\nfunc later(kv clientv3.KV) error {\n\ttxn := kv.Txn(context.Background())\n\t_, err := txn.Commit()\n\treturn err\n}\n\nfunc get(kv clientv3.KV, k string) error {\n\t_, err := kv.Get(context.TODO(), k)\n\treturn err\n}\n";
+        let src = "package r\n\nimport (\n\t\"context\"\n\n\tclientv3 \"go.etcd.io/etcd/client/v3\"\n)\n\nfunc put(kv clientv3.KV, k string) error {\n\t_, err := kv.Txn(context.TODO()).If().Then(clientv3.OpPut(k, \"v\")).Commit()\n\treturn err\n}\n\nfunc later(kv clientv3.KV) error {\n\ttxn := kv.Txn(context.Background())\n\t_, err := txn.If().Commit()\n\treturn err\n}\n\nfunc elsewhere(kv clientv3.KV) clientv3.Txn {\n\treturn kv.Txn(context.Background())\n}\n\nfunc get(kv clientv3.KV, k string) error {\n\t_, err := kv.Get(context.TODO(), k)\n\treturn err\n}\n";
         let f = crate::testing::raw("grpc-call-without-deadline", src);
         let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert_eq!(msgs.len(), 4, "{msgs:#?}");
         assert!(
             msgs[0].starts_with(
                 "etcd transaction built with `context.TODO()` and sent by `.Commit()`"
@@ -1379,15 +1400,16 @@ func ask(c cfgpb.ConfigClient) {
             msgs[0]
         );
         assert!(!msgs[0].contains("gRPC call `Txn`"), "{}", msgs[0]);
+        assert!(msgs[1].starts_with("etcd transaction `txn` built with `context.Background()` and sent by `txn...Commit()`"), "{}", msgs[1]);
         assert!(
-            msgs[1].contains("the `Commit()` that sends it (not visible in this expression)"),
-            "{}",
-            msgs[1]
-        );
-        assert!(
-            msgs[2].starts_with("gRPC call `Get` with `context.TODO()`"),
+            msgs[2].contains("the `Commit()` that sends it (not visible in this expression)"),
             "{}",
             msgs[2]
+        );
+        assert!(
+            msgs[3].starts_with("gRPC call `Get` with `context.TODO()`"),
+            "{}",
+            msgs[3]
         );
     }
 }

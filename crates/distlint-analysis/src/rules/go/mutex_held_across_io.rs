@@ -185,9 +185,11 @@ fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, mu: &str) -> Option<String> {
                     Capacity::Unbuffered => {
                         return Some(format!("a send on `{ch}` (made unbuffered in this file)"))
                     }
-                    Capacity::NotVisible => return Some(format!(
+                    Capacity::NotVisible => {
+                        return Some(format!(
                         "a send on `{ch}` (its capacity is not visible in this file: it may block)"
-                    )),
+                    ))
+                    }
                 }
             }
             "call_expression" => {

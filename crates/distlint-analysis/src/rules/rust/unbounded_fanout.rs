@@ -44,8 +44,17 @@ Silent when a `Semaphore` permit is acquired in the loop or closure, when the in
 for collections named like cluster membership or configuration (`peers`, `nodes`, `replicas`, \
 `shards`, `members`, `partitions`, `topics`, `regions`) or like a worker pool's size \
 (`0..num_workers`, `0..concurrency`, `parallelism`), whose size is bounded by configuration, \
-and for parameters of a custom iterator type (`approvals: ApprovalIter`), which may bound \
-itself.",
+for parameters of a custom iterator type (`approvals: ApprovalIter`), which may bound \
+itself, and for parameters whose element type is an I/O handle (`Vec<DuplexStream>`, \
+`&[mpsc::Sender<_>]`, `Vec<Client>`: one per open connection, stream, forwarded port or \
+worker, sized by what the program opened, whatever the variable is called). Also silent when \
+the spawn loop hands each task a semaphore of the function (`let permits = \
+Arc::new(Semaphore::new(N))` ... `tokio::spawn(handle(x, permits.clone()))`: the task acquires \
+its permit inside), and for `join_all(handles)` over the `JoinHandle`s of tasks spawned in a \
+loop (joining starts nothing; the spawn is checked on its own).\n\n\
+The message names the collection joined and the one it was filled from, and says what is \
+known of its size: a parameter is the caller's argument; for a field or a local the rule says \
+that nothing in the function bounds it, not that it is input.",
         why: "Fan-out that grows with the input turns a large input into a self-inflicted \
 overload:\n\n\
 1. A batch endpoint receives 20,000 ids (usually it gets 50).\n\
@@ -57,8 +66,11 @@ connection pool is exhausted for every other caller too. Locally, file descripto
 4. The batch fails as a whole, is retried, and does it again. With `buffered(16)` or a \
 semaphore, the same batch takes longer but completes and leaves capacity for everyone else.",
         known_problems: "- Whether a collection is large is guessed from the code: parameters, \
-fields and call results are treated as input-sized. A collection known to be small (a handful of \
-configured endpoints) is flagged unless named like cluster membership; suppress with the reason.\n\
+fields and call results are treated as possibly input-sized (the message says which). A \
+collection known to be small (a handful of configured endpoints) is flagged unless named like \
+cluster membership or typed as a collection of I/O handles; suppress with the reason.\n\
+- A semaphore handed to a spawned task is assumed to be acquired there; the callee is not \
+read.\n\
 - A limit applied elsewhere (a bounded channel feeding the loop, a runtime with few threads \
 for CPU-bound `spawn_blocking`) is not seen.\n\
 - `while let` / `loop` accept and consumer loops that spawn per message are not flagged.\n\
@@ -133,12 +145,53 @@ fn param_is_collection(ctx: &Context<'_>, root: Node<'_>) -> bool {
     };
     let t = squash(ctx.text(ty));
     let t = t.trim_start_matches('&').trim_start_matches("mut");
-    if t.starts_with('[') || t.starts_with("implIntoIterator") || t.starts_with("implIterator") {
+    if t.starts_with("implIntoIterator") || t.starts_with("implIterator") {
         return true;
     }
     let outer = t.split('<').next().unwrap_or(t);
     let outer = outer.rsplit("::").next().unwrap_or(outer);
-    COLLECTION_TYPES.contains(&outer)
+    if holds_handles(t) {
+        return false;
+    }
+    COLLECTION_TYPES.contains(&outer) || t.starts_with('[')
+}
+
+/// Element types that are live I/O handles rather than data: a collection of them (one per open
+/// connection, stream, forwarded port or worker) holds what the program opened, so its length is
+/// set by configuration or by what was constructed, not by a request's data.
+const HANDLE_TYPE_SUFFIXES: &[&str] = &[
+    "Stream",
+    "Sink",
+    "Sender",
+    "Receiver",
+    "Conn",
+    "Connection",
+    "Socket",
+    "Channel",
+    "Client",
+    "Listener",
+    "Session",
+    "JoinHandle",
+];
+
+/// Whether the declared collection type `t` (whitespace removed: `Vec<DuplexStream>`,
+/// `&[mpsc::Sender<Msg>]`) holds I/O handles: its element type's last path segment ends with a
+/// [`HANDLE_TYPE_SUFFIXES`] entry.
+fn holds_handles(t: &str) -> bool {
+    let inner = if let Some(i) = t.find('<') {
+        &t[i + 1..]
+    } else if let Some(i) = t.find('[') {
+        &t[i + 1..]
+    } else {
+        return false;
+    };
+    let inner = inner.trim_start_matches('&').trim_start_matches("mut");
+    let elem = inner
+        .split(|c: char| c == '<' || c == ',' || c == ';' || c == '>' || c == ']')
+        .next()
+        .unwrap_or("");
+    let elem = elem.rsplit("::").next().unwrap_or(elem);
+    HANDLE_TYPE_SUFFIXES.iter().any(|h| elem.ends_with(h))
 }
 
 /// Iterator adapters that keep the collection's size (or shrink it by a data-dependent amount).
@@ -196,6 +249,22 @@ fn input_root<'t>(ctx: &Context<'_>, mut e: Node<'t>) -> Option<Node<'t>> {
     None
 }
 
+/// The consequence clause of a message, claiming only what the rule established about `root`:
+/// a parameter is a caller's argument (its size is the caller's), anything else (a field, a local,
+/// a range) is a collection whose size the rule did not bound.
+fn size_claim(ctx: &Context<'_>, root: Node<'_>, what: &str) -> String {
+    let r = squash(ctx.text(root));
+    let is_param = root.kind() == "identifier"
+        && enclosing_fn(root)
+            .and_then(|f| find_binding(ctx.source, f, ctx.text(root), root.start_byte()))
+            .is_some_and(|b| b.kind() == "parameter");
+    if is_param {
+        format!("`{r}` is the caller's argument, and a caller that passes a large one starts that many {what} at once")
+    } else {
+        format!("nothing here bounds the size of `{r}`; if it grows with the input, that many {what} start at once")
+    }
+}
+
 fn cluster_named(ctx: &Context<'_>, root: Node<'_>) -> bool {
     let t = ctx.text(root).to_ascii_lowercase();
     let last = t.rsplit(['.', ' ']).next().unwrap_or(&t);
@@ -221,6 +290,86 @@ fn has_limit(ctx: &Context<'_>, region: Node<'_>) -> bool {
                 | "for_each_concurrent"
         )
     })
+}
+
+/// Whether `region` (a loop that spawns) mentions a variable of the enclosing function that holds
+/// a semaphore: a `let` whose value builds one (`Arc::new(Semaphore::new(N))`) or a parameter
+/// typed with one (`sem: Arc<Semaphore>`). Handing it to each spawned task
+/// (`tokio::spawn(handler(job, permits.clone()))`, as tikv-client's all-stores plan does) means
+/// the task acquires a permit inside: at most N run at once. The callee is not read.
+fn hands_semaphore(ctx: &Context<'_>, region: Node<'_>) -> bool {
+    let Some(f) = enclosing_fn(region) else {
+        return false;
+    };
+    let mut seen = std::collections::HashSet::new();
+    Walk::new(region).any(|n| {
+        if n.kind() != "identifier" || !seen.insert(ctx.text(n)) {
+            return false;
+        }
+        let Some(b) = find_binding(ctx.source, f, ctx.text(n), region.start_byte()) else {
+            return false;
+        };
+        let typed_or_built = match b.kind() {
+            "let_declaration" => ["type", "value"]
+                .iter()
+                .filter_map(|k| b.child_by_field_name(k))
+                .any(|x| ctx.text(x).contains("Semaphore")),
+            "parameter" => b
+                .child_by_field_name("type")
+                .is_some_and(|t| ctx.text(t).contains("Semaphore")),
+            _ => false,
+        };
+        typed_or_built
+    })
+}
+
+/// Whether every item pushed into the `Vec` that `arg` names (`handles.push(h)` in the loop
+/// [`follow_var`] found) is the `JoinHandle` of a task spawned there (`tokio::spawn(..)`
+/// directly, or a `let` in the loop bound to one): joining them starts nothing, the spawn did.
+fn pushes_join_handles(ctx: &Context<'_>, arg: Node<'_>) -> bool {
+    let Some(f) = enclosing_fn(arg) else {
+        return false;
+    };
+    let name = ctx.text(arg);
+    let is_spawn = |e: Node<'_>| {
+        rust_call_path(ctx.source, e).is_some_and(|p| {
+            let full = ctx.imports.resolve_rust(&p);
+            full == "tokio::spawn"
+                || full == "tokio::task::spawn"
+                || full.ends_with("spawn_blocking")
+        })
+    };
+    let mut pushes = 0;
+    for n in Walk::new(f) {
+        if n.start_byte() > arg.start_byte() {
+            break;
+        }
+        let Some((recv, m)) = rust_method_call(n) else {
+            continue;
+        };
+        if ctx.text(m) != "push" || ctx.text(recv) != name {
+            continue;
+        }
+        let Some(v) = n
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+        else {
+            return false;
+        };
+        let spawned = if v.kind() == "identifier" {
+            find_binding(ctx.source, f, ctx.text(v), v.start_byte())
+                .filter(|b| b.kind() == "let_declaration")
+                .and_then(|b| b.child_by_field_name("value"))
+                .is_some_and(is_spawn)
+        } else {
+            is_spawn(v)
+        };
+        if !spawned {
+            return false;
+        }
+        pushes += 1;
+    }
+    pushes > 0
 }
 
 /// For an identifier argument, the iterator expression it was bound to (`let futs = ids.iter().map(..);`),
@@ -382,8 +531,9 @@ fn check_collected(
         &META,
         at.start_byte()..call.end_byte(),
         format!(
-            "`{set}` filled with a task for every item of `{}` with no concurrency limit: a large input runs that many at once",
-            squash(ctx.text(root))
+            "`{set}` filled with a task for every item of `{}` with no concurrency limit: {}",
+            squash(ctx.text(root)),
+            size_claim(ctx, root, "tasks")
         ),
     ));
 }
@@ -554,7 +704,11 @@ fn check_spawn_in_loop(
     let Some(root) = input_root(ctx, iterable) else {
         return;
     };
-    if cluster_named(ctx, root) || has_limit(ctx, lp) || !param_is_collection(ctx, root) {
+    if cluster_named(ctx, root)
+        || has_limit(ctx, lp)
+        || hands_semaphore(ctx, lp)
+        || !param_is_collection(ctx, root)
+    {
         return;
     }
     let range = if at.id() == call.id() {
@@ -566,8 +720,9 @@ fn check_spawn_in_loop(
         &META,
         range,
         format!(
-            "{what} for every item of `{}` with no concurrency limit: a large input starts that many tasks at once",
-            squash(ctx.text(root))
+            "{what} for every item of `{}` with no concurrency limit: {}",
+            squash(ctx.text(root)),
+            size_claim(ctx, root, "tasks")
         ),
     ));
 }
@@ -587,6 +742,11 @@ fn check_join_all(ctx: &Context<'_>, call: Node<'_>, is_try: bool, out: &mut Vec
     } else {
         arg
     };
+    // `try_join_all(handles)` over the `JoinHandle`s of tasks spawned in a loop only waits for
+    // them: the fan-out is the spawn (reported there when unbounded), not the join.
+    if arg.kind() == "identifier" && pushes_join_handles(ctx, arg) {
+        return;
+    }
     let Some(root) = input_root(ctx, iter_expr) else {
         return;
     };
@@ -594,12 +754,19 @@ fn check_join_all(ctx: &Context<'_>, call: Node<'_>, is_try: bool, out: &mut Vec
         return;
     }
     let name = if is_try { "try_join_all" } else { "join_all" };
+    let root_text = squash(ctx.text(root));
+    // Name the collection joined and, when it was filled in a loop, the one it was filled from.
+    let over = if arg.kind() == "identifier" && ctx.text(arg) != root_text {
+        format!("`{}` (one future per item of `{root_text}`)", ctx.text(arg))
+    } else {
+        format!("every item of `{root_text}`")
+    };
     let mut f = Finding::new(
         &META,
         call.byte_range(),
         format!(
-            "`{name}` over every item of `{}` with no concurrency limit: a large input starts that many futures at once",
-            squash(ctx.text(root))
+            "`{name}` over {over} with no concurrency limit: {}",
+            size_claim(ctx, root, "futures")
         ),
     );
     let n = FANOUT_LIMIT;
@@ -721,6 +888,16 @@ async fn spawn_each(jobs: Vec<Job>) {
     }
 }
 
+async fn spawned_without_permits(pd: &Pd) -> Result<Vec<R>, Error> {
+    let stores = pd.all_stores().await?;
+    let mut handles = Vec::with_capacity(stores.len());
+    for store in stores {
+        let handle = tokio::spawn(single_store_handler(store));
+                   //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-fanout
+        handles.push(handle);
+    }
+    futures::future::try_join_all(handles).await
+}
 async fn join_set(urls: Vec<String>) {
     let mut set = JoinSet::new();
     for u in urls {
@@ -792,6 +969,32 @@ async fn accept(listener: TcpListener) {
     }
 }
 
+// tikv-client's all-stores plan: the semaphore is acquired inside each spawned task, and the
+// join only waits for the handles.
+async fn all_stores(pd: &Pd) -> Result<Vec<R>, Error> {
+    let permits = Arc::new(Semaphore::new(MULTI_STORES_CONCURRENCY));
+    let stores = pd.all_stores().await?;
+    let mut handles = Vec::with_capacity(stores.len());
+    for store in stores {
+        let handle = tokio::spawn(single_store_handler(store, permits.clone()));
+        handles.push(handle);
+    }
+    futures::future::try_join_all(handles).await
+}
+async fn with_permits(jobs: Vec<Job>, sem: Arc<Semaphore>) {
+    for job in jobs {
+        tokio::spawn(run_with_permit(job, sem.clone()));
+    }
+}
+// kube-client's port forwarder: one duplex stream per forwarded port, whatever it is called.
+async fn message_loop(ports: Vec<u16>, duplexes: Vec<DuplexStream>, streams: &[tokio::net::TcpStream]) {
+    let mut loops = Vec::with_capacity(ports.len() + 2);
+    for (i, (r, w)) in duplexes.into_iter().map(tokio::io::split).enumerate() {
+        loops.push(to_pod_loop(i, r).boxed());
+    }
+    futures::future::try_join_all(loops).await;
+    join_all(streams.iter().map(|s| pump(s))).await;
+}
 async fn capped_set(urls: Vec<String>) {
     let mut set = tokio::task::JoinSet::new();
     for u in urls {
@@ -1043,5 +1246,15 @@ impl B {
             "async fn f(ids: Vec<u64>) -> Result<Vec<u64>, E> {\n    futures::future::try_join_all(ids.into_iter().map(work)).await\n}\n",
             "use futures::StreamExt;\nuse futures::TryStreamExt;\nasync fn f(ids: Vec<u64>) -> Result<Vec<u64>, E> {\n    futures::stream::iter(ids.into_iter().map(work)).buffered(16).try_collect::<Vec<_>>().await\n}\n",
         );
+    }
+
+    #[test]
+    fn messages_name_the_joined_and_the_source_collection_and_what_is_known() {
+        let src = "use futures::future::join_all;\nasync fn pushed(client: &Client, ids: Vec<u64>) {\n    let mut futs = Vec::new();\n    for id in &ids {\n        futs.push(client.fetch(*id));\n    }\n    futures::future::try_join_all(futs).await;\n}\nasync fn local(pd: &Pd) {\n    let stores = pd.all_stores().await;\n    join_all(stores.iter().map(|s| s.ping())).await;\n}\n";
+        let f = crate::testing::raw("unbounded-fanout", src);
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:#?}");
+        assert!(msgs[0].starts_with("`try_join_all` over `futs` (one future per item of `ids`) with no concurrency limit: `ids` is the caller's argument"), "{}", msgs[0]);
+        assert!(msgs[1].starts_with("`join_all` over every item of `stores` with no concurrency limit: nothing here bounds the size of `stores`"), "{}", msgs[1]);
     }
 }
