@@ -9,7 +9,7 @@ use crate::rule::{
     Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
     TextEdit,
 };
-use crate::syntax::{rust_call_path, rust_in_async, rust_method_call, Walk};
+use crate::syntax::{ancestors, rust_call_path, rust_in_async, rust_method_call, squash, Walk};
 
 use super::local_flow::{
     await_points, enclosing_fn, find_binding, following_statements, is_body_boundary, is_test_code,
@@ -61,6 +61,11 @@ code that works around that with `LocalSet` or `block_on` keeps the deadlock.",
 declared in another module, a lock returned by a method, a crate-local re-export such as \
 `crate::sync::Mutex`), the rule stays silent: it prefers missing a case to flagging a \
 `tokio::sync::Mutex`.\n\
+- A bare `Mutex`/`RwLock` is resolved through the `use` declarations around the acquiring call \
+(its block, its `mod`, the file), nearest first, so a module's own `use std::sync::Mutex` wins \
+over a `use parking_lot::Mutex` in another module of the file; when no `use` around the call \
+names it, the message says \"a mutex guard\" (\"a read-write lock guard\") instead of naming a \
+crate. The struct that declares the field is assumed to be in scope of the same `use`.\n\
 - Struct fields are matched by name across the file; if two structs declare a field with the \
 same name but different lock types, the rule stays silent.\n\
 - A guard that is dropped on only some paths (`if c { drop(g) }`) is treated as dropped.\n\
@@ -398,6 +403,10 @@ impl Rule for LockHeldAcrossAwait {
             let Some(lock_path) = blocking_acquire(ctx, call) else {
                 continue;
             };
+            let Some(label) = guard_label(ctx, call, lock_path) else {
+                continue;
+            };
+            let lock_path = label.as_str();
             let top = guard_expr(ctx, call);
             let range = method.start_byte()..call.end_byte();
             let named = top
@@ -425,10 +434,104 @@ impl Rule for LockHeldAcrossAwait {
                 &META,
                 range,
                 format!(
-                    "`{lock_path}` guard held across the `.await` on line {line}: {how}, so the lock stays held while the task is suspended"
+                    "{lock_path} held across the `.await` on line {line}: {how}, so the lock stays held while the task is suspended"
                 ),
             ));
         }
+    }
+}
+
+/// How the message names the guard of the blocking lock `lock_path` acquired at `call`:
+/// "`` `std::sync::Mutex` guard ``" when the type's path is established, "a mutex guard" /
+/// "a read-write lock guard" when it is not. `None`: the lock is not a blocking one after all.
+///
+/// The file's imports are one map for the whole file, so a bare `Mutex` resolves through the
+/// last `use` that names it anywhere (a `use parking_lot::Mutex;` in a `mod tests` below wins
+/// over the module's own `use std::sync::Mutex;`). When the lock was classified through that
+/// map, the `use` declarations of the scopes around `call` (blocks, the enclosing `mod`, the
+/// file) decide instead: the nearest one that names it is the module's own. If it names a
+/// non-blocking lock (`tokio::sync::Mutex`) the finding is dropped; if no scope around `call`
+/// names it, the path is not established and the message says "a mutex guard".
+fn guard_label(ctx: &Context<'_>, call: Node<'_>, lock_path: &'static str) -> Option<String> {
+    let (_, last) = lock_path.rsplit_once("::").unwrap_or(("", lock_path));
+    let generic = if last == "RwLock" {
+        "a read-write lock guard".to_string()
+    } else {
+        "a mutex guard".to_string()
+    };
+    let named = format!("`{lock_path}` guard");
+    // Classified through the file-wide import of the bare name?
+    if ctx.imports.names.get(last).map(String::as_str) != Some(lock_path) {
+        return Some(named);
+    }
+    match scoped_use(ctx, call, last) {
+        Some(path) if path == lock_path => Some(named),
+        Some(path) => match BLOCKING_LOCKS.iter().find(|(p, _)| *p == path) {
+            Some((p, _)) => Some(format!("`{p}` guard")),
+            None => None,
+        },
+        None => Some(generic),
+    }
+}
+
+/// The full path that the nearest `use` declaration around `at` binds to the bare name `name`
+/// (searching the `use` items directly inside each enclosing block, module body and the file,
+/// innermost first). Aliased imports (`use a::Mutex as M`) bind another name and are skipped.
+fn scoped_use(ctx: &Context<'_>, at: Node<'_>, name: &str) -> Option<String> {
+    for scope in ancestors(at) {
+        if !matches!(scope.kind(), "block" | "declaration_list" | "source_file") {
+            continue;
+        }
+        let mut c = scope.walk();
+        for item in scope.named_children(&mut c) {
+            if item.kind() != "use_declaration" {
+                continue;
+            }
+            if let Some(arg) = item.child_by_field_name("argument") {
+                if let Some(p) = use_binding(ctx, arg, "", name) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// In a use tree under `prefix`, the full path bound to `name`.
+fn use_binding(ctx: &Context<'_>, tree: Node<'_>, prefix: &str, name: &str) -> Option<String> {
+    let join = |p: &str, s: &str| {
+        if p.is_empty() {
+            s.to_string()
+        } else {
+            format!("{p}::{s}")
+        }
+    };
+    match tree.kind() {
+        "identifier" | "scoped_identifier" => {
+            let t = squash(ctx.text(tree));
+            let last = t.rsplit("::").next().unwrap_or(&t);
+            (last == name).then(|| join(prefix, t.trim_start_matches("::")))
+        }
+        "scoped_use_list" => {
+            let path = tree
+                .child_by_field_name("path")
+                .map(|p| squash(ctx.text(p)))
+                .unwrap_or_default();
+            let list = tree.child_by_field_name("list")?;
+            use_binding(
+                ctx,
+                list,
+                &join(prefix, path.trim_start_matches("::")),
+                name,
+            )
+        }
+        "use_list" => {
+            let mut c = tree.walk();
+            let kids: Vec<Node<'_>> = tree.named_children(&mut c).collect();
+            kids.into_iter()
+                .find_map(|k| use_binding(ctx, k, prefix, name))
+        }
+        _ => None,
     }
 }
 
@@ -586,10 +689,10 @@ fn check_named_guard(
                 range.clone(),
                 match &holder {
                     Some(h) => format!(
-                        "`{lock_path}` guard `{name}` is moved into `{h}`, which is still alive at the `.await` on line {line}: the lock stays held while the task is suspended"
+                        "{lock_path} `{name}` is moved into `{h}`, which is still alive at the `.await` on line {line}: the lock stays held while the task is suspended"
                     ),
                     None => format!(
-                        "`{lock_path}` guard `{name}` is still alive at the `.await` on line {line}: the lock stays held while the task is suspended"
+                        "{lock_path} `{name}` is still alive at the `.await` on line {line}: the lock stays held while the task is suspended"
                     ),
                 },
             );
@@ -894,5 +997,53 @@ async fn f(s: &S, m: Arc<Mutex<u8>>) {
         );
         assert_eq!(findings.len(), 2, "{findings:#?}");
         assert!(findings.iter().all(|f| f.fixes.is_empty()), "{findings:#?}");
+    }
+
+    #[test]
+    fn names_the_lock_type_from_the_modules_own_use() {
+        // The file-wide import map holds the last `use` of `Mutex` (here the test module's
+        // `parking_lot::Mutex`); the server module's own `use std::sync::Mutex` names the type.
+        let src = "mod server {\n    use std::sync::Mutex;\n    pub struct S { m: Mutex<u8> }\n    impl S {\n        pub async fn f(&self) {\n            let g = self.m.lock().unwrap();\n            io().await;\n        }\n    }\n}\n\nasync fn unscoped(m: &Mutex<u8>) {\n    let g = m.lock();\n    io().await;\n}\n\nmod other {\n    use parking_lot::Mutex;\n}\n";
+        let f = crate::testing::raw("lock-held-across-await", src);
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:#?}");
+        assert!(
+            msgs[0].starts_with("`std::sync::Mutex` guard `g` is still alive"),
+            "{}",
+            msgs[0]
+        );
+        // No `use` of `Mutex` around the function: the path is not established.
+        assert!(
+            msgs[1].starts_with("a mutex guard `g` is still alive"),
+            "{}",
+            msgs[1]
+        );
+    }
+
+    #[test]
+    fn silent_when_the_modules_own_use_names_an_async_lock() {
+        check(
+            "lock-held-across-await",
+            r#"
+use tokio::sync::Mutex;
+
+struct S { m: Mutex<u8> }
+
+impl S {
+    async fn f(&self) {
+        // A tokio lock future, not a guard: the file-wide map (last `use`: std's) would say
+        // `std::sync::Mutex`; this module's own `use` says tokio.
+        let pending = self.m.lock();
+        io().await;
+        let _g = pending.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+}
+"#,
+        );
     }
 }
