@@ -26,7 +26,7 @@ static META: RuleMeta = RuleMeta {
         what: "Finds `go ...` statements and errgroup `g.Go(...)` calls directly inside a \
 `for ... range` loop over data whose size comes from input (a slice, map or channel — not a \
 composite literal or an integer), when nothing limits concurrency: no semaphore acquire in the \
-loop (a send on a channel, `sem.Acquire(...)`), no `wg.Wait()` batching inside the loop, and no \
+loop (a send on a channel, `sem.Acquire(...)`) or inside the goroutine's function literal, no `wg.Wait()` batching inside the loop, and no \
 `SetLimit` on the errgroup in the function. Ranges over cluster membership (`peers`, \
 `members`, `nodes`, `endpoints`, ...) are left alone: their size is the cluster's, not the \
 input's.",
@@ -43,8 +43,11 @@ A fixed-size worker pool, a buffered-channel semaphore or `errgroup.SetLimit(n)`
 concurrency — and the load on everything downstream — bounded however large the input is.",
         known_problems: "- Inputs that are small by construction (validated to at most a few \
 elements, a config list) are reported; suppress with that reason.\n\
-- Limits applied inside the goroutine through a helper (a rate limiter, a pool whose `Submit` \
-blocks) are not recognised.\n\
+- A semaphore acquired inside the goroutine's function literal (a `struct{}{}` sent on a \
+token channel, `sem.Acquire(ctx, n)`) counts as a limit: the goroutines exist, but at most the \
+semaphore's capacity work at once. Limits applied inside the goroutine through a helper (a \
+rate limiter, a pool whose `Submit` blocks, a named function that acquires) are not \
+recognised.\n\
 - To stay precise, only ranges over data the function received (a parameter such as `items`, \
 `req.Items` or a `jobs` channel) are checked, and not when the name or the parameter's type \
 suggests cluster membership, configuration or clients (`peers`, `endpoints`, `urls`, \
@@ -116,10 +119,17 @@ impl Rule for UnboundedFanout {
             if !input_sized(ctx, for_stmt) || limited(ctx, n, for_stmt, is_errgroup) {
                 continue;
             }
+            // `input_sized` established that the range expression is rooted at a parameter.
+            let ranged = named_children(for_stmt)
+                .into_iter()
+                .find(|c| c.kind() == "range_clause")
+                .and_then(|c| c.child_by_field_name("right"))
+                .map(|r| squash(ctx.text(r)))
+                .unwrap_or_default();
             let message = if is_errgroup {
-                "errgroup without `SetLimit` over input-sized data: one goroutine per element, so a large input starts unbounded concurrent work"
+                format!("errgroup without `SetLimit` over `{ranged}` (from the caller's argument): one goroutine per element, so a caller that passes a large input starts that much concurrent work")
             } else {
-                "one goroutine per element of input-sized data with no limit: a large input starts unbounded concurrent work and overloads everything downstream"
+                format!("one goroutine per element of `{ranged}` (from the caller's argument) with no limit: a caller that passes a large input starts that much concurrent work and overloads everything downstream")
             };
             out.push(Finding::new(&META, site, message));
         }
@@ -257,6 +267,9 @@ fn limited(ctx: &Context<'_>, site: Node<'_>, for_stmt: Node<'_>, is_errgroup: b
     let Some(body) = for_stmt.child_by_field_name("body") else {
         return false;
     };
+    if acquires_inside(ctx, site) {
+        return true;
+    }
     let mut walk = Walk::new(body);
     while let Some(n) = walk.next() {
         match n.kind() {
@@ -267,6 +280,40 @@ fn limited(ctx: &Context<'_>, site: Node<'_>, for_stmt: Node<'_>, is_errgroup: b
                     method_name(ctx, n),
                     Some("Acquire" | "Wait" | "TryAcquire" | "Take")
                 ) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A semaphore acquired inside the started goroutine (`go func() { sem <- struct{}{}; defer
+/// func() { <-sem }() ... }()`, `sem.Acquire(ctx, 1)` in the function literal): every element
+/// gets a goroutine, but at most the semaphore's capacity do the work (and the I/O) at once.
+/// Only the literal started at `site` is read, not a named function it calls.
+fn acquires_inside(ctx: &Context<'_>, site: Node<'_>) -> bool {
+    let Some(lit) = Walk::new(site).find(|n| n.kind() == "func_literal") else {
+        return false;
+    };
+    let Some(body) = lit.child_by_field_name("body") else {
+        return false;
+    };
+    let mut walk = Walk::new(body);
+    while let Some(n) = walk.next() {
+        match n.kind() {
+            // A deferred release or a nested goroutine is not the acquire.
+            "defer_statement" | "go_statement" | "func_literal" => walk.skip_subtree(),
+            "send_statement" => {
+                if n.child_by_field_name("value")
+                    .is_some_and(|v| squash(ctx.text(v)) == "struct{}{}")
+                {
+                    return true;
+                }
+            }
+            "call_expression" => {
+                if matches!(method_name(ctx, n), Some("Acquire" | "AcquireCtx")) {
                     return true;
                 }
             }
@@ -305,6 +352,15 @@ func processAll(ctx context.Context, items []Item) {
         }(it)
     }
     wg.Wait()
+}
+
+func sendsResults(ctx context.Context, items []Item, out chan Result) {
+    for _, it := range items {
+        go func(it Item) {
+      //^^ unbounded-fanout-go
+            out <- process(ctx, it)
+        }(it)
+    }
 }
 
 func fromChannel(jobs <-chan Job) {
@@ -371,6 +427,25 @@ func weighted(ctx context.Context, items []Item, sem *semaphore.Weighted) {
     }
 }
 
+func semaphoreInside(ctx context.Context, items []Item, sem *semaphore.Weighted, tokens chan struct{}) {
+    for _, it := range items {
+        go func(it Item) {
+            tokens <- struct{}{}
+            defer func() { <-tokens }()
+            process(ctx, it)
+        }(it)
+    }
+    for _, it := range items {
+        go func(it Item) {
+            if err := sem.Acquire(ctx, 1); err != nil {
+                return
+            }
+            defer sem.Release(1)
+            process(ctx, it)
+        }(it)
+    }
+}
+
 func pool(jobs chan Item) {
     for i := 0; i < 8; i++ {
         go func() {
@@ -417,6 +492,20 @@ func integer() {
     }
 }
 "#,
+        );
+    }
+
+    #[test]
+    fn message_names_the_ranged_collection() {
+        let src = "package b\n\nfunc all(req *Request) {\n\tfor _, it := range req.Items {\n\t\tgo handle(it)\n\t}\n}\n";
+        let f = crate::testing::raw("unbounded-fanout-go", src);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.starts_with(
+                "one goroutine per element of `req.Items` (from the caller's argument)"
+            ),
+            "{}",
+            f[0].message
         );
     }
 }
