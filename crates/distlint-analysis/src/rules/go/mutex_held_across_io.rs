@@ -31,9 +31,10 @@ connection (`conn.Read`, `conn.Write`), database queries (`QueryContext`, `ExecC
 `QueryRow`, `Query`, `Exec` on a db/tx handle), gRPC-style client calls (`client.X(ctx, ...)`), \
 Redis, Kafka, NATS and AMQP calls (`WriteMessages`, `ReadMessage`, `SendMessage`, `Publish`, \
 `Request`), or a send on a channel not known to be buffered (`ch <- v` outside a `select` with \
-`default`). The finding is on the `Lock()` call. The message says whether the channel was made \
-unbuffered in this file or its capacity is not visible here; for an `RLock` it says that \
-writers wait (and readers that arrive while a writer waits), not every reader.",
+`default`; a Prometheus collector's `chan<- Metric` is not counted). The finding is on the \
+`Lock()` call. The message says whether the channel was made unbuffered in this file or its \
+capacity is not visible here; for an `RLock` it says that writers wait (and readers that arrive \
+while a writer waits), not every reader.",
         why: "A mutex held across I/O makes every goroutine that needs the mutex wait for the \
 slowest peer:\n\n\
 1. A cache refreshes an entry under `c.mu.Lock()` by calling the backing service, which usually \
@@ -53,6 +54,11 @@ another package) are not resolved: their sends are reported, and the message say
 is not visible in the file. A channel made with `make(chan T, n)` (n other than 0) in the same \
 file under the same name, or stored from a local so made (`ch := make(chan T, n)` ... \
 `listener{alerts: ch}`), is treated as buffered, although a full buffer also blocks.\n\
+- Sends on a Prometheus collector's channel (a parameter typed `chan<- Metric` or \
+`chan<- *Desc`, as in `Collect(ch chan<- prometheus.Metric)`) are not reported: the registry \
+drains that channel concurrently in the same process while gathering, so the send is an \
+in-process hand-off, and holding the collector's lock during `Collect` is the idiomatic way to \
+report a consistent snapshot. A slow `Collect` delays only the scrape.\n\
 - Reads and writes on a connection owned by the same object as the lock (`b.lock` around \
 `b.conn.Write`) are not reported: serialising frames on one connection is what such a lock is \
 for.\n\
@@ -180,6 +186,9 @@ fn blocking_in(ctx: &Context<'_>, stmt: Node<'_>, mu: &str) -> Option<String> {
                 if ctx.facts().buffered_channel(name) {
                     continue;
                 }
+                if collector_channel(ctx, n, &ch) {
+                    continue;
+                }
                 match channel_capacity_in_file(ctx, name) {
                     Capacity::Buffered => continue,
                     Capacity::Unbuffered => {
@@ -284,6 +293,36 @@ fn channel_capacity_in_file(ctx: &Context<'_>, name: &str) -> Capacity {
     } else {
         Capacity::NotVisible
     }
+}
+
+/// True when `ch` is a parameter of the enclosing function typed `chan<- Metric` or
+/// `chan<- *Desc` (any package qualifier, e.g. `prometheus.Metric`): the channel a Prometheus
+/// registry hands to `Collector.Collect`/`Describe`. The registry drains it concurrently in the
+/// same process while it gathers (client_golang's `Registry.Gather`), so a send on it is an
+/// in-process hand-off, not a wait on a peer; holding a lock while collecting is the documented
+/// pattern for consistent snapshots.
+fn collector_channel(ctx: &Context<'_>, send: Node<'_>, ch: &str) -> bool {
+    let Some(func) = crate::rules::go::common::enclosing_func(send) else {
+        return false;
+    };
+    let Some(params) = func.child_by_field_name("parameters") else {
+        return false;
+    };
+    named_children(params).into_iter().any(|p| {
+        let Some(ty) = p.child_by_field_name("type") else {
+            return false;
+        };
+        let t = squash(ctx.text(ty));
+        let Some(elem) = t.strip_prefix("chan<-") else {
+            return false;
+        };
+        let elem = last_segment(elem.trim_start_matches('*'));
+        let mut c = p.walk();
+        let named = p
+            .children_by_field_name("name", &mut c)
+            .any(|n| ctx.text(n) == ch);
+        named && (elem == "Metric" || elem == "Desc")
+    })
 }
 
 fn in_select_with_default(send: Node<'_>) -> bool {
@@ -438,6 +477,77 @@ func (c *Cache) Dial(addr string) {
     conn, _ := net.Dial("tcp", addr)
     conn.Write([]byte("x"))
     mu.Unlock()
+}
+"#,
+        );
+    }
+
+    #[test]
+    fn silent_for_prometheus_collectors() {
+        // Reduced from containerd 1.6 metrics/cgroups/v1 (metrics.go, oom.go) and
+        // client_golang 1.14 prometheus/vec.go: the registry's in-process channel.
+        check(
+            "mutex-held-across-io",
+            r#"
+package metrics
+
+import (
+    "sync"
+
+    "github.com/prometheus/client_golang/prometheus"
+)
+
+type oomCollector struct {
+    mu   sync.Mutex
+    desc *prometheus.Desc
+    set  map[string]int64
+}
+
+func (o *oomCollector) Describe(ch chan<- *prometheus.Desc) {
+    o.mu.Lock()
+    defer o.mu.Unlock()
+    ch <- o.desc
+}
+
+func (o *oomCollector) Collect(ch chan<- prometheus.Metric) {
+    o.mu.Lock()
+    defer o.mu.Unlock()
+    for id, c := range o.set {
+        ch <- prometheus.MustNewConstMetric(o.desc, prometheus.CounterValue, float64(c), id)
+    }
+}
+
+type metricMap struct {
+    mtx     sync.RWMutex
+    metrics map[uint64][]Metric
+}
+
+func (m *metricMap) Collect(ch chan<- Metric) {
+    m.mtx.RLock()
+    defer m.mtx.RUnlock()
+    for _, metrics := range m.metrics {
+        for _, metric := range metrics {
+            ch <- metric
+        }
+    }
+}
+"#,
+        );
+        // The look-alike: a channel parameter of another element type is still a wait.
+        check(
+            "mutex-held-across-io",
+            r#"
+package metrics
+
+import "sync"
+
+type hub struct{ mu sync.Mutex }
+
+func (h *hub) Forward(ch chan<- Event, e Event) {
+    h.mu.Lock()
+  //^^^^^^^^^^^ mutex-held-across-io
+    defer h.mu.Unlock()
+    ch <- e
 }
 "#,
         );
