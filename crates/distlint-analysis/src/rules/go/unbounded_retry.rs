@@ -32,7 +32,9 @@ counter), no deadline (`time.Since`, `time.Now().After`, a `deadline`), no `ctx.
 `ctx.Err()` check or stop channel, and no way out on any error. Also finds \
 `backoff.ExponentialBackOff` (cenkalti/backoff) with `MaxElapsedTime` set to `0` (retry \
 forever) in a function that adds no other stop (`WithMaxRetries`, `WithContext`, a \
-`ctx.Done()` or `ctx.Err()` check).",
+`ctx.Done()` or `ctx.Err()` check). Loops that never leave on success (pollers, serve loops) \
+and loops that try a new candidate each time round (`name_0`, `name_1`, ... from the loop \
+counter) are not retries and are not reported.",
         why: "A retry without a limit turns a permanent failure into a permanent load:\n\n\
 1. A worker retries `publish(msg)` until it succeeds. The broker rejects the message because it \
 is too large — an error that will never go away.\n\
@@ -47,8 +49,18 @@ are not transient.",
         known_problems: "- A loop that returns on some errors (non-retryable ones) counts as \
 bounded, although it may still retry transient errors forever.\n\
 - Retries through a helper (`retry.Do(...)`, `wait.PollInfinite`) are not recognised.\n\
-- Daemon loops that must reconnect forever (and are stopped by killing the process) are \
-reported; suppress with that reason, or add a stop channel.",
+- A loop with no `return`/`break` at all is a poller or a serve loop (a console-size poller on \
+a ticker, a worker that logs failures and goes on), not a retry: it is not reported, even \
+when it reconnects to a peer forever.\n\
+- A loop whose failing call takes an argument built from the `for` counter (`alias := \
+fmt.Sprintf(\"%s_%d\", name, i)`) searches for a free candidate rather than retrying; it is \
+not reported, although a search with no limit can also spin.\n\
+- A backoff with `MaxElapsedTime = 0` is not reported when the same function checks \
+`ctx.Done()` or `ctx.Err()`: the context bounds the loop that drives it. Whether that context \
+carries a deadline is not checked.\n\
+- Daemon loops that leave only on success and must wait forever for it (a start-up wait for a \
+cluster, stopped by killing the process) are reported; suppress with that reason, or add a \
+stop channel.",
         example: "for {\n\tif err := publish(ctx, msg); err != nil {\n\t\tlog.Printf(\"publish: %v\", err)\n\t\ttime.Sleep(time.Second)\n\t\tcontinue\n\t}\n\tbreak\n}",
         use_instead: "for attempt := 1; ; attempt++ {\n\terr := publish(ctx, msg)\n\tif err == nil {\n\t\tbreak\n\t}\n\tif attempt == maxAttempts || !isTransient(err) {\n\t\treturn fmt.Errorf(\"publish after %d attempts: %w\", attempt, err)\n\t}\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn ctx.Err()\n\tcase <-time.After(backoff(attempt)):\n\t}\n}",
         fix: "",
@@ -86,6 +98,11 @@ impl Rule for UnboundedRetry {
                 continue;
             };
             if !rl.infinite || has_stop(ctx, &rl) {
+                continue;
+            }
+            if !exits(ctx, rl.body) || searches_with_counter(ctx, &rl) {
+                // Not a retry: a poller that never stops on success, or a search that tries
+                // a different candidate each time round.
                 continue;
             }
             let kw = n.start_byte()..n.start_byte() + 3;
@@ -163,6 +180,69 @@ fn has_stop(ctx: &Context<'_>, rl: &RetryLoop<'_>) -> bool {
         }
     }
     false
+}
+
+/// True when every call whose error the loop tests takes an argument derived from the `for`
+/// clause's counter (`for i := 0; ; i++ { alias := fmt.Sprintf("%s_%d", name, i); if err :=
+/// r.Reserve(alias); err == nil { break } }`): each time round tries a new candidate (a free
+/// name, the next port), so a failure is an answer, not a transient error to retry. From
+/// grpc-gateway's `protoc-gen-grpc-gateway`, which looks for an unused import alias.
+fn searches_with_counter(ctx: &Context<'_>, rl: &RetryLoop<'_>) -> bool {
+    let Some(clause) = named_children(rl.node)
+        .into_iter()
+        .find(|n| n.kind() == "for_clause")
+    else {
+        return false;
+    };
+    let Some(init) = clause.child_by_field_name("initializer") else {
+        return false;
+    };
+    let mut derived: Vec<String> = init
+        .child_by_field_name("left")
+        .map(|l| {
+            named_children(l)
+                .into_iter()
+                .map(|n| ctx.text(n).to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    if derived.is_empty() {
+        return false;
+    }
+    let level = loop_level(rl.body);
+    let mut attempts = 0;
+    for n in &level {
+        if !matches!(n.kind(), "short_var_declaration" | "assignment_statement") {
+            continue;
+        }
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        let names: Vec<String> = named_children(left)
+            .into_iter()
+            .map(|x| squash(ctx.text(x)))
+            .collect();
+        let from_counter = derived.iter().any(|d| mentions(ctx, right, d));
+        let assigns_err = names
+            .iter()
+            .any(|x| x == "err" || x.ends_with("Err") || x.ends_with("err"));
+        if assigns_err
+            && named_children(right)
+                .iter()
+                .any(|c| c.kind() == "call_expression")
+        {
+            attempts += 1;
+            if !from_counter {
+                return false;
+            }
+        } else if from_counter {
+            derived.extend(names);
+        }
+    }
+    attempts > 0
 }
 
 /// Variables incremented in the loop (`n++`, `n += 1`, `n = n + 1`) or by the `for` clause.
@@ -365,6 +445,101 @@ func literal() *backoff.ExponentialBackOff {
         assert_eq!(f.len(), 1);
         assert!(f[0].message.contains("no other stop"), "{}", f[0].message);
         assert!(!f[0].message.contains("process dies"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn silent_for_loops_that_are_not_retries() {
+        // Reduced from grpc-gateway 1.6 (descriptor/registry.go, gengateway/generator.go: a
+        // search for a free import alias) and containerd 1.6 (cmd/ctr/commands/tasks/
+        // tasks_windows.go: a console-size poller).
+        check(
+            "unbounded-retry-go",
+            r#"
+package gen
+
+import (
+    "fmt"
+    "time"
+)
+
+func reserve(r *Registry, name, path string) string {
+    for i := 0; ; i++ {
+        alias := fmt.Sprintf("%s_%d", name, i)
+        if err := r.ReserveGoPackageAlias(alias, path); err == nil {
+            return alias
+        }
+    }
+}
+
+func reserve2(r *Registry, name, path string) (alias string) {
+    for i := 0; ; i++ {
+        alias = fmt.Sprintf("%s_%d", name, i)
+        if err := r.ReserveGoPackageAlias(alias, path); err != nil {
+            continue
+        }
+        break
+    }
+    return alias
+}
+
+func resizePoller(con Console, task Task) {
+    prev := Size{}
+    for {
+        time.Sleep(250 * time.Millisecond)
+        size, err := con.Size()
+        if err != nil {
+            log.Println("get pty size", err)
+            continue
+        }
+        if size != prev {
+            task.Resize(size)
+            prev = size
+        }
+    }
+}
+"#,
+        );
+        // Look-alikes that are retries: the counter is only logged, or only one of the calls
+        // uses it.
+        check(
+            "unbounded-retry-go",
+            r#"
+package gen
+
+import (
+    "fmt"
+    "time"
+)
+
+func connect(addr string) *Conn {
+    for i := 0; ; i++ {
+  //^^^ unbounded-retry-go
+        msg := fmt.Sprintf("attempt %d", i)
+        c, err := dial(addr)
+        if err == nil {
+            return c
+        }
+        log.Println(msg, err)
+        time.Sleep(time.Second)
+    }
+}
+
+func register(r *Registry, name string) {
+    for i := 0; ; i++ {
+  //^^^ unbounded-retry-go
+        alias := fmt.Sprintf("%s_%d", name, i)
+        err := r.Ping()
+        if err != nil {
+            time.Sleep(time.Second)
+            continue
+        }
+        if err := r.Reserve(alias); err == nil {
+            return
+        }
+    }
+}
+"#,
+        );
     }
 
     #[test]
