@@ -7,8 +7,8 @@ use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
-use crate::rules::go::common::{call_args, ensure_import, merge_inserts, pkg_call};
-use crate::syntax::Walk;
+use crate::rules::go::common::{call_args, ensure_import, keyed_fields, merge_inserts, pkg_call};
+use crate::syntax::{named_children, squash, Walk};
 
 /// The rule.
 pub struct DialWithoutTimeout;
@@ -39,7 +39,12 @@ failed yet.\n\
 for two minutes per dead peer.",
         known_problems: "- Dials of Unix-domain sockets (`\"unix\"`, `\"unixgram\"`, \
 `\"unixpacket\"` written literally) are not reported: a local socket cannot be black-holed. \
-A network chosen at run time (`net.Dial(u.Scheme, u.Host)`) is reported.\n\
+Nor are dials whose network is a field of the method's receiver (`net.Dial(d.proto, d.addr)`) \
+when every literal of the receiver's type and every assignment of that field in the same file \
+say `\"unix\"`, or whose network is taken from a `net.Addr` (`net.Dial(addr.Network(), \
+addr.String())`, as plugin hosts dial the Unix socket or loopback port a child process \
+announced): there the rule cannot tell a local socket from a TCP peer. Any other network \
+chosen at run time (`net.Dial(u.Scheme, u.Host)`) is reported.\n\
 - `net.Dialer{}` without `Timeout` is not reported: it is usually used \
 with `DialContext(ctx, ...)`, where the context bounds the dial.\n\
 - A dial that is bounded by a surrounding mechanism (a watchdog closing the socket) is \
@@ -81,6 +86,9 @@ impl Rule for DialWithoutTimeout {
             {
                 continue;
             }
+            if args.first().is_some_and(|a| local_network(ctx, call, *a)) {
+                continue;
+            }
             let what = if path == "net" {
                 "net.Dial"
             } else {
@@ -113,6 +121,123 @@ impl Rule for DialWithoutTimeout {
         }
         fix(ctx, call, path, &call_args(call))
     }
+}
+
+/// True when the network argument of a dial is known, or likely, to be local rather than a
+/// network peer:
+/// - `addr.Network()`: the network of a `net.Addr`, as plugin hosts dial the address a child
+///   process they started announced (hashicorp/go-plugin's `newRPCClient`, `reattach`;
+///   DataDog's statsd Unix-socket writer). The rule cannot tell a Unix socket from TCP there, so
+///   it does not claim a black hole;
+/// - `d.proto` in a method of type `T`, where every `T` literal in the file that sets the field
+///   (keyed `proto: "unix"`, or positionally with a `"unix…"` string) and every assignment
+///   `x.proto = ...` in the file set it to a Unix network (containerd's `pprofDialer`, built by
+///   `getPProfDialer` as `&pprofDialer{"unix", addr}`). Reads the whole file, declared with
+///   `whole_file()`.
+fn local_network(ctx: &Context<'_>, call: Node<'_>, arg: Node<'_>) -> bool {
+    let arg = crate::rules::go::shapes::unparen(arg);
+    if arg.kind() == "call_expression" {
+        return squash(ctx.text(arg)).ends_with(".Network()") && call_args(arg).is_empty();
+    }
+    if arg.kind() != "selector_expression" {
+        return false;
+    }
+    let (Some(operand), Some(field)) = (
+        arg.child_by_field_name("operand"),
+        arg.child_by_field_name("field"),
+    ) else {
+        return false;
+    };
+    let field = ctx.text(field);
+    // The receiver of the enclosing method, and its type name without `*`.
+    let Some(method) = crate::syntax::ancestors(call).find(|a| a.kind() == "method_declaration")
+    else {
+        return false;
+    };
+    let Some(recv) = method
+        .child_by_field_name("receiver")
+        .and_then(|r| named_children(r).into_iter().next())
+    else {
+        return false;
+    };
+    let recv_name = recv.child_by_field_name("name").map(|n| ctx.text(n));
+    if recv_name != Some(ctx.text(operand)) {
+        return false;
+    }
+    let Some(ty) = recv.child_by_field_name("type") else {
+        return false;
+    };
+    let ty = squash(ctx.text(ty));
+    let ty = ty.trim_start_matches('*');
+    ctx.facts().whole_file();
+    let is_unix = |n: Node<'_>| {
+        n.kind() == "interpreted_string_literal"
+            && ctx.text(n).trim_matches('"').starts_with("unix")
+    };
+    let mut unix = 0;
+    for n in Walk::new(ctx.root) {
+        match n.kind() {
+            "composite_literal" => {
+                let lit_ty = n
+                    .child_by_field_name("type")
+                    .map(|t| squash(ctx.text(t)))
+                    .unwrap_or_default();
+                if lit_ty != ty {
+                    continue;
+                }
+                let Some(body) = n.child_by_field_name("body") else {
+                    continue;
+                };
+                let elems = named_children(body);
+                let keyed = elems.iter().any(|e| e.kind() == "keyed_element");
+                let value = if keyed {
+                    keyed_fields(ctx, body)
+                        .into_iter()
+                        .find(|(k, _)| *k == field)
+                        .map(|(_, v)| v)
+                } else {
+                    elems
+                        .iter()
+                        .map(|e| {
+                            if e.kind() == "literal_element" {
+                                e.named_child(0).unwrap_or(*e)
+                            } else {
+                                *e
+                            }
+                        })
+                        .find(|e| is_unix(*e))
+                        .or_else(|| elems.first().copied())
+                };
+                let Some(v) = value else { continue };
+                let v = if v.kind() == "literal_element" {
+                    v.named_child(0).unwrap_or(v)
+                } else {
+                    v
+                };
+                if !is_unix(v) {
+                    return false;
+                }
+                unix += 1;
+            }
+            "assignment_statement" => {
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                if !squash(ctx.text(l)).ends_with(&format!(".{field}")) {
+                    continue;
+                }
+                if !named_children(r).into_iter().all(is_unix) {
+                    return false;
+                }
+                unix += 1;
+            }
+            _ => {}
+        }
+    }
+    unix > 0
 }
 
 /// Whether `call` (a `net.Dial` / `tls.Dial` taking `arity` arguments) can be rewritten: exactly
@@ -182,6 +307,25 @@ func connect(addr string) {
           //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ dial-without-timeout
     _ = t
 }
+
+// Look-alikes: a receiver field that some literal sets to TCP, a field of another value.
+type dialer struct {
+    proto string
+    addr  string
+}
+
+func (d *dialer) dial() (stdnet.Conn, error) {
+    return stdnet.Dial(d.proto, d.addr)
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ dial-without-timeout
+}
+
+func local(addr string) *dialer  { return &dialer{"unix", addr} }
+func remote(addr string) *dialer { return &dialer{proto: "tcp", addr: addr} }
+
+func (d *dialer) other(o *dialer) (stdnet.Conn, error) {
+    return stdnet.Dial(o.proto, o.addr)
+         //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ dial-without-timeout
+}
 "#,
         );
     }
@@ -209,6 +353,26 @@ func connect(ctx context.Context, addr string) {
     b, _ := d.DialContext(ctx, "tcp", addr)
     c, _ := grpc.Dial(addr)
     _, _, _ = a, b, c
+}
+
+// Reduced from containerd 1.6 cmd/ctr/commands/pprof/pprof_unix.go.
+type pprofDialer struct {
+    proto string
+    addr  string
+}
+
+func (d *pprofDialer) pprofDial(proto, addr string) (net.Conn, error) {
+    return net.Dial(d.proto, d.addr)
+}
+
+func getPProfDialer(addr string) *pprofDialer {
+    return &pprofDialer{"unix", addr}
+}
+
+// Reduced from hashicorp/go-plugin 1.0.1 rpc_client.go: the address a local plugin process
+// announced.
+func newRPCClient(c *Client) (net.Conn, error) {
+    return net.Dial(c.address.Network(), c.address.String())
 }
 "#,
         );
