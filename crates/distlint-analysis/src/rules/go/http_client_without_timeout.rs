@@ -62,6 +62,16 @@ no overall timeout; suppress with a reason (and bound them with transport timeou
 - The timeout is only followed when set on the same variable in the same function \
 (`c := &http.Client{}; c.Timeout = d`); a timeout set elsewhere (a constructor, an options \
 function) is not seen.\n\
+- Counted as bounding every request besides a client `Timeout` and per-request contexts: a \
+`Transport` literal (inline, or a local assigned one) that sets `ResponseHeaderTimeout` and a \
+connect bound (a dialer `Timeout` in `Dial`/`DialContext`, or `TLSHandshakeTimeout`). A stalled \
+response body is then still unbounded, which large object streams need.\n\
+- A `Transport` that connects through its own dial function (`Dial: d.pprofDial`; not a \
+`net.Dialer`) is not reported: it typically reaches a Unix socket or a named pipe, and the rule \
+cannot see where. A custom dialer to a remote peer is therefore missed.\n\
+- A literal replaced by the next statement with a configured client (`client := \
+&http.Client{}` then `if h.Client != nil { *client = *h.Client }`) is a fallback and is not \
+reported, although the fallback itself has no timeout.\n\
 - A local variable that shadows the `http` package name is not detected.",
         example: "import \"net/http\"\n\nvar client = &http.Client{Transport: tr}\n\nfunc fetch(u string) (*http.Response, error) {\n\treturn http.Get(u)\n}",
         use_instead: "import (\n\t\"net/http\"\n\t\"time\"\n)\n\nvar client = &http.Client{Transport: tr, Timeout: 30 * time.Second}\n\nfunc fetch(u string) (*http.Response, error) {\n\treturn client.Get(u)\n}",
@@ -138,8 +148,16 @@ fn check_literal(ctx: &Context<'_>, lit: Node<'_>, out: &mut Vec<Finding>) {
         if transport_configured_elsewhere(ctx, lit, *transport) {
             return;
         }
+        if let Some(tr) = transport_literal(ctx, lit, *transport) {
+            if transport_bounds_requests(ctx, tr) || has_own_dial(ctx, tr) {
+                return;
+            }
+        }
     }
     if let Some(var) = assigned_name(ctx, lit) {
+        if replaced_by_configured_client(ctx, lit, &var) {
+            return;
+        }
         let scope = function_scope(ctx, lit);
         if field_assigned(ctx, scope, &var, "Timeout") {
             return;
@@ -184,8 +202,13 @@ fn transport_configured_elsewhere(ctx: &Context<'_>, lit: Node<'_>, value: Node<
             {
                 return true;
             }
-            local_assigned_from(ctx, func, name)
-                .is_some_and(|rhs| ctx.text(rhs).contains("Timeout"))
+            // A local first taken from a caller's field (`transport := opts.Transport`, with a
+            // package default filled in when it is nil, as minio-go's `New` does) is injected
+            // like a field; one built by a constructor named for its timeouts is configured.
+            local_assigned_from(ctx, func, name).is_some_and(|rhs| {
+                ctx.text(rhs).contains("Timeout")
+                    || (rhs.kind() == "selector_expression" && pkg_selector(ctx, rhs).is_none())
+            })
         }
         "unary_expression" | "composite_literal" => {
             let lit = if v.kind() == "composite_literal" {
@@ -205,6 +228,134 @@ fn transport_configured_elsewhere(ctx: &Context<'_>, lit: Node<'_>, value: Node<
             })
             .unwrap_or(false)
         }
+        _ => false,
+    }
+}
+
+/// The `http.Transport{...}` literal a client's `Transport` field holds: written inline
+/// (`Transport: &http.Transport{...}`) or a local variable of the enclosing function first
+/// assigned one (`tr := &http.Transport{...}`).
+fn transport_literal<'t>(ctx: &Context<'_>, client: Node<'t>, value: Node<'t>) -> Option<Node<'t>> {
+    let v = named_children(value).into_iter().next().unwrap_or(value);
+    let v = match v.kind() {
+        "identifier" => local_assigned_from(ctx, enclosing_func(client)?, ctx.text(v))?,
+        _ => v,
+    };
+    let lit = match v.kind() {
+        "composite_literal" => v,
+        "unary_expression" => v
+            .child_by_field_name("operand")
+            .filter(|o| o.kind() == "composite_literal")?,
+        _ => return None,
+    };
+    (literal_type(ctx, lit) == Some(("net/http", "Transport"))).then_some(lit)
+}
+
+/// True when a transport literal bounds every request without a client `Timeout`: it sets
+/// `ResponseHeaderTimeout` and bounds the connect (a `Timeout` in its `Dial`/`DialContext`
+/// dialer, e.g. `(&net.Dialer{Timeout: 30 * time.Second}).DialContext`) or the TLS handshake
+/// (`TLSHandshakeTimeout`). Issue 14 counts these, the client `Timeout` and per-request deadlines
+/// as the timeouts that bound a request (minio-go's `DefaultTransport`). A stalled body is still
+/// unbounded, by design for large object streams.
+fn transport_bounds_requests(ctx: &Context<'_>, tr: Node<'_>) -> bool {
+    let Some(body) = tr.child_by_field_name("body") else {
+        return false;
+    };
+    let fields = keyed_fields(ctx, body);
+    let header = fields.iter().any(|(k, _)| *k == "ResponseHeaderTimeout");
+    let connect = fields.iter().any(|(k, v)| {
+        *k == "TLSHandshakeTimeout"
+            || (matches!(*k, "Dial" | "DialContext") && squash(ctx.text(*v)).contains("Timeout:"))
+    });
+    header && connect
+}
+
+/// True when a transport literal connects through its own dial function (`Dial: d.pprofDial`,
+/// `DialContext: dialUnix`), not a `net.Dialer` or `net.Dial`: the connection goes wherever that
+/// function decides — in real code a Unix socket, a named pipe or an in-process pipe
+/// (containerd's `ctr pprof` client of the daemon's debug socket) — so the rule cannot claim a
+/// peer that never answers.
+fn has_own_dial(ctx: &Context<'_>, tr: Node<'_>) -> bool {
+    let Some(body) = tr.child_by_field_name("body") else {
+        return false;
+    };
+    keyed_fields(ctx, body).iter().any(|(k, v)| {
+        // The value may be wrapped in a `literal_element`.
+        let v = &if v.kind() == "literal_element" {
+            v.named_child(0).unwrap_or(*v)
+        } else {
+            *v
+        };
+        matches!(*k, "Dial" | "DialContext")
+            && matches!(v.kind(), "identifier" | "selector_expression")
+            && pkg_selector(ctx, *v).is_none()
+            && !squash(ctx.text(*v)).contains("Dialer")
+            && !method_of_net_dialer(ctx, tr, *v)
+    })
+}
+
+/// True for `d.Dial`/`d.DialContext` where `d` is declared in the enclosing function as a
+/// `net.Dialer` (a parameter `d *net.Dialer`, `d := &net.Dialer{...}`, `var d net.Dialer`).
+fn method_of_net_dialer(ctx: &Context<'_>, at: Node<'_>, v: Node<'_>) -> bool {
+    let Some(operand) = v.child_by_field_name("operand") else {
+        return false;
+    };
+    let name = ctx.text(operand);
+    let Some(func) = enclosing_func(at) else {
+        return false;
+    };
+    let t = squash(ctx.text(func));
+    [
+        format!("{name}*net.Dialer"),
+        format!("{name}net.Dialer"),
+        format!("{name}:=&net.Dialer"),
+        format!("{name}:=net.Dialer"),
+        format!("var{name}net.Dialer"),
+        format!("var{name}=&net.Dialer"),
+    ]
+    .iter()
+    .any(|p| t.contains(p.as_str()))
+}
+
+/// True when the statement right after `var := &http.Client{}` replaces the client's value with
+/// a configured client (`*client = *r.host.Client`, possibly under `if r.host.Client != nil`):
+/// the literal is only the fallback of a client configured elsewhere (containerd's registry
+/// resolver). The fallback itself is not followed.
+fn replaced_by_configured_client(ctx: &Context<'_>, lit: Node<'_>, var: &str) -> bool {
+    let Some(stmt) = crate::rules::go::shapes::statement_of(lit) else {
+        return false;
+    };
+    let Some(next) = crate::rules::go::shapes::next_statement(stmt) else {
+        return false;
+    };
+    let assigns = |n: Node<'_>| {
+        n.kind() == "assignment_statement"
+            && n.child_by_field_name("left").is_some_and(
+                |l| matches!(squash(ctx.text(l)).as_str(), x if x == var || x == format!("*{var}")),
+            )
+            && n.child_by_field_name("right")
+                .is_some_and(|r| !Walk::new(r).any(|c| c.kind() == "composite_literal"))
+    };
+    match next.kind() {
+        "assignment_statement" => assigns(next),
+        "if_statement" => next
+            .child_by_field_name("consequence")
+            .and_then(|b| {
+                named_children(b)
+                    .into_iter()
+                    .find(|c| c.kind() != "comment")
+            })
+            .map(|first| {
+                if first.kind() == "statement_list" {
+                    named_children(first)
+                        .into_iter()
+                        .next()
+                        .is_some_and(assigns)
+                } else {
+                    assigns(first)
+                }
+            })
+            .unwrap_or(false),
         _ => false,
     }
 }
@@ -442,7 +593,9 @@ package svc
 
 import (
     "context"
+    "net"
     "net/http"
+    "time"
 
     "example.com/transport"
 )
@@ -488,6 +641,48 @@ func timeoutTransport(u string) {
 func wrapping(c *http.Client) *http.Client {
     return &http.Client{Transport: &wrapper{Client: c}}
 }
+
+// Reduced from minio-go 7.0.46 api.go and transport.go: the caller's transport, or a default
+// with response-header, dial and TLS timeouts.
+func newS3(opts *Options) *http.Client {
+    transport := opts.Transport
+    if transport == nil {
+        transport = defaultTransport()
+    }
+    return &http.Client{Transport: transport}
+}
+
+func bounded() *http.Client {
+    tr := &http.Transport{
+        DialContext: (&net.Dialer{
+            Timeout:   30 * time.Second,
+            KeepAlive: 30 * time.Second,
+        }).DialContext,
+        ResponseHeaderTimeout: time.Minute,
+        TLSHandshakeTimeout:   10 * time.Second,
+    }
+    return &http.Client{Transport: tr}
+}
+
+// Reduced from containerd 1.6 cmd/ctr/commands/pprof/pprof.go: the daemon's debug socket.
+func getPProfClient(socket string) *http.Client {
+    dialer := getPProfDialer(socket)
+    tr := &http.Transport{
+        Dial: dialer.pprofDial,
+    }
+    client := &http.Client{Transport: tr}
+    return client
+}
+
+// Reduced from containerd 1.6 remotes/docker/resolver.go: a fallback replaced by the host's
+// configured client.
+func (r *request) do(ctx context.Context) (*http.Response, error) {
+    var client = &http.Client{}
+    if r.host.Client != nil {
+        *client = *r.host.Client
+    }
+    return ctxhttp.Do(ctx, client, r.req)
+}
 "#,
         );
     }
@@ -501,7 +696,10 @@ package svc
 
 import (
     "context"
+    "log"
+    "net"
     "net/http"
+    "time"
 )
 
 func mixed(ctx context.Context, u string) error {
@@ -518,6 +716,42 @@ func local(u string) {
     cc := &http.Client{Transport: tr}
          //^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
     _, _ = cc.Get(u)
+}
+
+// Look-alikes of the exemptions: dial and TLS timeouts without a response-header timeout
+// (minio-go's STS certificate identity, a true finding), a `net.Dialer` method as the dial
+// function, a replacement by another literal, a replacement that is not the next statement.
+func stsClient() *http.Client {
+    return &http.Client{
+          //^^^^^^^^^^^^ http-client-without-timeout
+        Transport: &http.Transport{
+            DialContext: (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
+            TLSHandshakeTimeout: 10 * time.Second,
+        },
+    }
+}
+
+func dialerMethod(d *net.Dialer) *http.Client {
+    return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+}
+
+func replacedByLiteral() *http.Client {
+    client := &http.Client{}
+             //^^^^^^^^^^^^^ http-client-without-timeout
+    client = &http.Client{CheckRedirect: nil}
+            //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ http-client-without-timeout
+    return client
+}
+
+func replacedLater(h *Host) *http.Client {
+    client := &http.Client{}
+             //^^^^^^^^^^^^^ http-client-without-timeout
+    log.Println("using default client")
+    if h.Client != nil {
+        *client = *h.Client
+    }
+    return client
 }
 "#,
         );
