@@ -48,6 +48,9 @@ cluster to become healthy), where synchronised retries do no harm; those are not
 neither are retries of ordinary requests with constant waits (a false negative when many \
 clients run the loop).\n\
 - Accept loops (`l.Accept()`) back off on local listener errors and are not reported.\n\
+- A wait under `if os.IsNotExist(err)` (or `errors.Is(err, os.ErrNotExist)`) waits for a local \
+path — a socket or named pipe that a just-started child process creates — and is not \
+reported; the other waits of the same loop still are.\n\
 - A constant wait is harmless when only one process retries against a \
 resource no one else uses (a local file lock); suppress with that reason.\n\
 - Jitter added by a helper in another function is not seen; randomness anywhere in the \
@@ -88,6 +91,9 @@ impl Rule for RetryBackoff {
                 let Some(arg) = call_args(*m).first().copied() else {
                     continue;
                 };
+                if waits_for_local_path(ctx, *m, rl.body) {
+                    continue;
+                }
                 if is_constant(ctx, arg) {
                     if jitter {
                         continue;
@@ -139,6 +145,22 @@ fn connects(ctx: &Context<'_>, call: Node<'_>) -> bool {
         || name == "PingContext"
         || name == "NewClient"
         || name == "NewSession"
+}
+
+/// True when the wait sits under an `if` that tests for a missing file (`os.IsNotExist(err)`,
+/// `errors.Is(err, os.ErrNotExist)`, `fs.ErrNotExist`): the loop waits for a local path — a Unix
+/// socket or named pipe a child process it just started will create (containerd's shim
+/// `AnonDialer`) — to appear, so there is no shared, recovering service for synchronised
+/// clients to hit.
+fn waits_for_local_path(ctx: &Context<'_>, wait: Node<'_>, body: Node<'_>) -> bool {
+    crate::syntax::ancestors(wait)
+        .take_while(|a| a.id() != body.id())
+        .filter(|a| a.kind() == "if_statement")
+        .filter_map(|a| a.child_by_field_name("condition"))
+        .any(|c| {
+            let t = ctx.text(c);
+            t.contains("IsNotExist(") || t.contains("ErrNotExist")
+        })
 }
 
 /// `l.Accept()`.
@@ -244,10 +266,25 @@ package conn
 
 import (
     "net"
+    "os"
     "time"
 )
 
 const retryDelay = 500 * time.Millisecond
+
+func waitSocket(addr string) net.Conn {
+    for {
+        c, err := net.Dial("unix", addr)
+        if err == nil {
+            return c
+        }
+        if os.IsNotExist(err) {
+            continue
+        }
+        time.Sleep(time.Second)
+      //^^^^^^^^^^^^^^^^^^^^^^^ retry-backoff-go
+    }
+}
 
 func reconnect(addr string) net.Conn {
     for {
@@ -298,8 +335,10 @@ func doubling(c *Client) error {
 package conn
 
 import (
+    "context"
     "math/rand"
     "net"
+    "os"
     "time"
 
     "github.com/cenkalti/backoff/v4"
@@ -356,6 +395,33 @@ func notAReconnect(send func() error) {
             continue
         }
         return
+    }
+}
+
+// Reduced from containerd 1.6 runtime/v2/shim/util_windows.go: waiting for the named pipe of a
+// shim it just started, capped at 5 s.
+func AnonDialer(address string, timeout time.Duration) (net.Conn, error) {
+    ctx, cancel := context.WithTimeout(context.Background(), timeout)
+    defer cancel()
+    serveTimer := time.NewTimer(5 * time.Second)
+    defer serveTimer.Stop()
+    for {
+        c, err := winio.DialPipeContext(ctx, address)
+        if err != nil {
+            if os.IsNotExist(err) {
+                select {
+                case <-serveTimer.C:
+                    return nil, err
+                default:
+                    time.Sleep(10 * time.Millisecond)
+                    continue
+                }
+            } else if err == context.DeadlineExceeded {
+                return nil, err
+            }
+            return nil, err
+        }
+        return c, nil
     }
 }
 
