@@ -120,7 +120,7 @@ impl Rule for RetryBackoff {
 
 /// A call that establishes a connection or session to a remote service: `net.Dial*`,
 /// `grpc.Dial*`/`NewClient`, `nats.Connect`, `amqp.Dial`, `x.Ping`, `x.Connect`, `Reconnect`...
-fn connects(ctx: &Context<'_>, call: Node<'_>) -> bool {
+pub(crate) fn connects(ctx: &Context<'_>, call: Node<'_>) -> bool {
     if call.kind() != "call_expression" {
         return false;
     }

@@ -32,9 +32,9 @@ counter), no deadline (`time.Since`, `time.Now().After`, a `deadline`), no `ctx.
 `ctx.Err()` check or stop channel, and no way out on any error. Also finds \
 `backoff.ExponentialBackOff` (cenkalti/backoff) with `MaxElapsedTime` set to `0` (retry \
 forever) in a function that adds no other stop (`WithMaxRetries`, `WithContext`, a \
-`ctx.Done()` or `ctx.Err()` check). Loops that never leave on success (pollers, serve loops) \
-and loops that try a new candidate each time round (`name_0`, `name_1`, ... from the loop \
-counter) are not retries and are not reported.",
+`ctx.Done()` or `ctx.Err()` check). Loops that never leave and do not (re)connect (pollers of \
+local state) and loops that try a new candidate each time round (`name_0`, `name_1`, ... from \
+the loop counter) are not retries and are not reported.",
         why: "A retry without a limit turns a permanent failure into a permanent load:\n\n\
 1. A worker retries `publish(msg)` until it succeeds. The broker rejects the message because it \
 is too large — an error that will never go away.\n\
@@ -49,9 +49,11 @@ are not transient.",
         known_problems: "- A loop that returns on some errors (non-retryable ones) counts as \
 bounded, although it may still retry transient errors forever.\n\
 - Retries through a helper (`retry.Do(...)`, `wait.PollInfinite`) are not recognised.\n\
-- A loop with no `return`/`break` at all is a poller or a serve loop (a console-size poller on \
-a ticker, a worker that logs failures and goes on), not a retry: it is not reported, even \
-when it reconnects to a peer forever.\n\
+- A loop with no `return`/`break` at all is reported only when it (re)connects (a call named \
+`Dial*`, `Connect*`, `Reconnect*`, `Ping`, `NewClient`, `NewSession`): a reconnect loop. \
+Otherwise it is a poller of local state (a console-size poller on a ticker, a worker that logs \
+failures and goes on), not a retry, and is not reported; a remote call under another name in \
+such a loop is therefore missed.\n\
 - A loop whose failing call takes an argument built from the `for` counter (`alias := \
 fmt.Sprintf(\"%s_%d\", name, i)`) searches for a free candidate rather than retrying; it is \
 not reported, although a search with no limit can also spin.\n\
@@ -100,9 +102,9 @@ impl Rule for UnboundedRetry {
             if !rl.infinite || has_stop(ctx, &rl) {
                 continue;
             }
-            if !exits(ctx, rl.body) || searches_with_counter(ctx, &rl) {
-                // Not a retry: a poller that never stops on success, or a search that tries
-                // a different candidate each time round.
+            if (!exits(ctx, rl.body) && !reconnects(ctx, &rl)) || searches_with_counter(ctx, &rl) {
+                // Not a retry: a poller of local state that never stops on success, or a
+                // search that tries a different candidate each time round.
                 continue;
             }
             let kw = n.start_byte()..n.start_byte() + 3;
@@ -180,6 +182,15 @@ fn has_stop(ctx: &Context<'_>, rl: &RetryLoop<'_>) -> bool {
         }
     }
     false
+}
+
+/// True when the loop (re)connects to a remote service at its own level: a call named `Dial*`,
+/// `Connect*`, `Reconnect*`, `Ping`, `NewClient`, `NewSession` (the same recognition as
+/// `retry-backoff-go`). A loop that never leaves is a reconnect loop then, not a poller.
+fn reconnects(ctx: &Context<'_>, rl: &RetryLoop<'_>) -> bool {
+    loop_level(rl.body)
+        .into_iter()
+        .any(|n| crate::rules::go::retry_backoff::connects(ctx, n))
 }
 
 /// True when every call whose error the loop tests takes an argument derived from the `for`
@@ -508,6 +519,7 @@ package gen
 
 import (
     "fmt"
+    "net"
     "time"
 )
 
@@ -521,6 +533,19 @@ func connect(addr string) *Conn {
         }
         log.Println(msg, err)
         time.Sleep(time.Second)
+    }
+}
+
+func stream(addr string, handle func(net.Conn) error) {
+    for {
+  //^^^ unbounded-retry-go
+        conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+        if err != nil {
+            time.Sleep(time.Second)
+            continue
+        }
+        _ = handle(conn)
+        conn.Close()
     }
 }
 
