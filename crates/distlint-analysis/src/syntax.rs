@@ -218,6 +218,87 @@ pub fn rust_method_call<'t>(call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
     ))
 }
 
+/// Go: for a call `recv.Name(args)`, `(Some(recv), "Name")`; for `Name(args)`, `(None, "Name")`.
+/// `None` for other callees (`f()()`, `(x)(y)`, generic instantiations keep their base name).
+pub fn go_callee<'t, 's>(source: &'s str, call: Node<'t>) -> Option<(Option<Node<'t>>, &'s str)> {
+    let mut f = call.child_by_field_name("function")?;
+    if f.kind() == "generic_type" || f.kind() == "index_expression" {
+        f = f.named_child(0)?;
+    }
+    match f.kind() {
+        "selector_expression" => {
+            let op = f.child_by_field_name("operand")?;
+            let field = f.child_by_field_name("field")?;
+            Some((Some(op), text(source, field)))
+        }
+        "identifier" => Some((None, text(source, f))),
+        "parenthesized_expression" => None,
+        _ => None,
+    }
+}
+
+/// Go: if `expr` is the whole right-hand side of an assignment, short variable declaration or `var`
+/// spec (a single value), the matching left-hand expression: `v := expr` → `v`,
+/// `a.Version = expr` → `a.Version`. For `a, b := f()` (one call, several results) the first
+/// left-hand expression.
+pub fn go_assigned_to(expr: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = expr;
+    while let Some(p) = cur.parent() {
+        if p.kind() == "parenthesized_expression" {
+            cur = p;
+        } else {
+            break;
+        }
+    }
+    let list = cur.parent()?;
+    match list.kind() {
+        "expression_list" => {
+            let stmt = list.parent()?;
+            let index =
+                (0..list.named_child_count()).find(|&i| list.named_child(i) == Some(cur))?;
+            match stmt.kind() {
+                "short_var_declaration" | "assignment_statement" => {
+                    if stmt.child_by_field_name("right") != Some(list) {
+                        return None;
+                    }
+                    let left = stmt.child_by_field_name("left")?;
+                    if list.named_child_count() == 1 {
+                        left.named_child(0)
+                    } else {
+                        left.named_child(index)
+                    }
+                }
+                "var_spec" | "const_spec" => {
+                    if stmt.child_by_field_name("value") != Some(list) {
+                        return None;
+                    }
+                    stmt.child_by_field_name("name")
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Rust: whether the leaf tokens of `node` outside comments, concatenated without whitespace and
+/// lower-cased (`AckKind :: Term` → `ackkind::term`), contain one of `needles` (lower-case).
+pub fn code_has(source: &str, node: Node<'_>, needles: &[&str]) -> bool {
+    let mut code = String::new();
+    let mut w = Walk::new(node);
+    while let Some(n) = w.next() {
+        if matches!(n.kind(), "line_comment" | "block_comment") {
+            w.skip_subtree();
+            continue;
+        }
+        if n.child_count() == 0 {
+            code.push_str(text(source, n));
+        }
+    }
+    let code = code.to_ascii_lowercase();
+    needles.iter().any(|n| code.contains(n))
+}
+
 /// True when `node` lies inside a Rust `async` function or `async` block (stopping at the
 /// nearest enclosing closure or function boundary).
 pub fn rust_in_async(source: &str, node: Node<'_>) -> bool {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use distlint_analysis::config_file::ConfigResolver;
 use distlint_analysis::input::{classify, InputDecision, InputLimits};
 use distlint_analysis::roles::{self, Role};
-use distlint_analysis::{Analyzer, Document, Finding, Language, LineIndex, Severity};
+use distlint_analysis::{Analyzer, Document, Language, Severity};
 use rayon::prelude::*;
 
 use crate::cli::CheckArgs;
@@ -17,23 +17,8 @@ use crate::diff::ChangedLines;
 use crate::fix;
 use crate::output::{self, Notice, Report};
 use crate::progress::Progress;
+use crate::report::FileReport;
 use crate::walk;
-
-/// One analysed file: its text (as analysed; lossy-decoded when the bytes were not UTF-8) and its
-/// findings, sorted by position.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    /// The path as printed: as given on the command line or joined onto it, `/`-separated.
-    pub path: String,
-    /// The language.
-    pub language: Language,
-    /// The analysed text.
-    pub source: Arc<str>,
-    /// Line starts of `source`.
-    pub index: LineIndex,
-    /// Findings sorted by position (the engine's order).
-    pub findings: Vec<Finding>,
-}
 
 /// What happened to one file.
 enum Outcome {
@@ -378,28 +363,11 @@ fn analyse_file(
         .into_iter()
         .chain(analysis.too_deep.iter().map(|d| d.to_string()))
         .reduce(|a, b| format!("{a}; {b}"));
-    Outcome::Analysed(report_from(shown, &doc, analysis.findings), warning, info)
-}
-
-/// Analyses a parsed document into a [`FileReport`] printed under `shown`.
-#[cfg(test)]
-pub fn report_for(shown: String, doc: &Document, analyzer: &Analyzer) -> FileReport {
-    report_from(shown, doc, analyzer.analyze_with_fixes(doc))
-}
-
-/// A [`FileReport`] of `findings` (already computed) in `doc`, printed under `shown`.
-fn report_from(
-    shown: String,
-    doc: &Document,
-    findings: Vec<distlint_analysis::Finding>,
-) -> FileReport {
-    FileReport {
-        path: shown,
-        language: doc.language(),
-        source: Arc::from(doc.text()),
-        index: doc.line_index().clone(),
-        findings,
-    }
+    Outcome::Analysed(
+        FileReport::new(shown, &doc, analysis.findings),
+        warning,
+        info,
+    )
 }
 
 /// `path` relative to the working directory when it is below it (for messages).

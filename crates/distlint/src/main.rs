@@ -16,6 +16,7 @@ mod explain_path;
 mod fix;
 mod output;
 mod progress;
+mod report;
 mod walk;
 
 use cli::{Cli, Command};

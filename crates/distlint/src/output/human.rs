@@ -10,8 +10,8 @@ use anstyle::{AnsiColor, Effects, Style};
 use distlint_analysis::{Finding, Severity};
 
 use super::{line_col, meta, scenario_line, Report};
-use crate::check::FileReport;
 use crate::cli::{CheckArgs, ColorChoice};
+use crate::report::FileReport;
 
 /// Whether to colour output written to stdout.
 pub fn use_color(choice: ColorChoice) -> bool {

@@ -8,8 +8,8 @@ use std::io::{self, Write};
 use distlint_analysis::rule::RuleMeta;
 use distlint_analysis::{Finding, PositionEncoding, Severity};
 
-use crate::check::FileReport;
 use crate::cli::{CheckArgs, Format};
+use crate::report::FileReport;
 
 pub mod github;
 pub mod human;

@@ -20,7 +20,7 @@ use serde_sarif::sarif::{
 
 use super::json::confidence;
 use super::{line_col, meta, Report};
-use crate::check::FileReport;
+use crate::report::FileReport;
 
 /// The key under which [`fingerprint`] values appear in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "distlint/v1";

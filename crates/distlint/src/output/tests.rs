@@ -7,8 +7,8 @@ use distlint_analysis::config::{Config, RuleLevel};
 use distlint_analysis::{Analyzer, Document, Language};
 
 use super::Report;
-use crate::check::report_for;
 use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::report::report_for;
 
 const RUST: &str = r#"use tokio::sync::mpsc;
 

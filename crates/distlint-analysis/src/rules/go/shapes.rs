@@ -12,6 +12,7 @@ use tree_sitter::Node;
 
 use crate::rule::Context;
 use crate::syntax::{ancestors, text, Walk};
+pub use crate::syntax::{go_assigned_to as assigned_to, go_callee as callee};
 
 /// Node kinds that start a new Go function body.
 pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
@@ -26,25 +27,6 @@ pub fn calls(node: Node<'_>) -> Vec<Node<'_>> {
 /// Every node of `kind` in `node`'s subtree, in source order.
 pub fn nodes_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     Walk::new(node).filter(|n| n.kind() == kind).collect()
-}
-
-/// For a call `recv.Name(args)`, `(Some(recv), "Name")`; for `Name(args)`, `(None, "Name")`.
-/// `None` for other callees (`f()()`, `(x)(y)`, generic instantiations keep their base name).
-pub fn callee<'t, 's>(source: &'s str, call: Node<'t>) -> Option<(Option<Node<'t>>, &'s str)> {
-    let mut f = call.child_by_field_name("function")?;
-    if f.kind() == "generic_type" || f.kind() == "index_expression" {
-        f = f.named_child(0)?;
-    }
-    match f.kind() {
-        "selector_expression" => {
-            let op = f.child_by_field_name("operand")?;
-            let field = f.child_by_field_name("field")?;
-            Some((Some(op), text(source, field)))
-        }
-        "identifier" => Some((None, text(source, f))),
-        "parenthesized_expression" => None,
-        _ => None,
-    }
 }
 
 /// The method or function name of a call (`Name` in `a.b.Name(x)` or `Name(x)`).
@@ -245,50 +227,6 @@ pub fn unparen(mut node: Node<'_>) -> Node<'_> {
         }
     }
     node
-}
-
-/// If `expr` is the whole right-hand side of an assignment, short variable declaration or `var`
-/// spec (a single value), the matching left-hand expression: `v := expr` → `v`,
-/// `a.Version = expr` → `a.Version`. For `a, b := f()` (one call, several results) the first
-/// left-hand expression.
-pub fn assigned_to(expr: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = expr;
-    while let Some(p) = cur.parent() {
-        if p.kind() == "parenthesized_expression" {
-            cur = p;
-        } else {
-            break;
-        }
-    }
-    let list = cur.parent()?;
-    match list.kind() {
-        "expression_list" => {
-            let stmt = list.parent()?;
-            let index =
-                (0..list.named_child_count()).find(|&i| list.named_child(i) == Some(cur))?;
-            match stmt.kind() {
-                "short_var_declaration" | "assignment_statement" => {
-                    if stmt.child_by_field_name("right") != Some(list) {
-                        return None;
-                    }
-                    let left = stmt.child_by_field_name("left")?;
-                    if list.named_child_count() == 1 {
-                        left.named_child(0)
-                    } else {
-                        left.named_child(index)
-                    }
-                }
-                "var_spec" | "const_spec" => {
-                    if stmt.child_by_field_name("value") != Some(list) {
-                        return None;
-                    }
-                    stmt.child_by_field_name("name")
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }
 
 /// The key of the `keyed_element` whose value is `expr` (`Version: expr` → `Version`).

@@ -404,5 +404,5 @@ pub fn skip_test_file(ctx: &Context<'_>) -> bool {
 /// concatenated without whitespace and lower-cased (`AckKind :: Term` → `ackkind::term`), so a
 /// comment that names the missing safeguard ("no outbox here") does not count as having it.
 pub fn code_has(ctx: &Context<'_>, node: Node<'_>, needles: &[&str]) -> bool {
-    crate::facts::code_has(ctx.source, node, needles)
+    crate::syntax::code_has(ctx.source, node, needles)
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use crate::facts::impl_type_base;
+use crate::facts::{impl_type_base, is_queue_name};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
@@ -54,21 +54,6 @@ arrives\") and not reported.",
         fix: "",
     },
 };
-
-const QUEUEISH: &[&str] = &[
-    "queue", "pending", "backlog", "job", "jobs", "task", "tasks", "work", "inbox", "waiting",
-    "request", "requests",
-];
-
-/// Whether a field name is a work queue's: a whole `snake_case` word of it, lower-cased, with or
-/// without a plural `s`, is a queue word (`pending_jobs` is, `frameworks` is not). Also the filter
-/// of the `queue_*` file facts ([`crate::facts::FileFacts`]).
-pub fn is_queue_name(field: &str) -> bool {
-    field
-        .to_ascii_lowercase()
-        .split('_')
-        .any(|w| QUEUEISH.contains(&w) || QUEUEISH.contains(&w.trim_end_matches('s')))
-}
 
 /// Queue-like fields per struct name: `VecDeque<T>` / `Vec<T>` fields (not `Vec<u8>`) named
 /// with a whole `snake_case` queue word (`pending_jobs` is a queue, `frameworks` is not), from the
