@@ -83,7 +83,7 @@ impl FileFacts {
             (f, None)
         };
         let path = match callee.kind() {
-            // A method call: only `.json()` decodes (as `common::method_call` sees it: a
+            // A method call: only `.json()` decodes (as the Rust helpers' `method_call` sees it: a
             // receiver, a name and arguments).
             "field_expression" => {
                 let json = callee.child_by_field_name("value").is_some()

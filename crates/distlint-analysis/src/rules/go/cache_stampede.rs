@@ -3,11 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{arg, callee, functions, has_word, imports_any, own_nodes, selector_in_pkg};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{
-    arg, callee, functions, has_word, imports_any, own_nodes, selector_in_pkg,
-};
 use crate::syntax::Walk;
 
 /// The rule.

@@ -3,12 +3,12 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{
+use super::helpers::{
     arg, assigned_to, call_name, callee, enclosing_function, functions, has_word, has_word_prefix,
     is_time_now, keyed_by, own_nodes, pkg_call, uses_after,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
 /// The rule.
@@ -206,7 +206,7 @@ fn remote_time_checks(ctx: &Context<'_>, unit: Node<'_>, out: &mut Vec<Finding>)
             continue;
         }
         let remote = |e: Node<'_>, at: usize| -> Option<String> {
-            let e = crate::rules::go::shapes::unparen(e);
+            let e = super::helpers::unparen(e);
             if e.kind() != "selector_expression" {
                 return None;
             }

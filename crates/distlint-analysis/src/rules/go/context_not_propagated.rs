@@ -3,15 +3,14 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{
+    assigned_to, call_args, context_at, enclosing_function, enclosing_named_func, func_context,
+    inside_go_statement, is_background_ctx, is_func, is_pkg_call, remove_import_if_unused,
+};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
-use crate::rules::go::common::{
-    call_args, context_at, enclosing_func, enclosing_named_func, func_context, inside_go_statement,
-    is_background_ctx, is_func, is_pkg_call, remove_import_if_unused,
-};
-use crate::rules::go::shapes::assigned_to;
 use crate::syntax::{named_children, squash};
 
 /// The rule.
@@ -159,7 +158,7 @@ fn bounded_parent(ctx: &Context<'_>, call: Node<'_>) -> bool {
 fn cancellation_wired_by_hand(
     ctx: &Context<'_>,
     call: Node<'_>,
-    fc: &crate::rules::go::common::FuncContext,
+    fc: &super::helpers::FuncContext,
 ) -> bool {
     let Some(args) = call.parent().filter(|p| p.kind() == "argument_list") else {
         return false;
@@ -205,7 +204,7 @@ fn cancellation_wired_by_hand(
 fn deliberate_detach(
     ctx: &Context<'_>,
     call: Node<'_>,
-    fc: &crate::rules::go::common::FuncContext,
+    fc: &super::helpers::FuncContext,
 ) -> Option<&'static str> {
     for a in crate::syntax::ancestors(call) {
         if a.kind() == "defer_statement" {
@@ -246,7 +245,7 @@ fn deliberate_detach(
     if fc.ctx_param.as_deref() == Some(name.as_str()) {
         return Some("replaces the context parameter");
     }
-    let scope = enclosing_func(top)?;
+    let scope = enclosing_function(top)?;
     let body = scope.child_by_field_name("body")?;
     if is_pkg_call(ctx, top, "context", &["WithCancel"]) {
         if let Some(cancel) = second_assigned(ctx, top).filter(|c| c != "_") {

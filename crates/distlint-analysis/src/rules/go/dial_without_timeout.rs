@@ -3,11 +3,11 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{call_args, ensure_import, keyed_fields, merge_inserts, pkg_call};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
-use crate::rules::go::common::{call_args, ensure_import, keyed_fields, merge_inserts, pkg_call};
 use crate::syntax::{named_children, squash, Walk};
 
 /// The rule.
@@ -135,7 +135,7 @@ impl Rule for DialWithoutTimeout {
 ///   `getPProfDialer` as `&pprofDialer{"unix", addr}`). Reads the whole file, declared with
 ///   `whole_file()`.
 fn local_network(ctx: &Context<'_>, call: Node<'_>, arg: Node<'_>) -> bool {
-    let arg = crate::rules::go::shapes::unparen(arg);
+    let arg = super::helpers::unparen(arg);
     if arg.kind() == "call_expression" {
         return squash(ctx.text(arg)).ends_with(".Network()") && call_args(arg).is_empty();
     }

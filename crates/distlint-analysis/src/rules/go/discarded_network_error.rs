@@ -3,11 +3,11 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{
+use super::helpers::{
     arg, arg_count, callee, enclosing_function, has_word, imports_any, pkg_call, unparen,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
 /// The rule.

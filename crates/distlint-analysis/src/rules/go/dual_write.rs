@@ -3,11 +3,11 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{
+use super::helpers::{
     arg_count, assigned_to, call_name, callee, functions, imports_any, own_nodes, words,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 
 /// The rule.
 pub struct DualWrite;

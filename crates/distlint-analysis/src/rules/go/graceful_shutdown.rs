@@ -3,9 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{callee, go_package, pkg_call};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{callee, go_package, pkg_call};
 use crate::syntax::Walk;
 
 /// The rule.

@@ -6,15 +6,15 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
+use super::helpers::{
+    assigned_name, assigned_value, call_args, context_at, enclosing_function, enclosing_named_func,
+    ensure_import, func_name, inside_go_statement, is_background_ctx, is_func, is_pkg_call,
+    line_indent, line_start, pkg_call, qualified_type,
+};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, FileReads, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
     TextEdit,
-};
-use crate::rules::go::common::{
-    assigned_name, assigned_value, call_args, context_at, enclosing_func, enclosing_named_func,
-    ensure_import, func_name, inside_go_statement, is_background_ctx, is_func, is_pkg_call,
-    line_indent, line_start, pkg_call, qualified_type,
 };
 use crate::syntax::{ancestors, named_children, squash, Walk};
 
@@ -980,7 +980,7 @@ fn is_streaming(ctx: &Context<'_>, call: Node<'_>, method: &str) -> bool {
     let Some(name) = assigned_name(ctx, call) else {
         return false;
     };
-    let Some(scope) = enclosing_func(call) else {
+    let Some(scope) = enclosing_function(call) else {
         return false;
     };
     Walk::new(scope).any(|n| {
@@ -1010,7 +1010,7 @@ fn fix(ctx: &Context<'_>, call: Node<'_>, bg: Node<'_>) -> Option<Fix> {
     if matches!(stmt.kind(), "go_statement" | "defer_statement") {
         return None;
     }
-    let func = enclosing_func(call)?;
+    let func = enclosing_function(call)?;
     // A loop between the statement and its function: deferred cancels would pile up.
     if ancestors(stmt)
         .take_while(|a| a.id() != func.id())

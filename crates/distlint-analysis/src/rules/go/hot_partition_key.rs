@@ -3,9 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{is_time_now, selector_in_pkg};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{is_time_now, selector_in_pkg};
 use crate::syntax::Walk;
 
 /// The rule.

@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{
+    assigned_name, assigned_value, call_args, enclosing_function, field_assigned, function_scope,
+    insert_field, is_pkg_call, keyed_fields, literal_type, pkg_call, pkg_selector, timeout_expr,
+};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
-};
-use crate::rules::go::common::{
-    assigned_name, assigned_value, call_args, enclosing_func, field_assigned, function_scope,
-    insert_field, is_pkg_call, keyed_fields, literal_type, pkg_call, pkg_selector, timeout_expr,
 };
 use crate::syntax::{named_children, squash, Walk};
 
@@ -193,7 +193,7 @@ fn transport_configured_elsewhere(ctx: &Context<'_>, lit: Node<'_>, value: Node<
         }
         "identifier" => {
             let name = ctx.text(v);
-            let Some(func) = enclosing_func(lit) else {
+            let Some(func) = enclosing_function(lit) else {
                 return false;
             };
             if func
@@ -238,7 +238,7 @@ fn transport_configured_elsewhere(ctx: &Context<'_>, lit: Node<'_>, value: Node<
 fn transport_literal<'t>(ctx: &Context<'_>, client: Node<'t>, value: Node<'t>) -> Option<Node<'t>> {
     let v = named_children(value).into_iter().next().unwrap_or(value);
     let v = match v.kind() {
-        "identifier" => local_assigned_from(ctx, enclosing_func(client)?, ctx.text(v))?,
+        "identifier" => local_assigned_from(ctx, enclosing_function(client)?, ctx.text(v))?,
         _ => v,
     };
     let lit = match v.kind() {
@@ -301,7 +301,7 @@ fn method_of_net_dialer(ctx: &Context<'_>, at: Node<'_>, v: Node<'_>) -> bool {
         return false;
     };
     let name = ctx.text(operand);
-    let Some(func) = enclosing_func(at) else {
+    let Some(func) = enclosing_function(at) else {
         return false;
     };
     let t = squash(ctx.text(func));
@@ -322,10 +322,10 @@ fn method_of_net_dialer(ctx: &Context<'_>, at: Node<'_>, v: Node<'_>) -> bool {
 /// the literal is only the fallback of a client configured elsewhere (containerd's registry
 /// resolver). The fallback itself is not followed.
 fn replaced_by_configured_client(ctx: &Context<'_>, lit: Node<'_>, var: &str) -> bool {
-    let Some(stmt) = crate::rules::go::shapes::statement_of(lit) else {
+    let Some(stmt) = super::helpers::statement_of(lit) else {
         return false;
     };
-    let Some(next) = crate::rules::go::shapes::next_statement(stmt) else {
+    let Some(next) = super::helpers::next_statement(stmt) else {
         return false;
     };
     let assigns = |n: Node<'_>| {

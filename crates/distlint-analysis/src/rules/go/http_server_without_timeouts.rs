@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{
+    assigned_name, call_args, field_assigned, function_scope, insert_field, keyed_fields,
+    literal_type, pkg_call, timeout_expr,
+};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
-};
-use crate::rules::go::common::{
-    assigned_name, call_args, field_assigned, function_scope, insert_field, keyed_fields,
-    literal_type, pkg_call, timeout_expr,
 };
 use crate::syntax::Walk;
 

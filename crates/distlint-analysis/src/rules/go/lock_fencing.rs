@@ -3,12 +3,12 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{
+use super::helpers::{
     arg, assigned_to, callee, functions, has_word, has_word_prefix, imports_any, own_nodes,
     pkg_call, selector_in_pkg,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
 /// The rule.

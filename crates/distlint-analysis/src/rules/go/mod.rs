@@ -2,13 +2,13 @@
 
 pub mod cache_stampede;
 pub mod clock_ordering;
-pub mod common;
 pub mod context_not_propagated;
 pub mod dial_without_timeout;
 pub mod discarded_network_error;
 pub mod dual_write;
 pub mod graceful_shutdown;
 pub mod grpc_call_without_deadline;
+pub mod helpers;
 pub mod hot_partition_key;
 pub mod http_client_without_timeout;
 pub mod http_server_without_timeouts;
@@ -21,7 +21,6 @@ pub mod request_without_context;
 pub mod retry_backoff;
 pub mod retry_idempotency;
 pub mod select_without_cancel;
-pub mod shapes;
 pub mod strict_decode;
 pub mod unbounded_fanout;
 pub mod unbounded_queue;

@@ -3,9 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{call_args, method_name, method_receiver, pkg_call};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::common::{call_args, method_name, method_receiver, pkg_call};
 use crate::syntax::{named_children, squash, Walk};
 
 /// The rule.
@@ -302,7 +302,7 @@ fn channel_capacity_in_file(ctx: &Context<'_>, name: &str) -> Capacity {
 /// in-process hand-off, not a wait on a peer; holding a lock while collecting is the documented
 /// pattern for consistent snapshots.
 fn collector_channel(ctx: &Context<'_>, send: Node<'_>, ch: &str) -> bool {
-    let Some(func) = crate::rules::go::common::enclosing_func(send) else {
+    let Some(func) = super::helpers::enclosing_function(send) else {
         return false;
     };
     let Some(params) = func.child_by_field_name("parameters") else {

@@ -3,12 +3,12 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{
+use super::helpers::{
     arg, arg_count, assigned_to, call_name, callee, enclosing_function, imports_any, inside,
     is_fatal_name, next_statement, pkg_call, statement_of, uses_after, FUNCTION_KINDS,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
 /// The rule.

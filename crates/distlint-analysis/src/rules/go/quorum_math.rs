@@ -2,11 +2,11 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{assigned_to, enclosing_function, has_word, keyed_by, unparen};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
-use crate::rules::go::shapes::{assigned_to, enclosing_function, has_word, keyed_by, unparen};
 use crate::syntax::Walk;
 
 /// The rule.

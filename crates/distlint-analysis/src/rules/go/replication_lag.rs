@@ -3,9 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{arg, callee, functions, has_word, own_nodes};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{arg, callee, functions, has_word, own_nodes};
 
 /// The rule.
 pub struct ReplicationLag;

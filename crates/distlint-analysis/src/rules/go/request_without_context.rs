@@ -3,12 +3,10 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{assigned_name, context_at, inside_go_statement, is_pkg_call, scope_or_file};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
-};
-use crate::rules::go::common::{
-    assigned_name, context_at, inside_go_statement, is_pkg_call, scope_or_file,
 };
 use crate::syntax::{named_children, squash, Walk};
 

@@ -3,11 +3,11 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::common::{
+use super::helpers::{
     call_args, enclosing_named_func, is_pkg_call, loop_level, pkg_call, retry_loop,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
 
 /// The rule.
@@ -166,7 +166,7 @@ fn waits_for_local_path(ctx: &Context<'_>, wait: Node<'_>, body: Node<'_>) -> bo
 /// `l.Accept()`.
 fn accepts(ctx: &Context<'_>, call: Node<'_>) -> bool {
     call.kind() == "call_expression"
-        && crate::rules::go::common::method_name(ctx, call).is_some_and(|m| m.starts_with("Accept"))
+        && super::helpers::method_name(ctx, call).is_some_and(|m| m.starts_with("Accept"))
 }
 
 /// A duration built only from literals, `time` unit constants and `const` identifiers.
@@ -200,7 +200,7 @@ fn is_constant(ctx: &Context<'_>, arg: Node<'_>) -> bool {
 }
 
 fn pkg_call_like_time_unit(ctx: &Context<'_>, sel: Node<'_>) -> bool {
-    crate::rules::go::common::pkg_selector(ctx, sel).is_some_and(|(p, m)| {
+    super::helpers::pkg_selector(ctx, sel).is_some_and(|(p, m)| {
         p == "time"
             && matches!(
                 m,

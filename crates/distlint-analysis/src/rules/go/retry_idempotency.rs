@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{
+    assigned_name, call_args, ensure_import, line_indent, line_start, loop_level, merge_inserts,
+    method_name, method_receiver, pkg_call, retry_loop,
+};
 use crate::language::Language;
 use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
-};
-use crate::rules::go::common::{
-    assigned_name, call_args, ensure_import, line_indent, line_start, loop_level, merge_inserts,
-    method_name, method_receiver, pkg_call, retry_loop,
 };
 use crate::syntax::{ancestors, named_children, squash, Walk};
 
@@ -356,7 +356,7 @@ impl Rule for RetryIdempotency {
 
 /// True when the function holding `node` sets an idempotency header anywhere.
 fn function_sets_key(ctx: &Context<'_>, node: Node<'_>) -> bool {
-    let scope = crate::rules::go::common::scope_or_file(ctx, node);
+    let scope = super::helpers::scope_or_file(ctx, node);
     Walk::new(scope).any(|n| n.kind() == "call_expression" && header_set(ctx, n).is_some())
 }
 

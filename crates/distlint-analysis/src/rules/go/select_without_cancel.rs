@@ -3,9 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{context_at, enclosing_function};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::common::{context_at, enclosing_func};
 use crate::syntax::{named_children, squash, Walk};
 
 /// The rule.
@@ -105,7 +105,7 @@ impl Rule for SelectWithoutCancel {
             if received.iter().any(|ch| signal_channel(ctx, sel, ch)) {
                 continue;
             }
-            if let Some(func) = enclosing_func(sel) {
+            if let Some(func) = enclosing_function(sel) {
                 let ctx_name = fc.ctx_param.clone().or(fc.request_param.clone());
                 if let Some(ctx_name) = ctx_name {
                     if !received.is_empty()
@@ -153,7 +153,7 @@ fn received_channel(ctx: &Context<'_>, comm: Node<'_>) -> Option<String> {
 /// for signals does so for the life of the process (containerd's `handleSignals`); there is no
 /// caller that gives up on it.
 fn signal_channel(ctx: &Context<'_>, sel: Node<'_>, ch: &str) -> bool {
-    for f in crate::syntax::ancestors(sel).filter(|a| crate::rules::go::common::is_func(*a)) {
+    for f in crate::syntax::ancestors(sel).filter(|a| super::helpers::is_func(*a)) {
         if let Some(params) = f.child_by_field_name("parameters") {
             for p in named_children(params) {
                 let ty = p

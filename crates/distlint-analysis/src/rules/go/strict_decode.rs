@@ -3,11 +3,11 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::shapes::{
+use super::helpers::{
     arg, assigned_to, call_name, callee, enclosing_function, imports_any, pkg_call, unparen,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
 /// The rule.

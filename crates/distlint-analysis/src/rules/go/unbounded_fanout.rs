@@ -3,9 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{method_name, method_receiver, pkg_call};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::common::{method_name, method_receiver, pkg_call};
 use crate::syntax::{ancestors, named_children, squash, Walk};
 
 /// The rule.
@@ -192,7 +192,7 @@ fn input_sized(ctx: &Context<'_>, for_stmt: Node<'_>) -> bool {
         .unwrap_or("");
     let Some(func) = for_stmt
         .parent()
-        .and_then(|_| crate::rules::go::common::enclosing_named_func(for_stmt))
+        .and_then(|_| super::helpers::enclosing_named_func(for_stmt))
     else {
         return false;
     };
@@ -217,7 +217,7 @@ fn is_errgroup_call(ctx: &Context<'_>, call: Node<'_>) -> bool {
         return false;
     };
     let name = squash(ctx.text(recv));
-    let scope = crate::rules::go::common::scope_or_file(ctx, call);
+    let scope = super::helpers::scope_or_file(ctx, call);
     // `g, ctx := errgroup.WithContext(ctx)`, `g := new(errgroup.Group)`, `var g errgroup.Group`,
     // `g := &errgroup.Group{}`.
     Walk::new(scope).any(|n| match n.kind() {
@@ -259,7 +259,7 @@ fn mentions_errgroup(ctx: &Context<'_>, node: Node<'_>) -> bool {
 /// A limit on concurrency: `SetLimit` in the function (errgroup), or in the loop body a
 /// semaphore acquire (a send statement outside the goroutine, `Acquire(`, `Wait()` batching).
 fn limited(ctx: &Context<'_>, site: Node<'_>, for_stmt: Node<'_>, is_errgroup: bool) -> bool {
-    let scope = crate::rules::go::common::scope_or_file(ctx, site);
+    let scope = super::helpers::scope_or_file(ctx, site);
     if is_errgroup {
         return Walk::new(scope)
             .any(|n| n.kind() == "call_expression" && method_name(ctx, n) == Some("SetLimit"));

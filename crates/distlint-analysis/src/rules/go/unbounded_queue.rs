@@ -2,9 +2,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{call_args, enclosing_named_func, method_name, method_receiver};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::common::{call_args, enclosing_named_func, method_name, method_receiver};
 use crate::syntax::{squash, Walk};
 
 /// The rule.
@@ -192,7 +192,7 @@ fn list_queue(ctx: &Context<'_>, call: Node<'_>, lists: &[String], out: &mut Vec
     if !QUEUE_NAMES.iter().any(|q| lower.contains(q)) {
         return;
     }
-    let scope = crate::rules::go::common::scope_or_file(ctx, call);
+    let scope = super::helpers::scope_or_file(ctx, call);
     let checked = Walk::new(scope)
         .any(|n| n.kind() == "call_expression" && method_name(ctx, n) == Some("Len"));
     if !checked {

@@ -2,11 +2,11 @@
 
 use tree_sitter::Node;
 
-use crate::language::Language;
-use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::go::common::{
+use super::helpers::{
     exits, keyed_fields, literal_type, loop_level, pkg_call, retry_loop, RetryLoop,
 };
+use crate::language::Language;
+use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{named_children, squash, Walk};
 use crate::textscan;
 
@@ -334,7 +334,7 @@ fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
             // `backoff.NewExponentialBackOff()` or a `backoff.ExponentialBackOff{}` literal.
             let lt = squash(ctx.text(l));
             let base = lt.trim_end_matches(".MaxElapsedTime");
-            let scope = crate::rules::go::common::scope_or_file(ctx, n);
+            let scope = super::helpers::scope_or_file(ctx, n);
             let built_here = Walk::new(scope).any(|d| {
                 matches!(d.kind(), "short_var_declaration" | "assignment_statement")
                     && d.child_by_field_name("left")
@@ -357,7 +357,7 @@ fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
             n
         }
     };
-    let scope = crate::rules::go::common::scope_or_file(ctx, n);
+    let scope = super::helpers::scope_or_file(ctx, n);
     // Another stop in the function: a retry cap or a context on the policy (`WithMaxRetries`,
     // `WithContext`), or a loop driven by it that watches a cancellation (`<-ctx.Done()`,
     // `ctx.Err()`, as Alertmanager's notify loop does around `backoff.NewTicker(b)`).

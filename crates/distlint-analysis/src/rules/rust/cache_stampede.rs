@@ -7,7 +7,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::rust_fn_is_async;
 
-use super::common::{
+use super::helpers::{
     args_of, call_target, code_has, functions, handle_name, is_constant, method_call, name_has,
     own_nodes, str_lit,
 };
@@ -75,7 +75,7 @@ const SINGLE_FLIGHT: &[&str] = &[
 ];
 const JITTER: &[&str] = &["rand", "jitter", "fastrand", "random"];
 
-fn cacheish(ctx: &Context<'_>, m: &super::common::MethodCall<'_>) -> bool {
+fn cacheish(ctx: &Context<'_>, m: &super::helpers::MethodCall<'_>) -> bool {
     handle_name(ctx, m.receiver).is_some_and(|h| {
         let l = h.to_ascii_lowercase();
         name_has(&l, &["cache", "redis", "memcache"])
@@ -164,7 +164,7 @@ impl Rule for CacheStampede {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for f in functions(node) {

@@ -9,7 +9,7 @@ use crate::rule::{
 };
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, Walk};
 
-use super::local_flow::{chain_up, chains_on_let_variable, duration_expr, is_test_code};
+use super::helpers::{chain_up, chains_on_let_variable, duration_expr, is_test_code};
 
 /// The rule.
 pub struct ConnectWithoutTimeout;
@@ -113,7 +113,7 @@ fn under_timeout(ctx: &Context<'_>, call: Node<'_>) -> bool {
                 }
             }
             if let Some((recv, m)) = rust_method_call(a) {
-                if ctx.text(m) == "timeout" && crate::rules::rust::common::within(child, recv) {
+                if ctx.text(m) == "timeout" && super::helpers::within(child, recv) {
                     return true;
                 }
             }

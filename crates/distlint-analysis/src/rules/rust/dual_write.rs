@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 
-use super::common::{args_of, broker_publish, code_has, functions, method_call, own_nodes};
+use super::helpers::{args_of, broker_publish, code_has, functions, method_call, own_nodes};
 
 /// The rule.
 pub struct DualWrite;
@@ -74,7 +74,7 @@ impl Rule for DualWrite {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for f in functions(node) {

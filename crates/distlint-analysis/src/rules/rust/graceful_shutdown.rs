@@ -6,7 +6,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
-use super::common::{call_target, chain, code_has, enclosing_fn};
+use super::helpers::{call_target, chain, code_has, enclosing_fn};
 
 /// The rule.
 pub struct GracefulShutdown;
@@ -62,7 +62,7 @@ impl Rule for GracefulShutdown {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for aw in Walk::new(node) {

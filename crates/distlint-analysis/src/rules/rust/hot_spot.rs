@@ -7,7 +7,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::squash;
 
-use super::common::{
+use super::helpers::{
     args_of, chain, enclosing_fn, is_screaming, let_name, method_call, own_nodes, peel,
 };
 
@@ -123,7 +123,7 @@ impl Rule for HotPartitionKey {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for n in crate::syntax::Walk::new(node) {

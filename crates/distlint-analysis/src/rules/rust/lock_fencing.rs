@@ -7,11 +7,10 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
 
-use super::common::{
-    args_of, call_target, code_has, file_uses_crate, functions, handle_name, method_call, name_has,
-    own_nodes, str_lit,
+use super::helpers::{
+    args_of, call_target, code_has, file_uses_crate, find_binding, functions, handle_name,
+    method_call, name_has, own_nodes, pattern_bindings, str_lit,
 };
-use super::local_flow::{find_binding, pattern_bindings};
 
 /// The rule.
 pub struct LockFencing;
@@ -306,7 +305,7 @@ fn consul_index_used(ctx: &Context<'_>, f: Node<'_>, call: Node<'_>) -> bool {
     ) {
         return false;
     }
-    let Some(l) = super::common::outer_value(call)
+    let Some(l) = super::helpers::outer_value(call)
         .parent()
         .filter(|p| p.kind() == "let_declaration")
     else {
@@ -339,7 +338,7 @@ impl Rule for LockFencing {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for f in functions(node) {

@@ -11,7 +11,7 @@ use crate::rule::{
 };
 use crate::syntax::{ancestors, rust_call_path, rust_in_async, rust_method_call, squash, Walk};
 
-use super::local_flow::{
+use super::helpers::{
     await_points, enclosing_fn, find_binding, following_statements, is_body_boundary, is_test_code,
     line_indent, pattern_bindings, static_type, strip_transparent, struct_field_types, type_names,
     uses_of, AwaitPoint,

@@ -1,12 +1,11 @@
 //! Rules for Rust code.
 
 pub mod cache_stampede;
-pub mod common;
 pub mod connect_without_timeout;
 pub mod dual_write;
 pub mod graceful_shutdown;
+pub mod helpers;
 pub mod hot_spot;
-pub mod local_flow;
 pub mod lock_fencing;
 pub mod lock_held_across_await;
 pub mod observability;
@@ -17,7 +16,6 @@ pub mod reply_without_timeout;
 pub mod reqwest_client_without_timeout;
 pub mod retry_backoff;
 pub mod retry_idempotency;
-pub mod retry_shape;
 pub mod schema_evolution;
 pub mod unbounded_channel;
 pub mod unbounded_fanout;

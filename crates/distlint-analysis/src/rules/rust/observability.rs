@@ -6,7 +6,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
 
-use super::common::{args_of, chain, handle_name, method_call, name_has, MethodCall};
+use super::helpers::{args_of, chain, handle_name, method_call, name_has, MethodCall};
 
 /// The rule.
 pub struct SwallowedSendError;
@@ -134,7 +134,7 @@ impl Rule for SwallowedSendError {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for n in Walk::new(node) {

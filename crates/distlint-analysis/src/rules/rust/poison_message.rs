@@ -8,11 +8,11 @@ use crate::syntax::{squash, Walk};
 
 use crate::facts::TypeRef;
 
-use super::common::{
-    args_of, chain, code_has, enclosing_loop, file_uses_crate, functions, handle_name, is_loop,
-    method_call, name_has, outer_value, own_nodes, simple_pattern_name,
+use super::helpers::{
+    args_of, chain, code_has, enclosing_loop, file_uses_crate, find_binding, functions,
+    handle_name, is_loop, method_call, name_has, outer_value, own_nodes, pattern_bindings,
+    simple_pattern_name, type_names,
 };
-use super::local_flow::{find_binding, pattern_bindings, type_names};
 
 /// The rule.
 pub struct PoisonMessage;
@@ -156,7 +156,7 @@ fn broker_receiver_type(ctx: &Context<'_>, ty: &TypeRef) -> bool {
 ///   `let` clone of it) is sent to inside a broker consumer loop of `f` (a spawned task or
 ///   closure included): [`consumer_loop`] with no fed receivers.
 fn broker_fed(ctx: &Context<'_>, f: Node<'_>, recv: Node<'_>) -> bool {
-    let e = super::common::peel(ctx, recv);
+    let e = super::helpers::peel(ctx, recv);
     match e.kind() {
         "field_expression" => {
             let Some(field) = e.child_by_field_name("field") else {
@@ -186,7 +186,7 @@ fn broker_fed(ctx: &Context<'_>, f: Node<'_>, recv: Node<'_>) -> bool {
             let is_pair = p.kind() == "tuple_pattern"
                 && binds.len() == 2
                 && binds[1].0 == name
-                && super::common::call_target(ctx, super::common::peel(ctx, v))
+                && super::helpers::call_target(ctx, super::helpers::peel(ctx, v))
                     .is_some_and(|t| CHANNEL_CTORS.contains(&t.rsplit("::").next().unwrap_or(&t)));
             is_pair && sender_fed_by_consumer(ctx, f, &binds[0].0)
         }
@@ -210,7 +210,7 @@ fn sender_fed_by_consumer(ctx: &Context<'_>, f: Node<'_>, sender: &str) -> bool 
             continue;
         };
         let copies = handle_name(ctx, v).is_some_and(|h| names.iter().any(|x| x == h))
-            && super::common::peel(ctx, v).kind() == "identifier";
+            && super::helpers::peel(ctx, v).kind() == "identifier";
         if let (true, Some(b)) = (copies, simple_pattern_name(ctx, p)) {
             names.push(b.to_string());
         }
@@ -368,7 +368,7 @@ fn message_names(ctx: &Context<'_>, body: Node<'_>, bound: Option<&str>) -> Vec<
         ) else {
             continue;
         };
-        let derived = super::common::idents(ctx, v)
+        let derived = super::helpers::idents(ctx, v)
             .iter()
             .any(|i| names.iter().any(|x| x == i) || name_has(i, MESSAGEISH));
         if derived {
@@ -395,10 +395,10 @@ fn decodes_message(ctx: &Context<'_>, call: Node<'_>, names: &[String]) -> bool 
     }
     let mut ids = Vec::new();
     if let Some(args) = call.child_by_field_name("arguments") {
-        ids.extend(super::common::idents(ctx, args));
+        ids.extend(super::helpers::idents(ctx, args));
     }
     if let Some(m) = method_call(call) {
-        ids.extend(super::common::idents(ctx, m.receiver));
+        ids.extend(super::helpers::idents(ctx, m.receiver));
     }
     ids.iter().any(|i| names.iter().any(|n| n == i))
 }
@@ -449,7 +449,7 @@ impl Rule for PoisonMessage {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for n in Walk::new(node) {
@@ -483,7 +483,7 @@ impl Rule for PoisonMessage {
                         continue;
                     }
                     // Only decodes that belong to this loop, not to a nested consumer loop.
-                    if super::common::ancestors_loop(call) != Some(lp) {
+                    if super::helpers::ancestors_loop(call) != Some(lp) {
                         continue;
                     }
                     if let Some(exit) = failing_exit(ctx, call, lp) {

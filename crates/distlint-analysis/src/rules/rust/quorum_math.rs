@@ -8,7 +8,7 @@ use crate::rule::{
 };
 use crate::syntax::{ancestors, Walk};
 
-use super::common::{enclosing_fn, idents, name_has, own_nodes};
+use super::helpers::{enclosing_fn, idents, name_has, own_nodes};
 
 /// The rule.
 pub struct QuorumMath;
@@ -109,7 +109,7 @@ impl Rule for QuorumMath {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for div in Walk::new(node) {
@@ -177,7 +177,7 @@ fn classify(
             None
         }
         "let_declaration" => {
-            let name = super::common::let_name(ctx, parent)?;
+            let name = super::helpers::let_name(ctx, parent)?;
             if !name_has(name, QUORUM) {
                 return None;
             }

@@ -9,7 +9,7 @@ use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::facts::{TypeRef, TypeToken};
 use crate::syntax::Walk;
 
-use super::common::{
+use super::helpers::{
     args_of, functions, handle_name, method_call, own_nodes, peel, simple_pattern_name,
 };
 
@@ -330,7 +330,7 @@ fn handle_role(
 /// The roles of the handles an operation goes through: its receiver and its first argument.
 fn roles(
     ctx: &Context<'_>,
-    m: &super::common::MethodCall<'_>,
+    m: &super::helpers::MethodCall<'_>,
     typed: &[(&str, usize, Option<Role>)],
 ) -> Vec<Role> {
     let mut v = Vec::new();
@@ -364,7 +364,7 @@ impl Rule for ReplicationLag {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         for f in functions(node) {

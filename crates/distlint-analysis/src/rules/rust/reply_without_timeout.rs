@@ -4,9 +4,9 @@
 
 use tree_sitter::Node;
 
+use super::helpers::{is_body_boundary, pattern_bindings, uses_of};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
-use crate::rules::rust::local_flow::{is_body_boundary, pattern_bindings, uses_of};
 use crate::syntax::{ancestors, rust_call_path, rust_fn_is_async, rust_method_call, squash, Walk};
 
 /// The rule.

@@ -9,7 +9,7 @@ use crate::rule::{
 };
 use crate::syntax::{rust_call_path, Walk};
 
-use super::local_flow::{chain_up, chains_on_let_variable, duration_expr, is_test_code};
+use super::helpers::{chain_up, chains_on_let_variable, duration_expr, is_test_code};
 
 /// The rule.
 pub struct ReqwestClientWithoutTimeout;

@@ -9,11 +9,10 @@ use crate::rule::{
 };
 use crate::syntax::{rust_call_path, squash, Walk};
 
-use super::common::is_constant;
-use super::local_flow::{
-    chain_up, chains_on_let_variable, enclosing_fn, find_binding, is_test_code,
+use super::helpers::{
+    chain_up, chains_on_let_variable, enclosing_fn, find_binding, is_constant, is_test_code,
+    retry_call, retry_loops, sleeps_in, RetryLib,
 };
-use super::retry_shape::{retry_call, retry_loops, sleeps_in, RetryLib};
 
 /// The rule.
 pub struct RetryBackoff;

@@ -9,10 +9,10 @@ use crate::rule::{
 };
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
 
-use super::local_flow::{
-    enclosing_fn, find_binding, is_test_code, line_indent, struct_field_types,
+use super::helpers::{
+    enclosing_fn, find_binding, is_test_code, line_indent, op_body, retry_call, retry_loops,
+    struct_field_types,
 };
-use super::retry_shape::{op_body, retry_call, retry_loops};
 
 /// The rule.
 pub struct RetryIdempotency;
@@ -115,7 +115,7 @@ fn http_builder_send<'t>(ctx: &Context<'_>, call: Node<'t>) -> Option<Send<'t>> 
     if ty_last != "Request" || ctx.imports.resolve_rust(ty).starts_with("reqwest") {
         return None;
     }
-    let (after, top) = super::local_flow::chain_up(call);
+    let (after, top) = super::helpers::chain_up(call);
     if !after.iter().any(|m| ctx.text(*m) == "body") {
         return None;
     }
@@ -179,7 +179,7 @@ fn sends_in<'t>(ctx: &Context<'_>, region: Node<'t>) -> Vec<Send<'t>> {
         if !is_unsafe_method(ctx, n, ctx.text(name)) {
             continue;
         }
-        let (after, top) = super::local_flow::chain_up(n);
+        let (after, top) = super::helpers::chain_up(n);
         if !after.iter().any(|m| ctx.text(*m) == "send") {
             continue;
         }
@@ -352,7 +352,7 @@ fn middleware_retried(ctx: &Context<'_>, s: &Send<'_>) -> bool {
     let Some((recv, _)) = rust_method_call(s.verb_call) else {
         return false;
     };
-    let recv = super::common::peel(ctx, recv);
+    let recv = super::helpers::peel(ctx, recv);
     let typed = match recv.kind() {
         "field_expression" => recv
             .child_by_field_name("field")

@@ -7,7 +7,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{rust_call_path, squash, Walk};
 
-use super::common::{idents, method_call};
+use super::helpers::{idents, method_call};
 
 /// The rule.
 pub struct StrictWireDecoding;
@@ -168,7 +168,7 @@ impl Rule for StrictWireDecoding {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         // A file fact answers "is there any `#[serde(deny_unknown_fields)]`?" without a walk:

@@ -9,8 +9,7 @@ use crate::rule::{
 };
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
 
-use super::common::is_constant;
-use super::local_flow::{enclosing_fn, find_binding, is_test_code};
+use super::helpers::{enclosing_fn, find_binding, is_constant, is_test_code};
 
 /// The rule.
 pub struct UnboundedFanout;

@@ -7,8 +7,10 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
 
-use super::local_flow::{chain_up, enclosing_fn, find_binding, is_test_code};
-use super::retry_shape::{give_up_exits, retry_call, retry_loops, RetryLib, RetryLoop};
+use super::helpers::{
+    chain_up, enclosing_fn, find_binding, give_up_exits, is_test_code, retry_call, retry_loops,
+    RetryLib, RetryLoop,
+};
 
 /// The rule.
 pub struct UnboundedRetry;

@@ -10,7 +10,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
 
-use super::common::{ancestors_loop, method_call, name_has};
+use super::helpers::{ancestors_loop, method_call, name_has};
 
 /// The rule.
 pub struct UnboundedWorkQueue;
@@ -154,7 +154,7 @@ impl Rule for UnboundedWorkQueue {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         let fields = queue_fields(ctx);

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use crate::rule::Context;
 use crate::syntax::{ancestors, squash, Walk};
 
-use super::super::common::{
+use super::super::helpers::{
     args_of, idents, in_macro, is_loop, is_screaming, method_call, simple_pattern_name,
 };
 use super::is_drop;
@@ -131,7 +131,7 @@ fn request_response_sends(ctx: &Context<'_>, call: Node<'_>) -> bool {
 fn carries_fresh_reply(
     ctx: &Context<'_>,
     n: Node<'_>,
-    m: super::super::common::MethodCall<'_>,
+    m: super::super::helpers::MethodCall<'_>,
 ) -> bool {
     let Some(f) = ancestors(n).find(|a| a.kind() == "function_item") else {
         return false;
@@ -567,7 +567,7 @@ fn field_calls<'t>(
     field: &str,
 ) -> Option<
     Vec<(
-        super::super::common::MethodCall<'t>,
+        super::super::helpers::MethodCall<'t>,
         Node<'t>,
         Option<String>,
     )>,
@@ -627,7 +627,7 @@ fn receiver_held_as_promise_or_drain(ctx: &Context<'_>, call: Node<'_>) -> bool 
     if reads.is_empty() {
         return false;
     }
-    let once = |m: &super::super::common::MethodCall<'_>, f: Node<'_>| {
+    let once = |m: &super::super::helpers::MethodCall<'_>, f: Node<'_>| {
         !ancestors(m.call)
             .take_while(|a| *a != f)
             .any(|a| is_loop(a) || a.kind() == "closure_expression")

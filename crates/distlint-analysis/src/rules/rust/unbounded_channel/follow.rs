@@ -9,7 +9,7 @@ use tree_sitter::Node;
 use crate::rule::{Context, TextEdit};
 use crate::syntax::{ancestors, rust_in_async, squash, Walk};
 
-use super::super::common::{args_of, in_macro, method_call, simple_pattern_name};
+use super::super::helpers::{args_of, in_macro, method_call, simple_pattern_name};
 use super::unbounded_constructor;
 use super::ChannelKind;
 

@@ -175,7 +175,7 @@ impl Rule for UnboundedChannel {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if super::common::skip_test_file(ctx) {
+        if super::helpers::skip_test_file(ctx) {
             return;
         }
         let cap = ctx.config.fix.channel_capacity;

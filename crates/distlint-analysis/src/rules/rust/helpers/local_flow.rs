@@ -86,11 +86,6 @@ fn last_child_with_text<'t>(source: &str, n: Node<'t>, t: &str) -> Option<Node<'
         .find(|k| &source[k.byte_range()] == t)
 }
 
-/// The nearest enclosing `function_item` (or closure) whose body contains `node`.
-pub fn enclosing_fn(node: Node<'_>) -> Option<Node<'_>> {
-    ancestors(node).find(|a| a.kind() == "function_item")
-}
-
 /// The names an (irrefutable or refutable) pattern binds, with their nodes.
 pub fn pattern_bindings<'t>(source: &str, pattern: Node<'t>) -> Vec<(String, Node<'t>)> {
     let mut out = Vec::new();
