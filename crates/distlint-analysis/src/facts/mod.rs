@@ -60,9 +60,8 @@ use tree_sitter::Node;
 
 use crate::language::Language;
 
-pub use go_calls::LIFECYCLE_NAMES;
 pub use lazy::{FactsSource, LazyFacts};
-pub use rust_queues::{impl_type_base, is_queue_name, QUEUE_LIMIT_SIGNS};
+pub use rust_queues::{impl_type_base, is_queue_name};
 pub use rust_types::{TypeRef, TypeToken};
 pub use rust_wire::{WIRE_DECODE_FNS, WIRE_EXTRACTORS};
 pub use view::FactsView;
@@ -185,7 +184,7 @@ pub struct FileFacts {
     /// Go: whether a file-level `func main` is declared.
     has_main: bool,
     /// Go: `(name, receiver text, receiver is an identifier, assigned-to text)` for every
-    /// call `recv.name(...)` with `name` one of [`LIFECYCLE_NAMES`]; the receiver may be a
+    /// call `recv.name(...)` with `name` one of [`LIFECYCLE_NAMES`](go_calls::LIFECYCLE_NAMES); the receiver may be a
     /// package (resolved by the rule through the imports).
     lifecycle_calls: BTreeSet<(String, String, bool, Option<String>)>,
     /// Go: a `//go:build ignore` / `// +build ignore` line before the `package` line. A text
@@ -214,7 +213,7 @@ pub struct FileFacts {
     /// Rust: `(impl type, field)` for every queue-like field `f` such that a part of an `impl`
     /// of that type contains `self.f.` (whitespace removed).
     queue_mentions: BTreeSet<(String, String)>,
-    /// Rust: impl types some part of whose impls has a capacity word ([`QUEUE_LIMIT_SIGNS`]) in
+    /// Rust: impl types some part of whose impls has a capacity word ([`QUEUE_LIMIT_SIGNS`](rust_queues::QUEUE_LIMIT_SIGNS)) in
     /// its code (comments left out).
     queue_limited: BTreeSet<String>,
     /// Rust: the text `response_timeout` occurs anywhere in the file (code, comments, strings).
