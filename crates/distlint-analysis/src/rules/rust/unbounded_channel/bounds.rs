@@ -18,6 +18,93 @@ pub fn visibly_bounded(ctx: &Context<'_>, call: Node<'_>) -> bool {
         || producer_is_bounded(ctx, call).unwrap_or(false)
         || request_response_sends(ctx, call)
         || receiver_held_as_promise_or_drain(ctx, call)
+        || producer_owned_by_consumer(ctx, call)
+}
+
+/// The sender is stored into a field of a local value (`conn.stream.notifications =
+/// Some(tx);`, a plain field path, no method call on the way) and that value is moved into
+/// the same struct expression as the receiver (`Self { connection: Some(conn), rx, .. }`),
+/// and the creating function uses the sender nowhere else: the producer is owned by the
+/// consumer, so it only runs when the consumer's owner drives it (sqlx's `PgListener`,
+/// whose connection buffers notifications only while the listener itself reads from it).
+/// A producer that hands its sender on to a task of its own is not seen.
+fn producer_owned_by_consumer(ctx: &Context<'_>, call: Node<'_>) -> bool {
+    let (Some((l, tx)), Some((_, rx))) = (tuple_half(ctx, call, 0), tuple_half(ctx, call, 1))
+    else {
+        return false;
+    };
+    let Some(f) = ancestors(l).find(|a| a.kind() == "function_item") else {
+        return false;
+    };
+    let uses: Vec<Node<'_>> = Walk::new(f)
+        .filter(|n| n.kind() == "identifier" && n.start_byte() >= l.end_byte())
+        .filter(|n| ctx.text(*n) == tx)
+        .collect();
+    let [u] = uses.as_slice() else {
+        return false;
+    };
+    // `<local>.a.b = tx` or `= Some(tx)`.
+    let mut v = *u;
+    if let Some(c) = v
+        .parent()
+        .filter(|p| p.kind() == "arguments")
+        .and_then(|a| {
+            a.parent().filter(|c| {
+                c.kind() == "call_expression"
+                    && c.child_by_field_name("function")
+                        .is_some_and(|f| ctx.text(f) == "Some")
+                    && args_of(a).len() == 1
+            })
+        })
+    {
+        v = c;
+    }
+    let Some(assign) = v
+        .parent()
+        .filter(|p| p.kind() == "assignment_expression")
+        .filter(|p| p.child_by_field_name("right") == Some(v))
+    else {
+        return false;
+    };
+    let Some(mut target) = assign.child_by_field_name("left") else {
+        return false;
+    };
+    if target.kind() != "field_expression" {
+        return false;
+    }
+    while target.kind() == "field_expression" {
+        match target.child_by_field_name("value") {
+            Some(x) => target = x,
+            None => return false,
+        }
+    }
+    if target.kind() != "identifier" || ctx.text(target) == "self" {
+        return false;
+    }
+    let owner = ctx.text(target);
+    // The struct expression after the assignment that stores both the receiver and the
+    // owner of the sender (moved in whole: `owner` or `Some(owner)`).
+    Walk::new(f)
+        .filter(|n| n.kind() == "struct_expression" && n.start_byte() >= assign.end_byte())
+        .any(|se| {
+            let Some(body) = se.child_by_field_name("body") else {
+                return false;
+            };
+            let values: Vec<String> = crate::syntax::named_children(body)
+                .into_iter()
+                .filter_map(|fi| match fi.kind() {
+                    "shorthand_field_initializer" => Some(ctx.text(fi).to_string()),
+                    "field_initializer" => {
+                        fi.child_by_field_name("value").map(|v| squash(ctx.text(v)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            values.iter().any(|v| *v == rx)
+                && values
+                    .iter()
+                    .any(|v| *v == owner || *v == format!("Some({owner})"))
+        })
 }
 
 /// The sender's binding: the `let (tx, rx) = <call>;` and the name `tx` (`None` for `_`).
@@ -67,8 +154,10 @@ fn request_response_type(ctx: &Context<'_>, call: Node<'_>) -> bool {
     t.to_ascii_lowercase().contains("oneshot")
 }
 
-/// Sends on a struct field that holds this sender all carry a `oneshot` sender created in the
-/// sending function (request/response: each caller waits for its reply).
+/// Sends (`send`, `unbounded_send`) on a struct field that holds this sender all carry a
+/// reply made in the sending function that the caller waits for (see
+/// [`carries_fresh_reply`]): request/response, so the queue holds at most one message per
+/// waiting caller.
 fn request_response_sends(ctx: &Context<'_>, call: Node<'_>) -> bool {
     let Some((l, Some(name))) = binding(ctx, call) else {
         return false;
@@ -108,7 +197,7 @@ fn request_response_sends(ctx: &Context<'_>, call: Node<'_>) -> bool {
     for imp in impls_of(ctx, &owner) {
         for n in Walk::new(imp) {
             let Some(m) = method_call(n) else { continue };
-            if ctx.text(m.name) != "send" {
+            if !matches!(ctx.text(m.name), "send" | "unbounded_send") {
                 continue;
             }
             let on_field = m.receiver.kind() == "field_expression"
@@ -127,7 +216,11 @@ fn request_response_sends(ctx: &Context<'_>, call: Node<'_>) -> bool {
     sends > 0
 }
 
-/// `send` (on a struct field) passes a `oneshot` sender created in the sending function.
+/// `send` (on a struct field) passes a reply made in the sending function: the first half
+/// of a `let (a, b) = <call>;` that is a `oneshot` channel, or whose other half `b` the
+/// function awaits after the send (`b.await`, `b.wait_for_acknowledgment().await`: mongodb's
+/// `AcknowledgedMessage::package`). The argument may name `a` itself or a local built from
+/// it (`let request = Request { messages, sender: a };`).
 fn carries_fresh_reply(
     ctx: &Context<'_>,
     n: Node<'_>,
@@ -136,22 +229,88 @@ fn carries_fresh_reply(
     let Some(f) = ancestors(n).find(|a| a.kind() == "function_item") else {
         return false;
     };
-    let reply_senders: Vec<String> = Walk::new(f)
-        .filter(|x| x.kind() == "let_declaration")
-        .filter(|x| {
-            x.child_by_field_name("value")
-                .is_some_and(|v| squash(ctx.text(v)).contains("oneshot::channel"))
-        })
-        .filter_map(|x| {
-            let p = x.child_by_field_name("pattern")?;
-            let first = p.named_child(0)?;
-            simple_pattern_name(ctx, first).map(String::from)
-        })
-        .collect();
+    let mut replies: Vec<String> = Vec::new();
+    for x in Walk::new(f).filter(|x| x.kind() == "let_declaration") {
+        let Some(value) = x.child_by_field_name("value") else {
+            continue;
+        };
+        let Some(p) = x
+            .child_by_field_name("pattern")
+            .filter(|p| p.kind() == "tuple_pattern")
+        else {
+            continue;
+        };
+        let (Some(first), Some(second)) = (
+            p.named_child(0).and_then(|h| simple_pattern_name(ctx, h)),
+            p.named_child(1).and_then(|h| simple_pattern_name(ctx, h)),
+        ) else {
+            continue;
+        };
+        let oneshot = squash(ctx.text(value)).contains("oneshot::channel");
+        let paired =
+            value.kind() == "call_expression" && awaited_after(ctx, f, second, n.end_byte());
+        if oneshot || paired {
+            replies.push(first.to_string());
+        }
+    }
+    if replies.is_empty() {
+        return false;
+    }
+    // One step of `let` copies: `let request = Request { messages, sender };`.
+    let mut carriers = replies.clone();
+    for x in Walk::new(f).filter(|x| x.kind() == "let_declaration") {
+        let (Some(v), Some(name)) = (
+            x.child_by_field_name("value"),
+            x.child_by_field_name("pattern")
+                .and_then(|p| simple_pattern_name(ctx, p)),
+        ) else {
+            continue;
+        };
+        if x.end_byte() <= n.start_byte()
+            && idents(ctx, v)
+                .iter()
+                .any(|i| replies.iter().any(|r| r == i))
+        {
+            carriers.push(name.to_string());
+        }
+    }
     args_of(m.args).iter().any(|a| {
         idents(ctx, *a)
             .iter()
-            .any(|i| reply_senders.iter().any(|r| r == i))
+            .any(|i| carriers.iter().any(|r| r == i))
+    })
+}
+
+/// The function `f` awaits the value named `name` after byte `from`: `name.await`,
+/// `(&mut name).await` or `name.method(..).await` (a future the value returns).
+fn awaited_after(ctx: &Context<'_>, f: Node<'_>, name: &str, from: usize) -> bool {
+    Walk::new(f).any(|aw| {
+        if aw.kind() != "await_expression" || aw.start_byte() < from {
+            return false;
+        }
+        let Some(mut e) = aw.named_child(0) else {
+            return false;
+        };
+        loop {
+            match e.kind() {
+                "identifier" => return ctx.text(e) == name,
+                "reference_expression" | "parenthesized_expression" => {
+                    match e.named_child(e.named_child_count().saturating_sub(1)) {
+                        Some(c) => e = c,
+                        None => return false,
+                    }
+                }
+                "call_expression" => match e
+                    .child_by_field_name("function")
+                    .filter(|c| c.kind() == "field_expression")
+                    .and_then(|c| c.child_by_field_name("value"))
+                {
+                    Some(v) => e = v,
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
     })
 }
 

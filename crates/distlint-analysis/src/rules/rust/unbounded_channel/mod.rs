@@ -47,15 +47,28 @@ times (outside any loop other than a `for` over a constant range such as `0..N` 
 or an array literal, and in no closure other than one handed to a `spawn`), with at least one \
 send (an unused sender is still reported: the code is likely being written); or the receiver is \
 only collected (`rx.iter().collect()`) where the channel was created, so every message is held \
-by the collection anyway; or each message carries a `oneshot` reply sender (in the channel's \
-type, or in every send on the struct field the sender is stored in), so each caller waits for \
-its reply; or the receiver is stored in a struct field and read only as a **drain** \
+by the collection anyway; or each message carries a reply the sender waits for: a `oneshot` sender in the channel's \
+type, or, in every `send`/`unbounded_send` on the struct field the sender is stored in, a \
+`oneshot` sender or the first half of a pair made by one call in the sending function whose \
+other half that function awaits after the send (`let (msg, ack) = AcknowledgedMessage::package(x); \
+tx.send(msg)?; ack.wait().await`, mongodb's topology updater), passed directly or inside a \
+local built from it (`Request { messages, sender }`), so the queue holds at most one message \
+per waiting caller; or the sender is stored into a field of a local value (`conn.stream.notifications \
+= Some(tx)`) that is moved into the same struct as the receiver, with no other use of the \
+sender in the creating function, so the producer runs only when the consumer's owner drives \
+it (sqlx's `PgListener`; a producer that hands the sender to a task of its own is not seen); \
+or the receiver is stored in a struct field and read only as a **drain** \
 (`self.rx.try_recv()` in `Iterator::next`: the iterator stops at the first empty moment, so it \
 reads what was produced before, which is held until then anyway, and a capacity would block the \
 producers since nothing reads while they run) or as a **promise** (the holding type implements \
 `Future` and neither `Stream` nor `Iterator`, each read is one `recv`/`try_recv` per call, and \
 the sender, stored in a struct field, is sent on once per method call). A producer bounded in \
-ways the file does not show is still reported; suppress with a reason. Reads of the holding \
+ways the file does not show is still reported; suppress with a reason: a channel passed to a \
+constructor in another file that stores it (tokio-postgres's `Client::new`, whose every request \
+carries its response channel), a channel where only some sends are acknowledged (mongodb's pool \
+manager: check-ins are fire-and-forget, bounded by the pool size), notifications of work the \
+consumer itself issued (openraft's `tx_notify`, replication events), and credit- or \
+prefetch-controlled producers. Reads of the holding \
 struct's field outside its own `impl` blocks are not seen.\n\
 - Aliased re-exports from other crates (`my_crate::channel()` wrapping `unbounded_channel`) are not followed.\n\
 - `use` declarations are collected file-wide, so a `use` inside one function is treated as visible in all of them.\n\

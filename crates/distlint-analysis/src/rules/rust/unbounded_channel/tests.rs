@@ -326,6 +326,150 @@ impl Client {
     );
 }
 
+/// Production look-alikes from the blind triage of the pinned corpus (issue 14): mongodb's
+/// `TopologyUpdater` (`sdam/topology.rs:782`: every send carries an acknowledgment the
+/// sender awaits), a tokio-postgres-style request carrying its own response channel, and
+/// sqlx's `PgListener` (`listener.rs:64`: the sender lives in the connection the listener
+/// owns and reads).
+#[test]
+fn silent_on_acknowledged_requests_and_producers_owned_by_the_consumer() {
+    check(
+        "unbounded-channel",
+        r#"
+use tokio::sync::mpsc;
+use futures_channel::mpsc as fmpsc;
+
+pub struct TopologyUpdater {
+    sender: mpsc::UnboundedSender<AcknowledgedMessage<UpdateMessage, bool>>,
+}
+impl TopologyUpdater {
+    pub fn channel() -> (TopologyUpdater, TopologyUpdateReceiver) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let updater = TopologyUpdater { sender: tx };
+        (updater, TopologyUpdateReceiver { update_receiver: rx })
+    }
+    async fn send_message(&self, update: UpdateMessage) -> bool {
+        let (message, receiver) = AcknowledgedMessage::package(update);
+        match self.sender.send(message) {
+            Ok(_) => receiver.wait_for_acknowledgment().await.unwrap_or(false),
+            _ => false,
+        }
+    }
+}
+
+pub struct InnerClient {
+    sender: fmpsc::UnboundedSender<Request>,
+}
+pub fn connect() -> InnerClient {
+    let (sender, receiver) = fmpsc::unbounded();
+    spawn_connection(receiver);
+    InnerClient { sender }
+}
+impl InnerClient {
+    pub async fn send(&self, messages: RequestMessages) -> Result<Responses, Error> {
+        let (sender, mut receiver) = fmpsc::channel(1);
+        let request = Request { messages, sender };
+        self.sender.unbounded_send(request).map_err(|_| Error::closed())?;
+        Ok(Responses::new((&mut receiver).await))
+    }
+}
+
+pub struct PgListener {
+    connection: Option<PoolConnection>,
+    buffer_rx: fmpsc::UnboundedReceiver<Notification>,
+}
+impl PgListener {
+    pub async fn connect_with(pool: &Pool) -> Result<Self, Error> {
+        let mut connection = pool.acquire().await?;
+        let (sender, receiver) = fmpsc::unbounded();
+        connection.inner.stream.notifications = Some(sender);
+        Ok(Self {
+            connection: Some(connection),
+            buffer_rx: receiver,
+        })
+    }
+}
+"#,
+    );
+}
+
+/// The look-alikes' near misses stay findings: an acknowledgment returned instead of
+/// awaited, one fire-and-forget send among acknowledged ones, a sender stored in a value
+/// that a spawned task owns, and redis's pub/sub push channel (`aio/pubsub.rs:395`, true in
+/// the triage: messages pushed by a driver task, read by the user).
+#[test]
+fn flags_unacknowledged_sends_and_producers_not_owned_by_the_consumer() {
+    check(
+        "unbounded-channel",
+        r#"
+use tokio::sync::mpsc;
+
+pub struct PoolManager {
+    sender: mpsc::UnboundedSender<PoolManagementRequest>,
+}
+pub fn channel() -> (PoolManager, ManagementRequestReceiver) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+                           //^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    (PoolManager { sender }, ManagementRequestReceiver { receiver })
+}
+impl PoolManager {
+    pub async fn clear(&self) {
+        let (message, ack) = AcknowledgedMessage::package(());
+        if self.sender.send(PoolManagementRequest::Clear(message)).is_ok() {
+            ack.wait_for_acknowledgment().await;
+        }
+    }
+    pub fn check_in(&self, conn: Connection) {
+        let _ = self.sender.send(PoolManagementRequest::CheckIn(conn));
+    }
+}
+
+pub struct Emitter {
+    sender: mpsc::UnboundedSender<AcknowledgedMessage<Event>>,
+}
+pub fn emitter() -> (Emitter, mpsc::UnboundedReceiver<AcknowledgedMessage<Event>>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+                 //^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    (Emitter { sender: tx }, rx)
+}
+impl Emitter {
+    pub fn emit(&self, event: Event) -> AcknowledgmentReceiver<()> {
+        let (msg, ack) = AcknowledgedMessage::package(event);
+        let _ = self.sender.send(msg);
+        ack
+    }
+}
+
+pub struct Listener {
+    buffer_rx: mpsc::UnboundedReceiver<Notification>,
+}
+pub async fn listen(mut conn: Connection) -> Listener {
+    let (sender, receiver) = mpsc::unbounded_channel();
+                           //^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+    conn.notifications = Some(sender);
+    tokio::spawn(conn.run());
+    Listener { buffer_rx: receiver }
+}
+
+pub struct PubSub {
+    sink: PubSubSink,
+    stream: PubSubStream,
+}
+impl PubSub {
+    pub async fn new<C>(stream: C) -> RedisResult<Self> {
+        let mut codec = ValueCodec::default().framed(stream);
+        let (sender, receiver) = mpsc::unbounded_channel();
+                               //^^^^^^^^^^^^^^^^^^^^^^^^^ unbounded-channel
+        let (sink, driver) = PubSubSink::new(codec, sender);
+        let handle = tokio::spawn(driver);
+        let stream = PubSubStream { receiver, handle };
+        Ok(PubSub { sink, stream })
+    }
+}
+"#,
+    );
+}
+
 #[test]
 fn flags_producers_in_loops_and_callbacks() {
     check(
