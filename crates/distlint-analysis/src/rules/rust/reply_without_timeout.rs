@@ -64,8 +64,14 @@ defaults it to none), which is then missed.\n\
 waits are missed.\n\
 - A receiver returned to the caller (as `rx` or wrapped in a future type) is not followed: the \
 caller's await is in another function.\n\
-- The task that holds the sender may never block (pure in-memory work): the wait is then \
-bounded by that work, and the finding is a false positive in spirit; suppress with that reason.\n\
+- Whether the reply waits on remote I/O is not established: the task that answers usually lives \
+in another file. The message says what the file shows: a `use` of a network or stream I/O \
+module (`tokio::net`, `tokio::io`, `futures::io`, `std::net`, `tokio_util::codec`, `tonic`, \
+`hyper`, `h2`, `reqwest`, `quinn`, `rustls`, `tungstenite`; not `std::io`) is named as a sign \
+that the task may wait on a peer; otherwise the message says that what the task waits for is \
+not known here. A task that answers from memory (mongodb's connection-pool worker handing out \
+idle connections) is bounded by that work, and the finding is then a false positive in spirit; \
+suppress with that reason.\n\
 - Awaits inside a loop (a receive loop of a worker) and inside `main` are not request paths \
 and are not reported. No automatic fix: wrapping in `tokio::time::timeout` changes the result \
 type, and the error to return depends on the function.",
@@ -159,11 +165,18 @@ impl Rule for ReplyWithoutTimeout {
                 if ctx.facts().response_timeout_in_file() {
                     return;
                 }
+                // What the file shows of the task that answers: whether it may wait on a peer.
+                let waits = match network_import(ctx) {
+                    Some(path) => format!(
+                        "this file does network I/O (`{path}`), so that task may be waiting on a peer"
+                    ),
+                    None => "this file shows no network I/O, so what that task waits for before it answers is not known here".to_string(),
+                };
                 out.push(Finding::new(
                     &META,
                     aw.byte_range(),
                     format!(
-                        "{kind} reply awaited with no timeout: `{tx}` was handed to another task (`{}`); if it, or the peer it waits for, never answers, this request waits forever",
+                        "{kind} reply awaited with no timeout: `{tx}` was handed to another task (`{}`); {waits}; if it never answers, this request waits forever",
                         handoff_name(ctx, handoff)
                     ),
                 ));
@@ -171,6 +184,51 @@ impl Rule for ReplyWithoutTimeout {
             }
         }
     }
+}
+
+/// Path prefixes of network and byte-stream I/O: sockets, async readers and writers, codecs,
+/// gRPC, HTTP, TLS and WebSocket clients. `std::io` is left out: its `Error` and `Result` are
+/// imported by code that does no I/O.
+const NETWORK_MODULES: &[&str] = &[
+    "tokio::net",
+    "tokio::io",
+    "futures::io",
+    "futures_util::io",
+    "futures::AsyncRead",
+    "futures::AsyncWrite",
+    "std::net",
+    "async_std::net",
+    "async_std::io",
+    "tokio_util::codec",
+    "tokio_util::io",
+    "tonic",
+    "hyper",
+    "h2",
+    "reqwest",
+    "quinn",
+    "tokio_rustls",
+    "rustls",
+    "tokio_tungstenite",
+    "tungstenite",
+];
+
+/// The first `use` path of the file (in path order) under one of [`NETWORK_MODULES`]
+/// (`tonic::transport::Channel`, `tokio::io::AsyncRead`), a leading `::` ignored. Reads only
+/// the file's imports, a tracked dependency of every unit.
+fn network_import(ctx: &Context<'_>) -> Option<String> {
+    ctx.imports
+        .names
+        .values()
+        .chain(ctx.imports.globs.iter())
+        .map(|full| full.trim_start_matches("::"))
+        .filter(|full| {
+            NETWORK_MODULES.iter().any(|m| {
+                full.strip_prefix(m)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+            })
+        })
+        .min()
+        .map(str::to_string)
 }
 
 /// `let (tx, rx) = <reply channel>(..)`: the channel's kind (`oneshot` or `mpsc`).
@@ -458,6 +516,65 @@ async fn not_a_channel(q: &tokio::sync::mpsc::Sender<u8>) {
 }
 "#,
         );
+    }
+
+    /// The message says what the file shows of the answering task: tikv-client's TSO client
+    /// (`pd/timestamp.rs:73`, true in the triage) imports tonic, so that task may wait on a
+    /// peer; mongodb's connection requester (`cmap/connection_requester.rs:46`, whose pool
+    /// worker answers from memory) shows no network I/O, and the message no longer claims a peer.
+    #[test]
+    fn message_says_whether_the_file_shows_network_io() {
+        let tso = r#"
+use tokio::sync::{mpsc, oneshot};
+use tonic::transport::Channel;
+
+pub struct TimestampOracle {
+    request_tx: mpsc::Sender<oneshot::Sender<Timestamp>>,
+}
+impl TimestampOracle {
+    pub async fn get_timestamp(self) -> Result<Timestamp> {
+        let (request, response) = oneshot::channel();
+        self.request_tx.send(request).await?;
+        Ok(response.await?)
+    }
+}
+"#;
+        let found = crate::testing::raw("reply-without-timeout", tso);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "oneshot reply awaited with no timeout: `request` was handed to another task (`self.request_tx.send`); this file does network I/O (`tonic::transport::Channel`), so that task may be waiting on a peer; if it never answers, this request waits forever"
+        );
+
+        let pool = r#"
+use tokio::sync::{mpsc, oneshot};
+
+pub struct ConnectionRequester {
+    sender: mpsc::UnboundedSender<ConnectionRequest>,
+}
+impl ConnectionRequester {
+    pub async fn request(&self) -> ConnectionRequestResult {
+        let (sender, receiver) = oneshot::channel();
+        self.sender.send(ConnectionRequest { sender, warm_pool: false }).unwrap();
+        receiver.await.unwrap()
+    }
+}
+"#;
+        let found = crate::testing::raw("reply-without-timeout", pool);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "oneshot reply awaited with no timeout: `sender` was handed to another task (`self.sender.send`); this file shows no network I/O, so what that task waits for before it answers is not known here; if it never answers, this request waits forever"
+        );
+        // `std::io` alone is not network I/O; a re-rooted `::tokio::io` is.
+        let std_io = format!("use std::io;\n{pool}");
+        assert!(crate::testing::raw("reply-without-timeout", &std_io)[0]
+            .message
+            .contains("shows no network I/O"));
+        let tokio_io = format!("use ::tokio::io::{{AsyncRead, AsyncWrite}};\n{pool}");
+        assert!(crate::testing::raw("reply-without-timeout", &tokio_io)[0]
+            .message
+            .contains("(`tokio::io::AsyncRead`)"));
     }
 
     #[test]
