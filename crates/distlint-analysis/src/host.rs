@@ -18,13 +18,21 @@
 //! [`AnalysisHost::analyze_if_current`] skips the work entirely when the document has moved on;
 //! a result is stored only if it is newer than the stored one, for the same opening of the
 //! document, under the same analyzer.
+//!
+//! Per-document configuration ([`DocumentConfig`]): a document under a nested `distlint.toml`
+//! is analysed with its own [`Analyzer`], kept with the document, incrementally like every other
+//! document; one its configuration excludes gets no findings. A document whose text the
+//! editor integration lost track of ([`AnalysisHost::mark_desynced`]) gets no analysis until it
+//! is opened again.
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::DashMap;
 
+use crate::config::Config;
 use crate::document::{AppliedEdit, Document, EditError, TextChange};
 use crate::engine::incremental::{AnalysisState, AnalysisStats, Delta};
 use crate::engine::Analyzer;
@@ -96,18 +104,74 @@ impl Default for TreeCache {
     }
 }
 
+/// Which configuration analyses an open document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum DocumentConfig {
+    /// The host's analyzer ([`AnalysisHost::set_analyzer`]): the workspace's configuration.
+    #[default]
+    Shared,
+    /// Its own configuration (a nested `distlint.toml`, with the editor's settings on top).
+    Own(Config),
+    /// Its configuration excludes it: it is never analysed and has no findings.
+    Excluded,
+}
+
+/// The analyzer of one document (see [`DocumentConfig`]).
+#[derive(Debug, Clone)]
+enum DocumentAnalyzer {
+    Shared,
+    /// Built once when the configuration is set, so its literal prefilter is built once too.
+    Own(Arc<Analyzer>),
+    Excluded,
+}
+
+impl DocumentAnalyzer {
+    fn new(config: DocumentConfig) -> Self {
+        match config {
+            DocumentConfig::Shared => DocumentAnalyzer::Shared,
+            DocumentConfig::Own(c) => DocumentAnalyzer::Own(Arc::new(Analyzer::new(c))),
+            DocumentConfig::Excluded => DocumentAnalyzer::Excluded,
+        }
+    }
+
+    fn is(&self, config: &DocumentConfig) -> bool {
+        match (self, config) {
+            (DocumentAnalyzer::Shared, DocumentConfig::Shared)
+            | (DocumentAnalyzer::Excluded, DocumentConfig::Excluded) => true,
+            (DocumentAnalyzer::Own(a), DocumentConfig::Own(c)) => a.config() == c,
+            _ => false,
+        }
+    }
+}
+
 /// An open document, with the edits applied since the oldest version an analysis state may be at.
 #[derive(Debug)]
 struct OpenDocument {
     doc: Document,
-    /// Distinguishes successive openings of the same key.
+    /// Distinguishes successive openings of the same key, and configurations of one opening.
     epoch: u64,
+    /// The configuration that analyses it.
+    analyzer: DocumentAnalyzer,
+    /// Its text was lost track of ([`AnalysisHost::mark_desynced`]): no analysis.
+    desynced: bool,
+    /// The path its code role is judged by ([`crate::roles::judged_path`]); `None`: no role
+    /// check (no path).
+    role_path: Option<PathBuf>,
     /// `(version produced, edit)` for every edit after version `log_base`, in order.
     log: Vec<(i32, AppliedEdit)>,
     log_base: i32,
 }
 
 impl OpenDocument {
+    /// Whether `config` includes the document's code role (judged by its role path and its
+    /// current text); always true without a role path.
+    fn role_included(&self, config: &Config) -> bool {
+        self.role_path.as_ref().is_none_or(|judged| {
+            let role = crate::roles::classify(self.doc.language(), judged, self.doc.text());
+            config.includes_role(role.role)
+        })
+    }
+
     /// How the text changed from version `from` to the current version.
     fn delta_since(&self, from: i32) -> Delta {
         if from < self.log_base {
@@ -222,8 +286,24 @@ impl AnalysisHost {
         (a.0.clone(), a.1)
     }
 
-    /// Opens (or re-opens, replacing) a document.
+    /// Opens (or re-opens, replacing) a document, analysed with the host's analyzer, whatever
+    /// its code role.
     pub fn open(&self, key: &str, document: Document) {
+        self.open_with_config(key, document, DocumentConfig::Shared, None);
+    }
+
+    /// Opens (or re-opens, replacing) a document analysed under `config`. With `role_path` (the
+    /// path its code role is judged by, [`crate::roles::judged_path`]), every analysis
+    /// classifies the document by it and its current text ([`crate::roles::classify`]), and a
+    /// role the configuration does not include gets no findings, as in `distlint check`.
+    /// Re-opening clears a [`AnalysisHost::mark_desynced`] mark.
+    pub fn open_with_config(
+        &self,
+        key: &str,
+        document: Document,
+        config: DocumentConfig,
+        role_path: Option<PathBuf>,
+    ) {
         self.results.remove(key);
         let epoch = self.epochs.fetch_add(1, Ordering::Relaxed) + 1;
         let log_base = document.version();
@@ -232,11 +312,63 @@ impl AnalysisHost {
             OpenDocument {
                 doc: document,
                 epoch,
+                analyzer: DocumentAnalyzer::new(config),
+                desynced: false,
+                role_path,
                 log: Vec::new(),
                 log_base,
             },
         );
         self.touch(key);
+    }
+
+    /// Sets the configuration that analyses an open document (after a `distlint.toml` or the
+    /// editor's settings changed). When it differs from the current one the cached result is
+    /// dropped and the next analysis starts from scratch; an analysis running under the old one
+    /// is not stored. Returns whether the document is open.
+    pub fn set_document_config(&self, key: &str, config: DocumentConfig) -> bool {
+        let Some(mut open) = self.documents.get_mut(key) else {
+            return false;
+        };
+        if open.analyzer.is(&config) {
+            return true;
+        }
+        open.analyzer = DocumentAnalyzer::new(config);
+        open.epoch = self.epochs.fetch_add(1, Ordering::Relaxed) + 1;
+        open.log.clear();
+        open.log_base = open.doc.version();
+        // Lock order: `documents`, then `results`.
+        self.results.remove(key);
+        true
+    }
+
+    /// The analyzer of an open document: its own configuration's, or the host's. `None` when it
+    /// is not open or its configuration excludes it. What resolves its deferred fixes
+    /// ([`Analyzer::resolve_fix`]), so a fix uses the same configuration as the analysis that
+    /// offered it.
+    pub fn document_analyzer(&self, key: &str) -> Option<Arc<Analyzer>> {
+        let shared = self.analyzer();
+        let open = self.documents.get(key)?;
+        let analyzer = match &open.analyzer {
+            DocumentAnalyzer::Shared => shared,
+            DocumentAnalyzer::Own(a) => a.clone(),
+            DocumentAnalyzer::Excluded => return None,
+        };
+        open.role_included(analyzer.config()).then_some(analyzer)
+    }
+
+    /// Marks an open document as out of sync: the editor integration lost track of its text (a
+    /// bad incremental edit). It is not analysed, and [`AnalysisHost::is_desynced`] says so,
+    /// until it is opened again ([`AnalysisHost::open`]).
+    pub fn mark_desynced(&self, key: &str) {
+        if let Some(mut open) = self.documents.get_mut(key) {
+            open.desynced = true;
+        }
+    }
+
+    /// Whether the document is open and out of sync (see [`AnalysisHost::mark_desynced`]).
+    pub fn is_desynced(&self, key: &str) -> bool {
+        self.documents.get(key).is_some_and(|d| d.desynced)
     }
 
     /// Applies changes to an open document and moves it to `version`. Synchronous and cheap
@@ -331,6 +463,28 @@ impl AnalysisHost {
         self.documents.iter().map(|e| e.key().clone()).collect()
     }
 
+    /// Cached findings of the document's current version with a snapshot of that version (so
+    /// byte ranges convert against the right text), without analysing. `None` when not open,
+    /// out of sync, or not analysed at this version.
+    pub fn cached_current(&self, key: &str) -> Option<(Document, VersionedFindings)> {
+        if self.is_desynced(key) {
+            return None;
+        }
+        let hit = self.cached(key)?;
+        let doc = self.snapshot(key)?;
+        (doc.version() == hit.version).then_some((doc, hit))
+    }
+
+    /// Findings of the document's current version with the snapshot they were computed on (so
+    /// byte ranges convert against the right text): cached, or computed now, incrementally.
+    /// Blocking. `None` when the document is not open, out of sync, or moved on during the
+    /// analysis.
+    pub fn analyze_current(&self, key: &str) -> Option<(Document, VersionedFindings)> {
+        let result = self.analyze(key)?;
+        let doc = self.snapshot(key)?;
+        (doc.version() == result.version).then_some((doc, result))
+    }
+
     /// Cached findings of the document's current version, if computed.
     pub fn cached(&self, key: &str) -> Option<VersionedFindings> {
         let version = self.version(key)?;
@@ -367,6 +521,9 @@ impl AnalysisHost {
     }
 
     fn analyze_inner(&self, key: &str, want: Option<i32>) -> Option<VersionedFindings> {
+        if self.is_desynced(key) {
+            return None;
+        }
         if let Some(hit) = self.cached(key) {
             if want.is_none_or(|v| v == hit.version) {
                 return Some(hit);
@@ -380,10 +537,21 @@ impl AnalysisHost {
             .get(key)
             .filter(|r| r.generation == generation)
             .map(|r| (r.state.clone(), r.epoch));
-        let (doc, epoch, delta) = {
+        let (doc, epoch, delta, own) = {
             let open = self.documents.get(key)?;
-            if want.is_some_and(|v| v != open.doc.version()) {
+            if open.desynced || want.is_some_and(|v| v != open.doc.version()) {
                 return None;
+            }
+            let config = match &open.analyzer {
+                DocumentAnalyzer::Own(a) => Some(a.config()),
+                DocumentAnalyzer::Shared => Some(analyzer.config()),
+                DocumentAnalyzer::Excluded => None,
+            };
+            if !config.is_some_and(|c| open.role_included(c)) {
+                let doc = open.doc.clone();
+                let epoch = open.epoch;
+                drop(open);
+                return Some(self.store_excluded(key, &doc, epoch, &analyzer, generation));
             }
             // The analysis needs the tree: parse a released one again, in the stored document.
             open.doc.tree();
@@ -391,13 +559,17 @@ impl AnalysisHost {
                 Some((state, epoch)) if *epoch == open.epoch => open.delta_since(state.version()),
                 _ => Delta::Reset,
             };
-            (open.doc.clone(), open.epoch, delta)
+            (open.doc.clone(), open.epoch, delta, open.analyzer.clone())
         };
         self.touch(key);
         let prev = prev
             .as_ref()
             .filter(|(_, e)| *e == epoch)
             .map(|(s, _)| (&**s, delta));
+        let analyzer = match &own {
+            DocumentAnalyzer::Own(a) => a,
+            _ => &analyzer,
+        };
         let state = analyzer.analyze_incremental(&doc, prev);
         let result = VersionedFindings {
             version: doc.version(),
@@ -414,6 +586,32 @@ impl AnalysisHost {
             },
         );
         Some(result)
+    }
+
+    /// The (empty) findings of an excluded document, stored like an analysis.
+    fn store_excluded(
+        &self,
+        key: &str,
+        doc: &Document,
+        epoch: u64,
+        analyzer: &Analyzer,
+        generation: u64,
+    ) -> VersionedFindings {
+        let result = VersionedFindings {
+            version: doc.version(),
+            findings: Arc::new(Vec::new()),
+            too_deep: Arc::new(Vec::new()),
+        };
+        self.store(
+            key,
+            Analysed {
+                findings: result.clone(),
+                state: Arc::new(AnalysisState::empty(doc, analyzer.config())),
+                epoch,
+                generation,
+            },
+        );
+        result
     }
 
     /// Stores `result` unless the document was closed or re-opened, the analyzer changed, or a
@@ -538,5 +736,129 @@ mod tests {
         assert!(host.close("b"));
         host.set_tree_cache_limit(1);
         assert_eq!(host.trees_held(), 1);
+    }
+
+    fn edit(host: &AnalysisHost, key: &str, version: i32, at: usize, text: &str) {
+        let doc = host.snapshot(key).unwrap();
+        let p = doc
+            .line_index()
+            .position(doc.text(), at, PositionEncoding::Utf8);
+        host.change(
+            key,
+            &[TextChange {
+                range: Some((p, p)),
+                text: text.into(),
+            }],
+            version,
+            PositionEncoding::Utf8,
+        )
+        .unwrap();
+    }
+
+    /// A document with its own configuration (a nested `distlint.toml`) is analysed by its own
+    /// analyzer, incrementally after the first analysis, with exactly the findings of a
+    /// from-scratch analysis under that configuration; the host's other documents keep theirs.
+    #[test]
+    fn a_document_with_its_own_configuration_is_analysed_incrementally() {
+        let host = AnalysisHost::new(Analyzer::default());
+        let mut own = Config::default();
+        own.rules.insert(
+            "unbounded-channel".into(),
+            crate::config::RuleLevel::On(crate::rule::Severity::Blocker),
+        );
+        let nested = Analyzer::new(own.clone());
+        host.open("shared", Document::new(Language::Rust, SRC, 0));
+        host.open_with_config(
+            "nested",
+            Document::new(Language::Rust, SRC, 0),
+            DocumentConfig::Own(own.clone()),
+            None,
+        );
+        let first = host.analyze("nested").unwrap();
+        assert_eq!(first.findings[0].severity, crate::rule::Severity::Blocker);
+        assert!(host.last_stats("nested").unwrap().from_scratch);
+        assert_eq!(
+            host.document_analyzer("nested").unwrap().config(),
+            &own,
+            "fixes resolve under the document's configuration"
+        );
+        let at = SRC.find("let x").unwrap();
+        for (v, text) in [(1, "let y = 2;\n    "), (2, "z;\n    ")] {
+            edit(&host, "nested", v, at, text);
+            let got = host.analyze("nested").unwrap();
+            let stats = host.last_stats("nested").unwrap();
+            assert!(!stats.from_scratch, "version {v}: {stats:?}");
+            assert_eq!(stats.units_analysed, 1, "version {v}");
+            let doc = host.snapshot("nested").unwrap();
+            assert_eq!(*got.findings, nested.analyze(&doc), "version {v}");
+        }
+        let shared = host.analyze("shared").unwrap();
+        assert_eq!(shared.findings[0].severity, crate::rule::Severity::Major);
+        assert_eq!(*shared.findings, fresh(SRC));
+    }
+
+    /// Changing a document's configuration drops its result and re-analyses it from scratch;
+    /// setting the same one again keeps the cache; an excluded document has no findings and no
+    /// analyzer; a desynchronised one is not analysed until re-opened.
+    #[test]
+    fn document_configuration_changes_exclusion_and_desync() {
+        let host = AnalysisHost::new(Analyzer::default());
+        host.open("k", Document::new(Language::Rust, SRC, 0));
+        assert_eq!(host.analyze("k").unwrap().findings.len(), 1);
+        let mut off = Config::default();
+        off.rules
+            .insert("unbounded-channel".into(), crate::config::RuleLevel::Off);
+        assert!(host.set_document_config("k", DocumentConfig::Own(off.clone())));
+        assert!(host.cached("k").is_none());
+        assert!(host.analyze("k").unwrap().findings.is_empty());
+        assert!(host.last_stats("k").unwrap().from_scratch);
+        host.set_document_config("k", DocumentConfig::Own(off));
+        assert!(host.cached("k").is_some(), "same configuration: cache kept");
+
+        host.set_document_config("k", DocumentConfig::Excluded);
+        assert!(host.document_analyzer("k").is_none());
+        let (doc, excluded) = host.analyze_current("k").unwrap();
+        assert!(excluded.findings.is_empty());
+        assert_eq!(excluded.version, doc.version());
+        edit(&host, "k", 1, 0, "\n");
+        assert!(host.analyze("k").unwrap().findings.is_empty());
+
+        host.set_document_config("k", DocumentConfig::Shared);
+        assert_eq!(host.analyze("k").unwrap().findings.len(), 1);
+        host.mark_desynced("k");
+        assert!(host.is_desynced("k"));
+        assert!(host.analyze("k").is_none() && host.cached_current("k").is_none());
+        host.open("k", Document::new(Language::Rust, SRC, 5));
+        assert!(!host.is_desynced("k"));
+        assert_eq!(host.analyze_current("k").unwrap().1.version, 5);
+        assert!(!host.set_document_config("closed", DocumentConfig::Shared));
+
+        // A document whose role the configuration does not include (generated code, by its
+        // header) has no findings; the role follows the text at each analysis.
+        let header = "// Code generated by protoc. DO NOT EDIT.\n";
+        host.open_with_config(
+            "gen",
+            Document::new(Language::Rust, format!("{header}{SRC}"), 0),
+            DocumentConfig::Shared,
+            Some(PathBuf::from("src/gen.rs")),
+        );
+        assert!(host.analyze("gen").unwrap().findings.is_empty());
+        assert!(host.document_analyzer("gen").is_none());
+        let doc = host.snapshot("gen").unwrap();
+        let end = doc
+            .line_index()
+            .position(doc.text(), header.len(), PositionEncoding::Utf8);
+        host.change(
+            "gen",
+            &[TextChange {
+                range: Some((TextPosition::new(0, 0), end)),
+                text: String::new(),
+            }],
+            1,
+            PositionEncoding::Utf8,
+        )
+        .unwrap();
+        assert_eq!(*host.analyze("gen").unwrap().findings, fresh(SRC));
+        assert!(host.document_analyzer("gen").is_some());
     }
 }

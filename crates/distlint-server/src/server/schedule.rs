@@ -65,7 +65,7 @@ pub(crate) fn schedule(session: &Arc<Session>, client: &Client, uri: Uri) {
         loop {
             let s = session.clone();
             let k = key.clone();
-            match tokio::task::spawn_blocking(move || s.analyze_current(&k)).await {
+            match tokio::task::spawn_blocking(move || s.host.analyze_current(&k)).await {
                 Ok(Some((doc, result))) => {
                     session.analysed.notify_waiters();
                     show_config_errors(&session, &client).await;
@@ -186,10 +186,10 @@ pub(crate) async fn analyze_latest(
         let notified = session.analysed.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if let Some(hit) = session.cached_current(key) {
+        if let Some(hit) = session.host.cached_current(key) {
             return Ok(Some(hit));
         }
-        if session.host.version(key).is_none() || session.is_desynced(key) {
+        if session.host.version(key).is_none() || session.host.is_desynced(key) {
             return Ok(None);
         }
         if session.is_scheduled(key) {
@@ -200,7 +200,7 @@ pub(crate) async fn analyze_latest(
         }
         let s = session.clone();
         let k = key.to_string();
-        let result = tokio::task::spawn_blocking(move || s.analyze_current(&k))
+        let result = tokio::task::spawn_blocking(move || s.host.analyze_current(&k))
             .await
             .map_err(|e| LatestError::Failed(e.to_string()))?;
         match result {

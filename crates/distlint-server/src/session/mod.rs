@@ -2,17 +2,21 @@
 //! settings, workspace roots, and the per-document analysis schedule.
 //!
 //! Open documents are keyed by their URI string (`Uri::as_str()`), exactly as the client sent it.
+//! The session maps URIs and versions to the host and decides which configuration applies to a
+//! document when it is opened or the configuration changes ([`Session::open`],
+//! [`Session::reconfigure`]); the host analyses every document, under its own configuration or
+//! the shared one, incrementally.
 
 mod capabilities;
 mod settings;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use dashmap::{DashMap, DashSet};
-use distlint_analysis::host::VersionedFindings;
+use dashmap::DashSet;
+use distlint_analysis::host::DocumentConfig;
 use distlint_analysis::roles;
 use distlint_analysis::{AnalysisHost, Analyzer, Config, Document, PositionEncoding};
 
@@ -38,18 +42,12 @@ pub struct Session {
     client: RwLock<ResolvedClientCapabilities>,
     settings: RwLock<Settings>,
     configs: RwLock<Arc<FileConfigs>>,
-    /// Findings of documents whose `distlint.toml` differs from the root's (analysed outside the
-    /// host, which runs one configuration): `(generation, findings)`.
-    other_config_results: DashMap<String, (u64, VersionedFindings)>,
     /// `distlint.toml` errors not yet shown to the user, and those already shown (shown once).
     config_errors: Mutex<Vec<String>>,
     shown_config_errors: DashSet<String>,
     roots: RwLock<Vec<PathBuf>>,
     /// Bumped on each configuration change; part of pull-diagnostic result ids.
     generation: AtomicU64,
-    /// Documents whose text we lost track of (a bad incremental edit): their incremental edits
-    /// are ignored until a full-text change or a re-open brings them back in sync.
-    desynced: DashSet<String>,
     pub(crate) schedule: Mutex<HashMap<String, ScheduleState>>,
     /// Serialises publishing so that an empty list sent on `didClose` is never overtaken by a
     /// worker's publish for the same document.
@@ -74,12 +72,10 @@ impl Session {
             client: RwLock::new(ResolvedClientCapabilities::default()),
             settings: RwLock::new(Settings::default()),
             configs: RwLock::new(Arc::new(FileConfigs::new())),
-            other_config_results: DashMap::new(),
             config_errors: Mutex::new(Vec::new()),
             shown_config_errors: DashSet::new(),
             roots: RwLock::new(Vec::new()),
             generation: AtomicU64::new(0),
-            desynced: DashSet::new(),
             schedule: Mutex::new(HashMap::new()),
             publish_lock: tokio::sync::Mutex::new(()),
             startup_warnings: Mutex::new(Vec::new()),
@@ -140,8 +136,8 @@ impl Session {
 
     /// Replaces the editor settings (when `Some`) and, when `reload_files`, forgets every cached
     /// `distlint.toml`; then rebuilds the host's analyzer from the first workspace root's file
-    /// configuration under the editor settings (dropping cached results). Returns that
-    /// configuration.
+    /// configuration under the editor settings (dropping cached results) and sets each open
+    /// document's configuration again. Returns the root's configuration.
     pub fn reconfigure(&self, settings: Option<Settings>, reload_files: bool) -> Config {
         if let Some(s) = settings {
             *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
@@ -159,9 +155,38 @@ impl Session {
         };
         let config = self.settings().apply(base);
         self.host.set_analyzer(Analyzer::new(config.clone()));
-        self.other_config_results.clear();
+        for key in self.host.open_documents() {
+            let path = self
+                .host
+                .peek(&key, |d| d.path().map(Path::to_path_buf))
+                .flatten();
+            let doc_config = self.document_config(&key, path.as_deref());
+            self.host.set_document_config(&key, doc_config);
+        }
         self.generation.fetch_add(1, Ordering::SeqCst);
         config
+    }
+
+    /// Opens (or re-opens, replacing) a document in the host under the configuration that
+    /// applies to it (see [`Session::document_config`]); a re-open brings an out-of-sync
+    /// document back in sync.
+    pub fn open(&self, key: &str, doc: Document) {
+        let config = self.document_config(key, doc.path());
+        let judged = doc.path().map(|p| self.role_path(p));
+        self.host.open_with_config(key, doc, config, judged);
+    }
+
+    /// The path a document's role is judged by ([`roles::judged_path`]): its directories below
+    /// the innermost workspace folder that holds it, as `distlint check` judges them. The host
+    /// classifies the document by it (and its text) at every analysis: roles the configuration
+    /// does not include get no diagnostics.
+    fn role_path(&self, path: &Path) -> PathBuf {
+        let roots = self.roots();
+        let base = roots
+            .iter()
+            .filter(|r| path.starts_with(r))
+            .max_by_key(|r| r.components().count());
+        roles::judged_path(path, base.map(PathBuf::as_path))
     }
 
     fn configs(&self) -> Arc<FileConfigs> {
@@ -189,8 +214,6 @@ impl Session {
 
     /// Closes a document: drops it, its findings and its out-of-sync mark. Returns whether it was open.
     pub fn close(&self, key: &str) -> bool {
-        self.other_config_results.remove(key);
-        self.clear_desynced(key);
         self.host.close(key)
     }
 
@@ -199,27 +222,16 @@ impl Session {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// Marks a document as out of sync (see [`Session::is_desynced`]).
-    pub fn mark_desynced(&self, key: &str) {
-        self.desynced.insert(key.to_string());
-    }
-
-    /// Clears the out-of-sync mark; returns whether it was set.
-    pub fn clear_desynced(&self, key: &str) -> bool {
-        self.desynced.remove(key).is_some()
-    }
-
-    /// Whether the server lost track of the document's text.
-    pub fn is_desynced(&self, key: &str) -> bool {
-        self.desynced.contains(key)
-    }
-
-    /// Which analysis applies to `doc` (see [`Session::analyze_current`]).
-    fn route(&self, key: &str, doc: &Document) -> Route {
-        let effective = match self.configs().for_document(doc.path(), &self.roots()) {
+    /// The configuration that applies to the document `key` at `path`: the shared one (the
+    /// first workspace root's, in the host's analyzer) when its nearest `distlint.toml` gives
+    /// the same configuration under the editor settings (or it has no path), its own when it
+    /// differs (a nested `distlint.toml`), excluded when that file excludes it. An invalid file
+    /// is reported and the built-in defaults apply.
+    pub fn document_config(&self, key: &str, path: Option<&Path>) -> DocumentConfig {
+        let effective = match self.configs().for_document(path, &self.roots()) {
             Ok(FileScope::Excluded(by)) => {
                 tracing::debug!(uri = key, config = %by.display(), "excluded by distlint.toml");
-                return Route::Excluded;
+                return DocumentConfig::Excluded;
             }
             Ok(scope) => self.settings().apply(scope.config().unwrap_or_default()),
             Err(e) => {
@@ -227,59 +239,11 @@ impl Session {
                 self.settings().apply(Config::default())
             }
         };
-        // The document's role (its directories judged below the innermost workspace folder that
-        // holds it): roles the configuration does not include get no diagnostics, as in
-        // `distlint check`.
-        if let Some(path) = doc.path() {
-            let roots = self.roots();
-            let base = roots
-                .iter()
-                .filter(|r| path.starts_with(r))
-                .max_by_key(|r| r.components().count());
-            let judged = roles::judged_path(path, base.map(PathBuf::as_path));
-            let role = roles::classify(doc.language(), &judged, doc.text());
-            if !effective.includes_role(role.role) {
-                tracing::debug!(uri = key, role = %role.role, reason = %role.reason, "role not included");
-                return Route::Excluded;
-            }
-        }
-        if doc.path().is_none() || *self.host.analyzer().config() == effective {
-            Route::Host
+        if path.is_none() || *self.host.analyzer().config() == effective {
+            DocumentConfig::Shared
         } else {
-            Route::Own(effective)
+            DocumentConfig::Own(effective)
         }
-    }
-
-    /// The analyzer whose configuration applies to `doc` (the root's, or the document's own
-    /// `distlint.toml` merged with the editor settings): what resolves its deferred fixes
-    /// (`Analyzer::resolve_fix`), so a fix uses the same configured capacity or timeout as the
-    /// analysis that offered it. `None` when its `distlint.toml` excludes the document.
-    pub fn analyzer_for(&self, key: &str, doc: &Document) -> Option<Arc<Analyzer>> {
-        match self.route(key, doc) {
-            Route::Excluded => None,
-            Route::Host => Some(self.host.analyzer()),
-            Route::Own(config) => Some(Arc::new(Analyzer::new(config))),
-        }
-    }
-
-    /// Cached findings of the document's current version with its snapshot, without analysing.
-    pub fn cached_current(&self, key: &str) -> Option<(Document, VersionedFindings)> {
-        if self.is_desynced(key) {
-            return None;
-        }
-        let doc = self.host.snapshot(key)?;
-        let hit = match self.route(key, &doc) {
-            Route::Excluded => return None,
-            Route::Host => self.host.cached(key)?,
-            Route::Own(_) => {
-                let h = self.other_config_results.get(key)?;
-                if h.0 != self.generation() {
-                    return None;
-                }
-                h.1.clone()
-            }
-        };
-        (hit.version == doc.version()).then_some((doc, hit))
     }
 
     /// Whether a background analysis of the document is running or queued.
@@ -290,66 +254,86 @@ impl Session {
             .get(key)
             .is_some_and(|s| s.running)
     }
-
-    /// Findings of the document's current version together with the snapshot they were computed
-    /// on (so byte ranges convert against the right text). Blocking: call it off the async
-    /// executor. `None` when the document is not open, out of sync, or moved on during the
-    /// analysis.
-    ///
-    /// Documents under the root's configuration go through the host (cached, incremental);
-    /// documents under another `distlint.toml` are analysed with their own configuration and
-    /// cached here; documents their `distlint.toml` excludes get no findings.
-    pub fn analyze_current(&self, key: &str) -> Option<(Document, VersionedFindings)> {
-        if self.is_desynced(key) {
-            return None;
-        }
-        let doc = self.host.snapshot(key)?;
-        let generation = self.generation();
-        let effective = match self.route(key, &doc) {
-            Route::Excluded => {
-                let empty = VersionedFindings {
-                    version: doc.version(),
-                    findings: Arc::new(Vec::new()),
-                    too_deep: Arc::new(Vec::new()),
-                };
-                return Some((doc, empty));
-            }
-            Route::Host => {
-                let result = self.host.analyze(key)?;
-                if result.version == doc.version() {
-                    return Some((doc, result));
-                }
-                let doc = self.host.snapshot(key)?;
-                return (doc.version() == result.version).then_some((doc, result));
-            }
-            Route::Own(config) => config,
-        };
-        if let Some(hit) = self.other_config_results.get(key) {
-            if hit.0 == generation && hit.1.version == doc.version() {
-                return Some((doc, hit.1.clone()));
-            }
-        }
-        let analysis = Analyzer::new(effective).analyze_document(&doc);
-        let result = VersionedFindings {
-            version: doc.version(),
-            findings: Arc::new(analysis.findings),
-            too_deep: Arc::new(analysis.too_deep),
-        };
-        if self.host.version(key) == Some(doc.version()) && self.generation() == generation {
-            self.other_config_results
-                .insert(key.to_string(), (generation, result.clone()));
-        }
-        Some((doc, result))
-    }
 }
 
-/// How a document is analysed.
-enum Route {
-    /// Its `distlint.toml` excludes it, or the configuration does not include its role: no
-    /// findings.
-    Excluded,
-    /// Through the shared host (root configuration; cached and incremental).
-    Host,
-    /// With its own configuration (another `distlint.toml`), cached in the session.
-    Own(Config),
+#[cfg(test)]
+mod tests {
+    use distlint_analysis::{Severity, TextChange, TextPosition};
+
+    use super::*;
+
+    const SRC: &str = "use tokio::sync::mpsc;\n\nfn a() {\n    let x = 1;\n}\n\nfn b() {\n    let (tx, rx) = mpsc::unbounded_channel::<u8>();\n}\n";
+
+    /// A document under a nested `distlint.toml` goes through the host under its own
+    /// configuration and is analysed incrementally on every edit after the first (it used to be
+    /// analysed from scratch, outside the host, with a new analyzer on every keystroke); a
+    /// document under the root's file uses the shared analyzer; an excluded one has no findings.
+    #[test]
+    fn a_nested_distlint_toml_document_is_analysed_incrementally_by_the_host() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("nested")).unwrap();
+        std::fs::write(root.join("distlint.toml"), "exclude = [\"skip.rs\"]\n").unwrap();
+        std::fs::write(
+            root.join("nested/distlint.toml"),
+            "[rules]\nunbounded-channel = \"blocker\"\n",
+        )
+        .unwrap();
+        let session = Session::new();
+        session.set_roots(vec![root.clone()]);
+        session.reconfigure(None, true);
+        let open = |name: &str| {
+            let key = format!("file://{}", root.join(name).display());
+            let doc =
+                Document::new(distlint_analysis::Language::Rust, SRC, 0).with_path(root.join(name));
+            session.open(&key, doc);
+            key
+        };
+        let nested = open("nested/lib.rs");
+        let shared = open("lib.rs");
+        let skipped = open("skip.rs");
+
+        let (_, first) = session.host.analyze_current(&nested).unwrap();
+        assert_eq!(first.findings[0].severity, Severity::Blocker);
+        assert!(session.host.last_stats(&nested).unwrap().from_scratch);
+        let at = TextPosition::new(3, 4);
+        for version in 1..=3 {
+            session
+                .host
+                .change(
+                    &nested,
+                    &[TextChange {
+                        range: Some((at, at)),
+                        text: "let y = 2;\n    ".into(),
+                    }],
+                    version,
+                    PositionEncoding::Utf8,
+                )
+                .unwrap();
+            let (doc, result) = session.host.analyze_current(&nested).unwrap();
+            assert_eq!(result.version, version);
+            let stats = session.host.last_stats(&nested).unwrap();
+            assert!(!stats.from_scratch, "version {version}: {stats:?}");
+            assert_eq!(stats.units_analysed, 1, "version {version}");
+            assert_eq!(result.findings[0].severity, Severity::Blocker);
+            let own = session.host.document_analyzer(&nested).unwrap();
+            assert_eq!(*result.findings, own.analyze(&doc));
+        }
+
+        let (_, shared_result) = session.host.analyze_current(&shared).unwrap();
+        assert_eq!(shared_result.findings[0].severity, Severity::Major);
+        assert!(Arc::ptr_eq(
+            &session.host.document_analyzer(&shared).unwrap(),
+            &session.host.analyzer()
+        ));
+        let (_, skipped_result) = session.host.analyze_current(&skipped).unwrap();
+        assert!(skipped_result.findings.is_empty());
+        assert!(session.host.document_analyzer(&skipped).is_none());
+
+        // The nested file goes away: after the reload the document uses the shared analyzer.
+        std::fs::remove_file(root.join("nested/distlint.toml")).unwrap();
+        session.reconfigure(None, true);
+        let (_, after) = session.host.analyze_current(&nested).unwrap();
+        assert_eq!(after.findings[0].severity, Severity::Major);
+    }
 }

@@ -212,7 +212,7 @@ impl AnalysisState {
         }
     }
 
-    fn empty(doc: &Document, config: &Config) -> Self {
+    pub(crate) fn empty(doc: &Document, config: &Config) -> Self {
         AnalysisState {
             version: doc.version(),
             language: doc.language(),

@@ -29,7 +29,7 @@ pub(crate) async fn handle(server: &Backend, params: DidChangeTextDocumentParams
         .map(to_text_change)
         .collect();
 
-    if session.is_desynced(key) {
+    if session.host.is_desynced(key) {
         if resync(server, key, &changes, version) {
             tracing::info!(
                 uri = key,
@@ -81,7 +81,7 @@ pub(crate) async fn handle(server: &Backend, params: DidChangeTextDocumentParams
                 "rejected a didChange: {e}. distlint has lost track of this document's text; \
                  its diagnostics are cleared until the document is reopened"
             );
-            session.mark_desynced(key);
+            session.host.mark_desynced(key);
             server
                 .client
                 .log_message(
@@ -120,7 +120,6 @@ fn resync(server: &Backend, key: &str, changes: &[TextChange], version: i32) -> 
         tracing::warn!(uri = key, "cannot resynchronise: {e}");
         return false;
     }
-    session.host.open(key, doc);
-    session.clear_desynced(key);
+    session.open(key, doc);
     true
 }

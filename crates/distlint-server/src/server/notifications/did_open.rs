@@ -31,7 +31,6 @@ pub(crate) async fn handle(server: &Backend, params: DidOpenTextDocumentParams) 
         tracing::warn!(uri = item.uri.as_str(), "{reason}");
     }
     let key = item.uri.as_str();
-    session.host.open(key, doc);
-    session.clear_desynced(key);
+    session.open(key, doc);
     schedule(session, &server.client, item.uri);
 }

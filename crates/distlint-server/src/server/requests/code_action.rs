@@ -222,7 +222,7 @@ async fn resolve_now(
     if needed.is_empty() {
         return Ok(HashMap::new());
     }
-    let Some(analyzer) = server.session.analyzer_for(key, doc) else {
+    let Some(analyzer) = server.session.host.document_analyzer(key) else {
         return Ok(HashMap::new());
     };
     let (doc, findings) = (doc.clone(), findings.clone());

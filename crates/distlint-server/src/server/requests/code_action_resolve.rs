@@ -77,7 +77,7 @@ pub(crate) async fn handle(server: &Backend, mut action: CodeAction) -> Result<C
     {
         return Err(content_modified("the fix is no longer offered"));
     }
-    let Some(analyzer) = session.analyzer_for(&data.uri, &doc) else {
+    let Some(analyzer) = session.host.document_analyzer(&data.uri) else {
         return Err(content_modified(
             "the document is excluded by its distlint.toml",
         ));
