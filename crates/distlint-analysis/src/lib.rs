@@ -42,6 +42,7 @@ pub(crate) mod testing;
 pub use config::Config;
 pub use document::{Document, TextChange};
 pub use engine::incremental::{AnalysisState, AnalysisStats, Delta};
+pub use engine::units::test_items;
 pub use engine::{Analysis, Analyzer, RULE_TIME_BUDGET};
 pub use host::AnalysisHost;
 pub use language::Language;

@@ -697,45 +697,6 @@ pub fn is_go_test_function(source: &str, node: tree_sitter::Node<'_>) -> bool {
     found
 }
 
-/// Byte ranges of the items of a parsed file that are test code, the analysis units the engine
-/// leaves out unless test code is included (Rust `#[test]` functions and `#[cfg(test)]` modules,
-/// Go functions for which [`is_go_test_function`] holds), in source order. A unit inside a module
-/// that holds no analysed unit is given as the outermost such module (`mod tests { .. }` once,
-/// not each of its functions).
-pub fn test_items(
-    language: Language,
-    source: &str,
-    root: tree_sitter::Node<'_>,
-) -> Vec<std::ops::Range<usize>> {
-    use crate::engine::units::analysis_units;
-    let kept: Vec<std::ops::Range<usize>> = analysis_units(language, source, root, false)
-        .iter()
-        .map(|n| n.byte_range())
-        .collect();
-    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    for n in analysis_units(language, source, root, true) {
-        let r = n.byte_range();
-        if kept.contains(&r) {
-            continue;
-        }
-        let mut shown = r;
-        let mut a = n.parent();
-        while let Some(p) = a {
-            if p.kind() == "mod_item" {
-                let m = p.byte_range();
-                if !kept.iter().any(|k| m.start <= k.start && k.end <= m.end) {
-                    shown = m;
-                }
-            }
-            a = p.parent();
-        }
-        if !out.contains(&shown) {
-            out.push(shown);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -958,24 +919,6 @@ mod tests {
             judged_path(Path::new("/elsewhere/tests/a.go"), Some(Path::new("/w"))),
             PathBuf::from("a.go")
         );
-    }
-
-    #[test]
-    fn test_items_are_test_functions_and_whole_test_modules() {
-        let rs = "fn prod() {}\n#[cfg(test)]\nmod tests {\n    fn helper() {}\n    #[test]\n    fn t() {}\n}\nmod m {\n    fn p() {}\n    #[test]\n    fn u() {}\n}\n";
-        let doc = crate::Document::new(Language::Rust, rs, 0);
-        let items: Vec<&str> = test_items(Language::Rust, rs, doc.tree().root_node())
-            .into_iter()
-            .map(|r| rs[r].lines().next().unwrap())
-            .collect();
-        assert_eq!(items, ["mod tests {", "fn u() {}"]);
-        let go = "package p\nimport \"testing\"\nfunc Prod() {}\nfunc Helper(t *testing.T) {}\n";
-        let doc = crate::Document::new(Language::Go, go, 0);
-        let items: Vec<&str> = test_items(Language::Go, go, doc.tree().root_node())
-            .into_iter()
-            .map(|r| &go[r])
-            .collect();
-        assert_eq!(items, ["func Helper(t *testing.T) {}"]);
     }
 
     #[test]

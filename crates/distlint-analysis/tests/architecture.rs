@@ -45,7 +45,7 @@ const CRATES: &[CrateSpec] = &[
             // `vocabulary`: word lists and API tables (data), read by rules and facts.
             &["resolve", "syntax", "textscan", "vocabulary"],
             &["config", "document", "input", "meta", "taxonomy"],
-            &["language", "text"],
+            &["language", "roles", "text"],
         ],
     },
     CrateSpec {

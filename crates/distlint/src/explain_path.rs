@@ -119,7 +119,7 @@ fn test_items(language: Language, text: &str) -> Vec<(u32, u32, String)> {
     let tree = doc.tree();
     let root = tree.root_node();
     let index = doc.line_index();
-    let nodes = roles::test_items(language, text, root);
+    let nodes = distlint_analysis::test_items(language, text, root);
     nodes
         .into_iter()
         .map(|r| {
