@@ -9,12 +9,19 @@
 //! file in the percentile pass (default 400; a fifth of it for the 5 MB file);
 //! `DISTLINT_BENCH_INPUTS` (comma-separated input names, e.g. `rust-200KB,go-1MB`) limits the
 //! percentile pass to those inputs.
+//!
+//! `DISTLINT_BENCH_NESTED_CONFIG=1` measures the percentile pass for a document under a nested
+//! `distlint.toml` (a configuration other than the host's: one rule at another severity), which
+//! the host analyses with the document's own analyzer; `=scratch` measures what the language
+//! server did for such a document before the host knew per-document configurations (the edit
+//! applied through the host, then a from-scratch analysis by a new `Analyzer` of that
+//! configuration on every keystroke).
 
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use distlint_analysis::document::TextChange;
-use distlint_analysis::host::AnalysisHost;
+use distlint_analysis::host::{AnalysisHost, DocumentConfig};
 use distlint_analysis::{Analyzer, Document, Language, PositionEncoding};
 use distlint_bench::{big_file, body_positions, ms, percentile};
 
@@ -67,8 +74,38 @@ fn keystrokes(doc: &Document, at: usize) -> [Vec<TextChange>; 2] {
 }
 
 /// A typing session on one input: an open, analysed document and the positions typed at.
+/// How the percentile pass analyses (see the module docs, `DISTLINT_BENCH_NESTED_CONFIG`).
+#[derive(Clone, Copy, PartialEq)]
+enum Nested {
+    /// The host's configuration.
+    No,
+    /// Its own configuration, through the host.
+    Host,
+    /// Its own configuration, a new analyzer from scratch per keystroke (the old server path).
+    Scratch,
+}
+
+fn nested_mode() -> Nested {
+    match std::env::var("DISTLINT_BENCH_NESTED_CONFIG").as_deref() {
+        Ok("scratch") => Nested::Scratch,
+        Ok("1") => Nested::Host,
+        _ => Nested::No,
+    }
+}
+
+/// The nested `distlint.toml`'s configuration: the defaults with one rule at another severity.
+fn nested_config() -> distlint_analysis::Config {
+    let mut config = distlint_analysis::Config::default();
+    config.rules.insert(
+        "unbounded-channel".into(),
+        distlint_analysis::config::RuleLevel::On(distlint_analysis::Severity::Blocker),
+    );
+    config
+}
+
 struct Session {
     host: AnalysisHost,
+    nested: Nested,
     floor: Document,
     positions: Vec<usize>,
     version: i32,
@@ -79,12 +116,21 @@ const KEY: &str = "file:///bench";
 
 impl Session {
     fn new(input: &Input, positions: usize) -> Self {
+        Self::with_nested(input, positions, Nested::No)
+    }
+
+    fn with_nested(input: &Input, positions: usize, nested: Nested) -> Self {
         let doc = Document::new(input.language, input.text.clone(), 0);
         let host = AnalysisHost::new(Analyzer::default());
-        host.open(KEY, doc.clone());
+        let config = match nested {
+            Nested::Host => DocumentConfig::Own(nested_config()),
+            Nested::No | Nested::Scratch => DocumentConfig::Shared,
+        };
+        host.open_with_config(KEY, doc.clone(), config, None);
         host.analyze(KEY);
         Session {
             host,
+            nested,
             floor: doc,
             positions: body_positions(input.language, &input.text, positions),
             version: 0,
@@ -103,9 +149,15 @@ impl Session {
         self.host
             .change(KEY, &change, self.version, PositionEncoding::Utf16)
             .unwrap();
-        let found = self.host.analyze(KEY).unwrap();
+        let version = if self.nested == Nested::Scratch {
+            let doc = self.host.snapshot(KEY).unwrap();
+            let _ = Analyzer::new(nested_config()).analyze_document(&doc);
+            doc.version()
+        } else {
+            self.host.analyze(KEY).unwrap().version
+        };
         let took = start.elapsed();
-        assert_eq!(found.version, self.version);
+        assert_eq!(version, self.version);
         took
     }
 
@@ -147,7 +199,7 @@ fn percentile_pass() {
         } else {
             per_file
         };
-        let mut s = Session::new(input, n / 2);
+        let mut s = Session::with_nested(input, n / 2, nested_mode());
         let units = s.host.last_stats(KEY).unwrap().units;
         let full = {
             let doc = s.host.snapshot(KEY).unwrap();
@@ -159,7 +211,11 @@ fn percentile_pass() {
         let mut analysed = 0usize;
         for _ in 0..n {
             key.push(s.keystroke());
-            analysed += s.host.last_stats(KEY).unwrap().units_analysed;
+            if s.nested != Nested::Scratch {
+                analysed += s.host.last_stats(KEY).unwrap().units_analysed;
+            } else {
+                analysed += units;
+            }
         }
         s.next = 0;
         let mut floor: Vec<Duration> = (0..n).map(|_| s.reparse()).collect();
