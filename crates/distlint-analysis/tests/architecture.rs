@@ -66,8 +66,7 @@ const CRATES: &[CrateSpec] = &[
             &["check", "explain_path"],
             &["fix", "diff"],
             &["output", "progress"],
-            // `report`: the per-file result every output format reads (arch-rules moves
-            // `FileReport` there from `check`).
+            // `report`: the per-file result every output format reads.
             &["report", "walk"],
             &["cli"],
         ],
@@ -82,20 +81,10 @@ const CRATES: &[CrateSpec] = &[
 /// Import cycles that exist while another change is in flight, by the sibling modules that
 /// form them (`parent: a -> b -> ... -> a`, as [`find_cycles`] prints them). Each entry must
 /// still exist: remove it when the cycle goes.
-const ALLOWED_CYCLES: &[&str] = &[
-    // arch-rules (issue #19, the other half) removes these two as it lands: facts.rs reads
-    // rules/go/shapes.rs while rules/rust/common.rs reads facts (facts/ folder, facts imports no
-    // rule), and the CLI's FileReport in check.rs read by output/* (moves to report.rs).
-    "distlint-analysis/crate: facts -> rules -> facts",
-    "distlint/crate: check -> output -> check",
-];
+const ALLOWED_CYCLES: &[&str] = &[];
 
 /// Upward imports allowed while another change is in flight (`crate: from -> to`).
-const ALLOWED_UPWARD: &[&str] = &[
-    // The same two, seen as imports against the layer order (removed with them).
-    "distlint-analysis: facts -> rules",
-    "distlint: output -> check",
-];
+const ALLOWED_UPWARD: &[&str] = &[];
 
 // ---------------------------------------------------------------------------------------------
 // The module tree and its references.
