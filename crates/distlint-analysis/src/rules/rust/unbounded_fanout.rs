@@ -51,9 +51,13 @@ the spawn loop hands each task a semaphore of the function (`let permits = \
 Arc::new(Semaphore::new(N))` ... `tokio::spawn(handle(x, permits.clone()))`: the task acquires \
 its permit inside), and for `join_all(handles)` over the `JoinHandle`s of tasks spawned in a \
 loop (joining starts nothing; the spawn is checked on its own).\n\n\
-The message names the collection joined and the one it was filled from, and says what is \
-known of its size: a parameter is the caller's argument; for a field or a local the rule says \
-that nothing in the function bounds it, not that it is input.",
+Reported only when the collection is established as data-sized: a collection-typed \
+parameter (the caller's argument), a field path of a parameter other than `self` \
+(`req.items`), a local bound to one of those or to query rows (`.query(..)`, `.fetch_all(..)`), \
+or a range with a computed end. A `self` field or a local built by another call (per-connection, \
+per-node or per-worker handles made when a client or pool was constructed, whatever they are \
+called) is not, and stays silent. The message names the collection joined and the one it was \
+filled from, and says where its size comes from.",
         why: "Fan-out that grows with the input turns a large input into a self-inflicted \
 overload:\n\n\
 1. A batch endpoint receives 20,000 ids (usually it gets 50).\n\
@@ -64,10 +68,11 @@ connection pool is exhausted for every other caller too. Locally, file descripto
 (`EMFILE`) and memory spikes.\n\
 4. The batch fails as a whole, is retried, and does it again. With `buffered(16)` or a \
 semaphore, the same batch takes longer but completes and leaves capacity for everyone else.",
-        known_problems: "- Whether a collection is large is guessed from the code: parameters, \
-fields and call results are treated as possibly input-sized (the message says which). A \
-collection known to be small (a handful of configured endpoints) is flagged unless named like \
-cluster membership or typed as a collection of I/O handles; suppress with the reason.\n\
+        known_problems: "- Input-sized data held in `self` or in a local built by a call (other \
+than a query) is missed: the rule cannot tell it from a list of handles sized by \
+configuration. A parameter known to be small (a handful of configured endpoints) is flagged \
+unless named like cluster membership or typed as a collection of I/O handles; suppress with the \
+reason.\n\
 - A semaphore handed to a spawned task is assumed to be acquired there; the callee is not \
 read.\n\
 - A limit applied elsewhere (a bounded channel feeding the loop, a runtime with few threads \
@@ -248,19 +253,96 @@ fn input_root<'t>(ctx: &Context<'_>, mut e: Node<'t>) -> Option<Node<'t>> {
     None
 }
 
-/// The consequence clause of a message, claiming only what the rule established about `root`:
-/// a parameter is a caller's argument (its size is the caller's), anything else (a field, a local,
-/// a range) is a collection whose size the rule did not bound.
+/// Where the rule established that the collection `root` is data-sized, for the message:
+/// `None` when it did not (a `self` field, a local built by some call, such as a list of
+/// per-connection or per-node handles made when a client or pool was constructed — sized by
+/// configuration whatever it is called), and the rule stays silent.
+///
+/// Established: a parameter of a collection type whose elements are not I/O handles (the
+/// caller's argument); a field path of a parameter other than `self` (`req.items`); a local
+/// bound to a field path of such a parameter (`let items = req.items.clone();`), to an expression
+/// over a collection-typed parameter, or to query rows (`.query(..)`, `.fetch_all(..)`); a range
+/// whose end is not a constant (`0..ids.len()`).
+fn data_source(ctx: &Context<'_>, root: Node<'_>) -> Option<&'static str> {
+    let f = enclosing_fn(root)?;
+    let param_of = |name: &str, at: usize| {
+        find_binding(ctx.source, f, name, at).filter(|b| b.kind() == "parameter")
+    };
+    match root.kind() {
+        "range_expression" => Some("a range with a computed end"),
+        "identifier" => {
+            let b = find_binding(ctx.source, f, ctx.text(root), root.start_byte())?;
+            match b.kind() {
+                "parameter" => param_is_collection(ctx, root).then_some("the caller's argument"),
+                "let_declaration" => {
+                    let v = b.child_by_field_name("value")?;
+                    let t = squash(ctx.text(v));
+                    if t.contains(".query") || t.contains("fetch_all(") {
+                        return Some("query rows");
+                    }
+                    let from_param = Walk::new(v).any(|n| {
+                        n.kind() == "identifier"
+                            && param_of(ctx.text(n), n.start_byte()).is_some()
+                            && (param_is_collection(ctx, n) && is_collection_param(ctx, n)
+                                || field_path_of_param(&t, ctx.text(n)))
+                    });
+                    from_param.then_some("the caller's argument")
+                }
+                _ => None,
+            }
+        }
+        "field_expression" => {
+            let mut base = root;
+            while base.kind() == "field_expression" {
+                base = base.child_by_field_name("value")?;
+            }
+            (base.kind() == "identifier" && param_of(ctx.text(base), base.start_byte()).is_some())
+                .then_some("the caller's argument")
+        }
+        _ => None,
+    }
+}
+
+/// Whether the parameter `n` names is declared with a collection type (not just any type that
+/// [`param_is_collection`] lets through, such as a client handle).
+fn is_collection_param(ctx: &Context<'_>, n: Node<'_>) -> bool {
+    let Some(f) = enclosing_fn(n) else {
+        return false;
+    };
+    let Some(ty) = find_binding(ctx.source, f, ctx.text(n), n.start_byte())
+        .filter(|b| b.kind() == "parameter")
+        .and_then(|b| b.child_by_field_name("type"))
+    else {
+        return false;
+    };
+    let t = squash(ctx.text(ty));
+    let t = t.trim_start_matches('&').trim_start_matches("mut");
+    let outer = t.split('<').next().unwrap_or(t);
+    let outer = outer.rsplit("::").next().unwrap_or(outer);
+    t.starts_with('[') || COLLECTION_TYPES.contains(&outer) || t.starts_with("impl")
+}
+
+/// `t` (a `let` value, whitespace removed) is a field path of `param`: `req.items`,
+/// `req.items.clone()`, `&msg.records`.
+fn field_path_of_param(t: &str, param: &str) -> bool {
+    let t = t.trim_start_matches('&');
+    let t = t.strip_suffix(".clone()").unwrap_or(t);
+    let Some(rest) = t.strip_prefix(param).and_then(|r| r.strip_prefix('.')) else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+}
+
+/// The consequence clause of a message, claiming only what [`data_source`] established.
 fn size_claim(ctx: &Context<'_>, root: Node<'_>, what: &str) -> String {
     let r = squash(ctx.text(root));
-    let is_param = root.kind() == "identifier"
-        && enclosing_fn(root)
-            .and_then(|f| find_binding(ctx.source, f, ctx.text(root), root.start_byte()))
-            .is_some_and(|b| b.kind() == "parameter");
-    if is_param {
-        format!("`{r}` is the caller's argument, and a caller that passes a large one starts that many {what} at once")
-    } else {
-        format!("nothing here bounds the size of `{r}`; if it grows with the input, that many {what} start at once")
+    match data_source(ctx, root) {
+        Some("query rows") => format!("`{r}` holds query rows, and a large result starts that many {what} at once"),
+        Some("the caller's argument") => format!("`{r}` comes from the caller's argument, and a caller that passes a large one starts that many {what} at once"),
+        _ => format!("nothing here bounds the size of `{r}`; if it grows with the input, that many {what} start at once"),
     }
 }
 
@@ -523,7 +605,7 @@ fn check_collected(
     let Some(root) = input_root(ctx, iter) else {
         return;
     };
-    if cluster_named(ctx, root) || has_limit(ctx, iter) || !param_is_collection(ctx, root) {
+    if cluster_named(ctx, root) || has_limit(ctx, iter) || data_source(ctx, root).is_none() {
         return;
     }
     out.push(Finding::new(
@@ -706,7 +788,7 @@ fn check_spawn_in_loop(
     if cluster_named(ctx, root)
         || has_limit(ctx, lp)
         || hands_semaphore(ctx, lp)
-        || !param_is_collection(ctx, root)
+        || data_source(ctx, root).is_none()
     {
         return;
     }
@@ -749,7 +831,7 @@ fn check_join_all(ctx: &Context<'_>, call: Node<'_>, is_try: bool, out: &mut Vec
     let Some(root) = input_root(ctx, iter_expr) else {
         return;
     };
-    if cluster_named(ctx, root) || has_limit(ctx, iter_expr) || !param_is_collection(ctx, root) {
+    if cluster_named(ctx, root) || has_limit(ctx, iter_expr) || data_source(ctx, root).is_none() {
         return;
     }
     let name = if is_try { "try_join_all" } else { "join_all" };
@@ -887,8 +969,8 @@ async fn spawn_each(jobs: Vec<Job>) {
     }
 }
 
-async fn spawned_without_permits(pd: &Pd) -> Result<Vec<R>, Error> {
-    let stores = pd.all_stores().await?;
+async fn spawned_without_permits(req: Request) -> Result<Vec<R>, Error> {
+    let stores = req.stores.clone();
     let mut handles = Vec::with_capacity(stores.len());
     for store in stores {
         let handle = tokio::spawn(single_store_handler(store));
@@ -993,6 +1075,20 @@ async fn message_loop(ports: Vec<u16>, duplexes: Vec<DuplexStream>, streams: &[t
     }
     futures::future::try_join_all(loops).await;
     join_all(streams.iter().map(|s| pump(s))).await;
+}
+// fred's pools and routers: per-connection handles built when the pool or router was
+// constructed, held in `self` or in locals built from it; not established as data-sized.
+impl Pool {
+    async fn connect(&self) -> Result<(), Error> {
+        futures::future::try_join_all(self.inner.clients.iter().map(|c| c.connect())).await?;
+        let writers = self.connections.values_mut();
+        join_all(writers.map(|w| w.flush())).await;
+        let stores = self.pd.all_stores().await?;
+        for store in stores {
+            tokio::spawn(ping(store));
+        }
+        Ok(())
+    }
 }
 async fn capped_set(urls: Vec<String>) {
     let mut set = tokio::task::JoinSet::new();
@@ -1249,11 +1345,13 @@ impl B {
 
     #[test]
     fn messages_name_the_joined_and_the_source_collection_and_what_is_known() {
-        let src = "use futures::future::join_all;\nasync fn pushed(client: &Client, ids: Vec<u64>) {\n    let mut futs = Vec::new();\n    for id in &ids {\n        futs.push(client.fetch(*id));\n    }\n    futures::future::try_join_all(futs).await;\n}\nasync fn local(pd: &Pd) {\n    let stores = pd.all_stores().await;\n    join_all(stores.iter().map(|s| s.ping())).await;\n}\n";
+        let src = "use futures::future::join_all;\nasync fn pushed(client: &Client, ids: Vec<u64>) {\n    let mut futs = Vec::new();\n    for id in &ids {\n        futs.push(client.fetch(*id));\n    }\n    futures::future::try_join_all(futs).await;\n}\nasync fn local(pd: &Pd) {\n    let stores = pd.all_stores().await;\n    join_all(stores.iter().map(|s| s.ping())).await;\n}\nasync fn from_request(req: Request) {\n    join_all(req.items.iter().map(|i| fetch(i))).await;\n}\n";
         let f = crate::testing::raw("unbounded-fanout", src);
         let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(msgs.len(), 2, "{msgs:#?}");
-        assert!(msgs[0].starts_with("`try_join_all` over `futs` (one future per item of `ids`) with no concurrency limit: `ids` is the caller's argument"), "{}", msgs[0]);
-        assert!(msgs[1].starts_with("`join_all` over every item of `stores` with no concurrency limit: nothing here bounds the size of `stores`"), "{}", msgs[1]);
+        assert!(msgs[0].starts_with("`try_join_all` over `futs` (one future per item of `ids`) with no concurrency limit: `ids` comes from the caller's argument"), "{}", msgs[0]);
+        // `stores` (a local built by a call on a client) is not established as data-sized:
+        // silent. `req.items` is a field of the caller's argument.
+        assert!(msgs[1].starts_with("`join_all` over every item of `req.items` with no concurrency limit: `req.items` comes from the caller's argument"), "{}", msgs[1]);
     }
 }
