@@ -230,7 +230,11 @@ pub const EXAMPLE_DIRS: &[&str] = &["examples", "example", "_examples", "_exampl
 ///   that start servers and drive them (etcd's `tests/integration`, `tests/e2e`,
 ///   `tests/functional`; issue #14 found 17 false findings in such directories);
 /// - `fixtures`, `mock(s)`, `fake(s)`, `stub(s)`: canned implementations for tests; directory
-///   names starting with `mock` or `fake` count too (`mockserver`, `fakeclient`).
+///   names starting with `mock` or `fake` count too (`mockserver`, `fakeclient`);
+/// - `fuzz`: cargo-fuzz's directory (`cargo fuzz init` creates `fuzz/fuzz_targets/`) and where
+///   Go projects keep OSS-Fuzz harnesses (containerd's `contrib/fuzz/`, built only with the
+///   `gofuzz` tag); `testsuite(s)`: shared conformance suites run from tests (containerd's
+///   `content/testsuite`, docker-distribution's `storage/driver/testsuites`).
 ///
 /// Not on the list, because real projects ship production code under them: `builtin` (nats.go's
 /// `encoders/builtin`, interpreters' builtin functions), `contrib` (etcd's `contrib/recipes` is a
@@ -269,6 +273,9 @@ pub const TEST_DIRS: &[&str] = &[
     "fakes",
     "stub",
     "stubs",
+    "fuzz",
+    "testsuite",
+    "testsuites",
 ];
 
 /// Whether directory `name` (whose parent directory is `parent`, if any) holds test support:
@@ -877,6 +884,9 @@ mod tests {
             "pkg/mockserver/s.go",
             "raft/rafttest/node.go",
             "internal/testdata/x.go",
+            "contrib/fuzz/container_fuzzer.go",
+            "fuzz/fuzz_targets/parse.rs",
+            "registry/storage/driver/testsuites/testsuites.go",
         ] {
             let lang = Language::from_path(Path::new(p)).unwrap();
             assert_eq!(role(lang, p, GO).role, Role::TestSupport, "{p}");

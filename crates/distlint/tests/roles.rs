@@ -60,6 +60,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/conn_tests.rs", "test"),
     ("raft/rafttest/node.go", "test"),
     ("pkg/mock_transport.go", "test"),
+    ("contrib/fuzz/container_fuzzer.go", "test"),
     // Examples.
     ("examples/echo/main.go", "example"),
     ("examples/demo.rs", "example"),
@@ -118,7 +119,7 @@ fn only_production_code_is_reported_by_default_and_skips_are_counted() {
     let v = json(&out);
     assert_eq!(reported(&v), files_of(&[]), "{v:#}");
     let by_role = &v["summary"]["skipped_by_role"];
-    assert_eq!(by_role["test"], 9, "{by_role}");
+    assert_eq!(by_role["test"], 10, "{by_role}");
     assert_eq!(by_role["example"], 3);
     assert_eq!(by_role["generated"], 2);
     assert_eq!(by_role["vendored"], 2);
@@ -132,7 +133,7 @@ fn only_production_code_is_reported_by_default_and_skips_are_counted() {
         .expect("a note on the skipped roles");
     assert_eq!(
         note["message"],
-        "skipped 9 test-support, 3 example, 2 generated and 2 vendored files (not production code); `--include-role test` to analyse them, `distlint explain-path FILE` says why"
+        "skipped 10 test-support, 3 example, 2 generated and 2 vendored files (not production code); `--include-role test` to analyse them, `distlint explain-path FILE` says why"
     );
 
     // Human format: the note on stderr; findings on stdout name no skipped file.
@@ -140,7 +141,7 @@ fn only_production_code_is_reported_by_default_and_skips_are_counted() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr
-            .contains("note: skipped 9 test-support, 3 example, 2 generated and 2 vendored files"),
+            .contains("note: skipped 10 test-support, 3 example, 2 generated and 2 vendored files"),
         "{stderr}"
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -334,10 +335,10 @@ fn github_and_markdown_formats_carry_the_note() {
     let out = distlint(t.path(), &["check", "--format", "github"]);
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(
-        s.contains("::notice title=distlint::skipped 9 test-support, 3 example, 2 generated and 2 vendored files"),
+        s.contains("::notice title=distlint::skipped 10 test-support, 3 example, 2 generated and 2 vendored files"),
         "{s}"
     );
     let out = distlint(t.path(), &["check", "--format", "markdown"]);
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(s.contains("- skipped 9 test-support"), "{s}");
+    assert!(s.contains("- skipped 10 test-support"), "{s}");
 }
