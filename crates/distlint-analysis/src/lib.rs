@@ -35,6 +35,7 @@ mod meta;
 mod resolve;
 mod syntax;
 mod textscan;
+mod vocabulary;
 
 #[cfg(test)]
 pub(crate) mod testing;

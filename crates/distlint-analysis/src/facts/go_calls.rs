@@ -6,6 +6,7 @@ use tree_sitter::Node;
 
 use super::{FactKinds, FactsView, FileFacts};
 use crate::syntax::{ancestors, go_assigned_to, go_callee, named_children, squash, text};
+use crate::vocabulary::go::LIFECYCLE_CALLS;
 
 /// Go: for `make(chan T, cap)` with `cap` other than `0`, the last segment of the name it is
 /// stored under (`x := ...`, `s.ch = ...`, `ch: ...` in a keyed literal, `var x = ...`).
@@ -37,16 +38,6 @@ fn buffered_channel_name(source: &str, n: Node<'_>) -> Option<String> {
     Some(name.rsplit('.').next().unwrap_or(&name).to_string())
 }
 
-/// Go call names recorded in [`FileFacts`]' `lifecycle_calls` (server and signal lifecycle).
-pub const LIFECYCLE_NAMES: &[&str] = &[
-    "Shutdown",
-    "GracefulStop",
-    "Close",
-    "Notify",
-    "NotifyContext",
-    "NewServer",
-];
-
 impl FileFacts {
     /// A `call_expression`: the kinds of `want` it belongs to.
     pub(super) fn collect_go_call(
@@ -64,7 +55,7 @@ impl FileFacts {
             return;
         }
         if let Some((Some(recv), name)) = go_callee(source, n) {
-            if LIFECYCLE_NAMES.contains(&name) {
+            if LIFECYCLE_CALLS.contains(&name) {
                 let assigned = go_assigned_to(n).map(|v| text(source, v).to_string());
                 self.lifecycle_calls.insert((
                     name.to_string(),
@@ -89,7 +80,7 @@ impl<'a> FactsView<'a> {
 
     /// Go: the lifecycle calls of the file: `(name, receiver text, receiver is an identifier,
     /// text of the expression the call's value is assigned to, if any)`, for the names in
-    /// [`LIFECYCLE_NAMES`]. Marks [`FactKinds::LIFECYCLE_CALLS`].
+    /// [`LIFECYCLE_CALLS`]. Marks [`FactKinds::LIFECYCLE_CALLS`].
     pub fn lifecycle_calls(
         &self,
     ) -> impl Iterator<Item = (&'a str, &'a str, bool, Option<&'a str>)> {

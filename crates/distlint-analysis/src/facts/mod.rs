@@ -63,7 +63,6 @@ use crate::language::Language;
 pub use lazy::{FactsSource, LazyFacts};
 pub use rust_queues::{impl_type_base, is_queue_name};
 pub use rust_types::{TypeRef, TypeToken};
-pub use rust_wire::{WIRE_DECODE_FNS, WIRE_EXTRACTORS};
 pub use view::FactsView;
 
 /// A set of fact kinds, as bits. Recorded per (unit, rule) by [`FactsView`] reads and compared
@@ -184,7 +183,7 @@ pub struct FileFacts {
     /// Go: whether a file-level `func main` is declared.
     has_main: bool,
     /// Go: `(name, receiver text, receiver is an identifier, assigned-to text)` for every
-    /// call `recv.name(...)` with `name` one of [`LIFECYCLE_NAMES`](go_calls::LIFECYCLE_NAMES); the receiver may be a
+    /// call `recv.name(...)` with `name` one of [`LIFECYCLE_CALLS`](crate::vocabulary::go::LIFECYCLE_CALLS); the receiver may be a
     /// package (resolved by the rule through the imports).
     lifecycle_calls: BTreeSet<(String, String, bool, Option<String>)>,
     /// Go: a `//go:build ignore` / `// +build ignore` line before the `package` line. A text
@@ -198,7 +197,7 @@ pub struct FileFacts {
     /// `type_identifier`) in the type arguments of every `Json<..>`/`Form<..>` type (path
     /// `None`), and in the turbofish and the `let` type of every `.json()` call (path `None`)
     /// and of every call whose callee path, whitespace removed and unresolved, ends in one of
-    /// [`WIRE_DECODE_FNS`] (`serde_json::from_slice`, `from_str`). The rule resolves the paths
+    /// [`WIRE_DECODE_FNS`](crate::vocabulary::rust::WIRE_DECODE_FNS) (`serde_json::from_slice`, `from_str`). The rule resolves the paths
     /// through the imports (see [`FactsView::wire_decodes`]).
     wire_decodes: BTreeSet<(Option<String>, String)>,
     /// Rust: `(impl type, field)` for every queue-like field name (see
@@ -213,7 +212,7 @@ pub struct FileFacts {
     /// Rust: `(impl type, field)` for every queue-like field `f` such that a part of an `impl`
     /// of that type contains `self.f.` (whitespace removed).
     queue_mentions: BTreeSet<(String, String)>,
-    /// Rust: impl types some part of whose impls has a capacity word ([`QUEUE_LIMIT_SIGNS`](rust_queues::QUEUE_LIMIT_SIGNS)) in
+    /// Rust: impl types some part of whose impls has a capacity word ([`QUEUE_LIMIT_SIGNS`](crate::vocabulary::rust::QUEUE_LIMIT_SIGNS)) in
     /// its code (comments left out).
     queue_limited: BTreeSet<String>,
     /// Rust: the text `response_timeout` occurs anywhere in the file (code, comments, strings).

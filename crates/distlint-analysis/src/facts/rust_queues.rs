@@ -6,10 +6,7 @@ use tree_sitter::Node;
 
 use super::{FactKinds, FactsView, FileFacts};
 use crate::syntax::{code_has, named_children, squash, text};
-
-/// Words that show an `impl` caps its queue (`capacity`, `is_full`, `truncate`, `max_len`,
-/// `limit`), matched lower-cased in code, for [`FileFacts`]' `queue_limited`.
-pub const QUEUE_LIMIT_SIGNS: &[&str] = &["capacity", "is_full", "truncate", "max_len", "limit"];
+use crate::vocabulary::rust::{QUEUE_FIELD_WORDS, QUEUE_LIMIT_SIGNS};
 
 /// The base name of an `impl`'s type: its text, whitespace removed, up to the first `<`.
 pub fn impl_type_base(source: &str, imp: Node<'_>) -> Option<String> {
@@ -18,21 +15,13 @@ pub fn impl_type_base(source: &str, imp: Node<'_>) -> Option<String> {
     Some(t.split('<').next().unwrap_or("").to_string())
 }
 
-/// Words that make a field name a work queue's (`pending_jobs`), whole `snake_case` words with or
-/// without a plural `s`; see [`is_queue_name`].
-const QUEUEISH: &[&str] = &[
-    "queue", "pending", "backlog", "job", "jobs", "task", "tasks", "work", "inbox", "waiting",
-    "request", "requests",
-];
-
 /// Whether a field name is a work queue's: a whole `snake_case` word of it, lower-cased, with or
 /// without a plural `s`, is a queue word (`pending_jobs` is, `frameworks` is not). The filter of
 /// the queue facts, and `unbounded-work-queue`'s test of a field.
 pub fn is_queue_name(field: &str) -> bool {
-    field
-        .to_ascii_lowercase()
-        .split('_')
-        .any(|w| QUEUEISH.contains(&w) || QUEUEISH.contains(&w.trim_end_matches('s')))
+    field.to_ascii_lowercase().split('_').any(|w| {
+        QUEUE_FIELD_WORDS.contains(&w) || QUEUE_FIELD_WORDS.contains(&w.trim_end_matches('s'))
+    })
 }
 
 impl FileFacts {

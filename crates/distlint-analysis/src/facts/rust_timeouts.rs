@@ -6,10 +6,7 @@ use tree_sitter::Node;
 
 use super::{FactKinds, FactsView, FileFacts};
 use crate::syntax::text;
-
-/// Request-building methods of HTTP clients (`client.get(url)`), for [`FileFacts`]'
-/// `request_timeouts`.
-const REQUEST_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
+use crate::vocabulary::rust::HTTP_REQUEST_METHODS;
 
 /// Whether `n` is a `.timeout` field expression on a request chain (see
 /// [`FactsView::request_timeouts`]).
@@ -34,7 +31,7 @@ fn is_request_timeout(source: &str, n: Node<'_>) -> bool {
                 }
                 if func
                     .child_by_field_name("field")
-                    .is_some_and(|m| REQUEST_METHODS.contains(&text(source, m)))
+                    .is_some_and(|m| HTTP_REQUEST_METHODS.contains(&text(source, m)))
                 {
                     return true;
                 }

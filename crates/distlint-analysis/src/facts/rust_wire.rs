@@ -6,22 +6,7 @@ use tree_sitter::Node;
 
 use super::{FactKinds, FactsView, FileFacts};
 use crate::syntax::{squash, text, Walk};
-
-/// Last path segments of the decode calls recorded in [`FileFacts`]' `wire_decodes`
-/// (`serde_json::from_slice`, `bincode::deserialize_from`, ...).
-pub const WIRE_DECODE_FNS: &[&str] = &[
-    "from_slice",
-    "from_str",
-    "from_reader",
-    "from_value",
-    "from_bytes",
-    "decode",
-    "deserialize_from",
-    "from_read",
-];
-
-/// Last path segments of the body extractor types recorded in [`FileFacts`]' `wire_decodes`.
-pub const WIRE_EXTRACTORS: &[&str] = &["Json", "Form"];
+use crate::vocabulary::rust::{WIRE_DECODE_FNS, WIRE_EXTRACTORS};
 
 /// The identifiers (`identifier`, `field_identifier`, `type_identifier`) in `node`'s subtree, in
 /// pre-order.

@@ -7,6 +7,7 @@ use super::helpers::{arg, callee, functions, has_word, imports_any, own_nodes, s
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::go::{CACHE_IMPORTS, CACHE_SET_METHODS, NEGATIVE_CACHE_WORDS};
 
 /// The rule.
 pub struct CacheStampede;
@@ -70,27 +71,6 @@ if errors.Is(err, redis.Nil) {\n\
     },
 };
 
-const CACHE_IMPORTS: &[&str] = &[
-    "github.com/redis/go-redis",
-    "github.com/go-redis/redis",
-    "github.com/bradfitz/gomemcache/memcache",
-];
-
-const SET_METHODS: &[&str] = &["Set", "SetEx", "SetEX", "SetXX"];
-const NEGATIVE_WORDS: &[&str] = &[
-    "empty",
-    "notfound",
-    "missing",
-    "tombstone",
-    "negative",
-    "none",
-    "nil",
-    "null",
-    "miss",
-    "absent",
-    "sentinel",
-];
-
 /// True when `func` checks a cache-miss sentinel.
 fn checks_miss(ctx: &Context<'_>, func: &[Node<'_>]) -> bool {
     func.iter().any(|n| {
@@ -150,7 +130,8 @@ fn is_negative_value(ctx: &Context<'_>, v: Node<'_>) -> bool {
     matches!(
         t,
         "\"\"" | "nil" | "\"null\"" | "[]byte{}" | "[]byte(\"\")" | "\"{}\""
-    ) || (matches!(v.kind(), "identifier" | "selector_expression") && has_word(t, NEGATIVE_WORDS))
+    ) || (matches!(v.kind(), "identifier" | "selector_expression")
+        && has_word(t, NEGATIVE_CACHE_WORDS))
 }
 
 impl Rule for CacheStampede {
@@ -187,7 +168,7 @@ impl Rule for CacheStampede {
             let sets: Vec<Node<'_>> = calls
                 .iter()
                 .filter(|(c, r, m)| {
-                    *r == client && SET_METHODS.contains(m) && c.start_byte() > get.end_byte()
+                    *r == client && CACHE_SET_METHODS.contains(m) && c.start_byte() > get.end_byte()
                 })
                 .map(|(c, _, _)| *c)
                 .collect();

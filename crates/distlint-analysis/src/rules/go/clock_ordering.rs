@@ -10,6 +10,10 @@ use super::helpers::{
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::go::{
+    EXPIRY_PREFIXES, LEASE_BODY_WORDS, LEASE_WORDS, ORDERING_WORDS, UNIX_TIME_METHODS,
+    VERSION_WORDS,
+};
 
 /// The rule.
 pub struct ClockOrdering;
@@ -69,46 +73,6 @@ logical clock).\nrec := Record{Key: k, Value: v, Version: resp.Header.Revision}\
     },
 };
 
-const UNIX_METHODS: &[&str] = &["Unix", "UnixNano", "UnixMilli", "UnixMicro"];
-
-/// Names that make a destination a version.
-const VERSION_WORDS: &[&str] = &[
-    "version",
-    "ver",
-    "revision",
-    "rev",
-    "seq",
-    "sequence",
-    "generation",
-    "epoch",
-    "lamport",
-];
-
-/// Names that make a comparison a last-write-wins or lease decision on their own.
-const ORDERING_WORDS: &[&str] = &[
-    "version",
-    "revision",
-    "rev",
-    "generation",
-    "epoch",
-    "updated",
-    "modified",
-    "lease",
-    "lock",
-    "leader",
-    "owner",
-    "holder",
-];
-
-/// Expiry words; count only in a lease/lock context.
-const EXPIRY_PREFIXES: &[&str] = &["expir", "deadline", "until", "ttl"];
-/// In the expiry itself, the function name or its receiver type: a lease or lock expiry.
-const LEASE_WORDS: &[&str] = &[
-    "lease", "leases", "lock", "locks", "leader", "owner", "holder", "mutex",
-];
-/// In the function body: words that mean a lease (not `lock`, which `mu.Lock()` makes common).
-const LEASE_BODY_WORDS: &[&str] = &["lease", "leases", "leader", "leadership", "holder"];
-
 impl Rule for ClockOrdering {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -116,7 +80,7 @@ impl Rule for ClockOrdering {
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
         // A finding needs `time.Now()`, `time.Since` or `time.Until`, and either a Unix
-        // conversion of the wall clock (`UNIX_METHODS`, all starting with `Unix`) or a value
+        // conversion of the wall clock (`UNIX_TIME_METHODS`, all starting with `Unix`) or a value
         // decoded earlier in the function (`Unmarshal*`, `Decode`).
         &[&["Now", "Since", "Until"], &["Unix", "Unmarshal", "Decode"]]
     }
@@ -315,7 +279,7 @@ fn unix_call<'t>(ctx: &Context<'_>, now: Node<'t>) -> Option<Node<'t>> {
         if call.kind() != "call_expression" {
             return None;
         }
-        if UNIX_METHODS.contains(&field) {
+        if UNIX_TIME_METHODS.contains(&field) {
             return Some(call);
         }
         if matches!(field, "Add" | "Truncate" | "Round" | "UTC" | "Local") {

@@ -9,6 +9,7 @@ use super::helpers::{
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::go::{BROKER_IMPORTS, BROKER_SEND_METHODS, HTTP_CLIENT_NAME_WORDS};
 
 /// The rule.
 pub struct DiscardedNetworkError;
@@ -52,33 +53,6 @@ resp, err := client.Do(req)\nif err != nil {\n\treturn fmt.Errorf(\"call invento
     },
 };
 
-const BROKER_IMPORTS: &[&str] = &[
-    "github.com/segmentio/kafka-go",
-    "github.com/Shopify/sarama",
-    "github.com/IBM/sarama",
-    "github.com/nats-io/nats.go",
-    "github.com/nats-io/go-nats",
-    "github.com/rabbitmq/amqp091-go",
-    "github.com/streadway/amqp",
-    "github.com/confluentinc/confluent-kafka-go",
-    "github.com/twmb/franz-go",
-    "cloud.google.com/go/pubsub",
-    "github.com/redis/go-redis",
-    "github.com/go-redis/redis",
-];
-
-const SEND_METHODS: &[&str] = &[
-    "WriteMessages",
-    "SendMessage",
-    "SendMessages",
-    "Publish",
-    "PublishWithContext",
-    "PublishMsg",
-    "Produce",
-];
-
-const CLIENT_WORDS: &[&str] = &["client", "http", "cli", "httpclient", "hc"];
-
 /// A short description of the network call, when `call` is one.
 fn network_call(ctx: &Context<'_>, call: Node<'_>, brokers: bool) -> Option<String> {
     if let Some((path, member)) = pkg_call(ctx, call) {
@@ -103,13 +77,13 @@ fn network_call(ctx: &Context<'_>, call: Node<'_>, brokers: bool) -> Option<Stri
     match name {
         "Do" if arg_count(call) == 1 => {
             let a = arg(call, 0).map(|a| ctx.text(a)).unwrap_or("");
-            (has_word(recv_text, CLIENT_WORDS) || has_word(a, &["req", "request"]))
+            (has_word(recv_text, HTTP_CLIENT_NAME_WORDS) || has_word(a, &["req", "request"]))
                 .then(|| format!("{recv_text}.Do"))
         }
-        "Get" | "Post" | "PostForm" | "Head" if has_word(recv_text, CLIENT_WORDS) => {
+        "Get" | "Post" | "PostForm" | "Head" if has_word(recv_text, HTTP_CLIENT_NAME_WORDS) => {
             Some(format!("{recv_text}.{name}"))
         }
-        _ if brokers && SEND_METHODS.contains(&name) => Some(format!("{recv_text}.{name}")),
+        _ if brokers && BROKER_SEND_METHODS.contains(&name) => Some(format!("{recv_text}.{name}")),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ use super::helpers::{
 };
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::vocabulary::go::{BROKER_IMPORTS_WITH_SNS_SQS, PUBLISH_METHODS, TX_NAMES};
 
 /// The rule.
 pub struct DualWrite;
@@ -59,40 +60,6 @@ return tx.Commit() // a relay publishes outbox rows after commit, at least once"
     },
 };
 
-const PUBLISH_METHODS: &[&str] = &[
-    "WriteMessages",
-    "Publish",
-    "PublishWithContext",
-    "PublishMsg",
-    "PublishAsync",
-    "PublishMsgAsync",
-    "SendMessage",
-    "SendMessages",
-    "Produce",
-];
-
-const BROKER_IMPORTS: &[&str] = &[
-    "github.com/segmentio/kafka-go",
-    "github.com/Shopify/sarama",
-    "github.com/IBM/sarama",
-    "github.com/nats-io/nats.go",
-    "github.com/nats-io/go-nats",
-    "github.com/rabbitmq/amqp091-go",
-    "github.com/streadway/amqp",
-    "github.com/confluentinc/confluent-kafka-go",
-    "gopkg.in/confluentinc/confluent-kafka-go.v1",
-    "github.com/twmb/franz-go",
-    "cloud.google.com/go/pubsub",
-    "github.com/aws/aws-sdk-go-v2/service/sns",
-    "github.com/aws/aws-sdk-go-v2/service/sqs",
-    "github.com/aws/aws-sdk-go/service/sns",
-    "github.com/aws/aws-sdk-go/service/sqs",
-    "github.com/redis/go-redis",
-    "github.com/go-redis/redis",
-];
-
-const TX_WORDS: &[&str] = &["tx", "txn", "transaction", "dbtx"];
-
 /// Case-insensitive search for `outbox` without allocating a lower-cased copy of the file.
 fn mentions_outbox(source: &str) -> bool {
     source
@@ -112,7 +79,7 @@ impl Rule for DualWrite {
     }
 
     fn check(&self, ctx: &Context<'_>, node: Node<'_>, out: &mut Vec<Finding>) {
-        if !imports_any(ctx, BROKER_IMPORTS) {
+        if !imports_any(ctx, BROKER_IMPORTS_WITH_SNS_SQS) {
             return;
         }
         for func in functions(node) {
@@ -140,7 +107,7 @@ impl Rule for DualWrite {
                 let recv_text = ctx.text(recv);
                 if name == "Commit" && arg_count(*n) == 0 {
                     let last = words(recv_text).pop().unwrap_or_default();
-                    if tx_vars.contains(&recv_text) || TX_WORDS.contains(&last.as_str()) {
+                    if tx_vars.contains(&recv_text) || TX_NAMES.contains(&last.as_str()) {
                         commit.get_or_insert(*n);
                     }
                 } else if PUBLISH_METHODS.contains(&name) {

@@ -17,6 +17,7 @@ use crate::rule::{
     TextEdit,
 };
 use crate::syntax::{ancestors, named_children, squash, Walk};
+use crate::vocabulary::go::ETCD_CLIENT_INTERFACES;
 
 /// The rule.
 pub struct GrpcCallWithoutDeadline;
@@ -781,13 +782,11 @@ fn is_etcd_path(path: &str) -> bool {
     )
 }
 
-/// The clientv3 interfaces embedded in `*clientv3.Client`, each a set of gRPC calls.
-const ETCD_PARTS: &[&str] = &["KV", "Lease", "Cluster", "Maintenance", "Auth"];
-
 /// `*clientv3.Client`, `clientv3.KV`, `clientv3.Lease`, ... (pointer or not).
 fn is_etcd_type(ctx: &Context<'_>, ty: Node<'_>) -> bool {
-    qualified_type(ctx, ty)
-        .is_some_and(|(p, n)| is_etcd_path(p) && (n == "Client" || ETCD_PARTS.contains(&n)))
+    qualified_type(ctx, ty).is_some_and(|(p, n)| {
+        is_etcd_path(p) && (n == "Client" || ETCD_CLIENT_INTERFACES.contains(&n))
+    })
 }
 
 /// `clientv3.New(cfg)`, `NewFromURL(s)`, `NewKV(c)`, `NewLease(c)`, ...
@@ -796,7 +795,7 @@ fn is_etcd_ctor(ctx: &Context<'_>, call: Node<'_>) -> bool {
         is_etcd_path(p)
             && (matches!(m, "New" | "NewFromURL" | "NewFromURLs")
                 || m.strip_prefix("New")
-                    .is_some_and(|r| ETCD_PARTS.contains(&r)))
+                    .is_some_and(|r| ETCD_CLIENT_INTERFACES.contains(&r)))
     })
 }
 
@@ -815,7 +814,7 @@ fn is_etcd_client(ctx: &Context<'_>, file: &FileStubs, recv: Node<'_>) -> bool {
             };
             let field = ctx.text(f);
             file.etcd_fields.contains(field)
-                || (ETCD_PARTS.contains(&field)
+                || (ETCD_CLIENT_INTERFACES.contains(&field)
                     && match unparen(op).kind() {
                         "identifier" => etcd_local(ctx, file, unparen(op)),
                         "selector_expression" => unparen(op)

@@ -12,6 +12,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity,
 };
 use crate::syntax::{named_children, squash, Walk};
+use crate::vocabulary::go::{DEFAULT_CLIENT_HELPERS, HTTP_CLIENT_METHODS};
 
 /// The rule.
 pub struct HttpClientWithoutTimeout;
@@ -82,9 +83,6 @@ package-level helpers (`http.Get`, `http.DefaultClient.Do`) get no automatic rew
 client to use instead is a design decision.",
     },
 };
-
-const DEFAULT_CLIENT_HELPERS: &[&str] = &["Get", "Post", "Head", "PostForm"];
-const CLIENT_METHODS: &[&str] = &["Do", "Get", "Post", "Head", "PostForm"];
 
 impl Rule for HttpClientWithoutTimeout {
     fn meta(&self) -> &'static RuleMeta {
@@ -468,7 +466,7 @@ fn check_call(ctx: &Context<'_>, call: Node<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let method = ctx.text(field);
-    if CLIENT_METHODS.contains(&method)
+    if HTTP_CLIENT_METHODS.contains(&method)
         && pkg_selector(ctx, operand) == Some(("net/http", "DefaultClient"))
     {
         out.push(Finding::new(

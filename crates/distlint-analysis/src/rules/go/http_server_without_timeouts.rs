@@ -12,6 +12,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::Walk;
+use crate::vocabulary::go::SERVER_READ_TIMEOUTS;
 
 /// The rule.
 pub struct HttpServerWithoutTimeouts;
@@ -95,8 +96,6 @@ impl Rule for HttpServerWithoutTimeouts {
     }
 }
 
-const READ_TIMEOUTS: &[&str] = &["ReadHeaderTimeout", "ReadTimeout"];
-
 fn check_literal(ctx: &Context<'_>, lit: Node<'_>, out: &mut Vec<Finding>) {
     if literal_type(ctx, lit) != Some(("net/http", "Server")) {
         return;
@@ -106,13 +105,13 @@ fn check_literal(ctx: &Context<'_>, lit: Node<'_>, out: &mut Vec<Finding>) {
     };
     if keyed_fields(ctx, body)
         .iter()
-        .any(|(k, _)| READ_TIMEOUTS.contains(k))
+        .any(|(k, _)| SERVER_READ_TIMEOUTS.contains(k))
     {
         return;
     }
     if let Some(var) = assigned_name(ctx, lit) {
         let scope = function_scope(ctx, lit);
-        if READ_TIMEOUTS
+        if SERVER_READ_TIMEOUTS
             .iter()
             .any(|f| field_assigned(ctx, scope, &var, f))
         {

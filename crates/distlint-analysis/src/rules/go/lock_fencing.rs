@@ -10,6 +10,7 @@ use super::helpers::{
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::go::{FENCING_TOKEN_WORDS, GUARDED_WRITE_METHODS, REDIS_IMPORTS};
 
 /// The rule.
 pub struct LockFencing;
@@ -66,48 +67,6 @@ _, err := db.ExecContext(ctx,\n\t`UPDATE invoices SET total = $1, fence = $2 WHE
         fix: "",
     },
 };
-
-const REDIS_IMPORTS: &[&str] = &[
-    "github.com/redis/go-redis",
-    "github.com/go-redis/redis",
-    "github.com/gomodule/redigo",
-    "github.com/garyburd/redigo",
-];
-
-const WRITE_METHODS: &[&str] = &[
-    "Exec",
-    "ExecContext",
-    "NamedExec",
-    "NamedExecContext",
-    "Put",
-    "PutObject",
-    "Set",
-    "HSet",
-    "HMSet",
-    "Save",
-    "Create",
-    "Update",
-    "Updates",
-    "Insert",
-    "InsertOne",
-    "InsertMany",
-    "UpdateOne",
-    "UpdateMany",
-    "ReplaceOne",
-    "Upsert",
-    "WriteFile",
-];
-
-const FENCE_WORDS: &[&str] = &[
-    "fence",
-    "fencing",
-    "token",
-    "revision",
-    "rev",
-    "epoch",
-    "generation",
-    "isowner",
-];
 
 /// A lock acquisition: the call to report, and the text of its key argument (to ignore writes
 /// to the lock key itself).
@@ -212,7 +171,10 @@ fn fenced(ctx: &Context<'_>, func: Node<'_>) -> bool {
         match n.kind() {
             "identifier" | "field_identifier" => {
                 let t = ctx.text(n);
-                if has_word(t, FENCE_WORDS) || has_word_prefix(t, &["fenc"]) || t == "IsOwner" {
+                if has_word(t, FENCING_TOKEN_WORDS)
+                    || has_word_prefix(t, &["fenc"])
+                    || t == "IsOwner"
+                {
                     return true;
                 }
                 if t == "If" {
@@ -259,7 +221,7 @@ impl Rule for LockFencing {
                     n.kind() == "call_expression"
                         && n.start_byte() > lock.call.end_byte()
                         && callee(ctx.source, **n)
-                            .is_some_and(|(r, m)| r.is_some() && WRITE_METHODS.contains(&m))
+                            .is_some_and(|(r, m)| r.is_some() && GUARDED_WRITE_METHODS.contains(&m))
                         && !touches_key(ctx, **n, lock.key.as_deref())
                 });
                 let Some(write) = write else { continue };

@@ -7,6 +7,7 @@ use super::helpers::{call_args, method_name, method_receiver, pkg_call};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{named_children, squash, Walk};
+use crate::vocabulary::go::{BROKER_IO_METHODS, DB_IO_METHODS};
 
 /// The rule.
 pub struct MutexHeldAcrossIo;
@@ -144,26 +145,6 @@ fn critical_section<'t>(ctx: &Context<'_>, lock_stmt: Node<'t>, mu: &str) -> Vec
 fn last_segment(s: &str) -> &str {
     s.rsplit('.').next().unwrap_or(s)
 }
-
-const DB_METHODS: &[&str] = &[
-    "QueryContext",
-    "ExecContext",
-    "QueryRowContext",
-    "Query",
-    "Exec",
-    "QueryRow",
-    "PrepareContext",
-    "BeginTx",
-];
-const BROKER_METHODS: &[&str] = &[
-    "WriteMessages",
-    "ReadMessage",
-    "FetchMessage",
-    "CommitMessages",
-    "SendMessage",
-    "SendMessages",
-    "PublishWithContext",
-];
 
 /// A blocking network operation or channel send in `stmt` (outside function literals and `go`
 /// statements), described for the message.
@@ -370,7 +351,7 @@ fn network_call(ctx: &Context<'_>, call: Node<'_>, mu: &str) -> Option<String> {
         || rl.ends_with("tx")
         || rl.contains("pool")
     {
-        DB_METHODS.contains(&m)
+        DB_IO_METHODS.contains(&m)
     } else if rl.contains("conn") || rl == "nc" {
         // A lock of the object that owns the connection (`b.lock` around `b.conn.Write`)
         // serialises frames on that connection: that is what the lock is for.
@@ -384,7 +365,7 @@ fn network_call(ctx: &Context<'_>, call: Node<'_>, mu: &str) -> Option<String> {
             && (matches!(
                 m,
                 "Read" | "Write" | "ReadFrom" | "WriteTo" | "Publish" | "Request" | "Flush"
-            ) || DB_METHODS.contains(&m))
+            ) || DB_IO_METHODS.contains(&m))
     } else if rl.contains("redis") || rl == "rdb" || rl == "rds" {
         first_is_ctx
     } else if rl.contains("producer")
@@ -394,9 +375,9 @@ fn network_call(ctx: &Context<'_>, call: Node<'_>, mu: &str) -> Option<String> {
         || rl.contains("channel")
         || rl == "ch"
     {
-        BROKER_METHODS.contains(&m) || (m == "Publish" && first_is_ctx)
+        BROKER_IO_METHODS.contains(&m) || (m == "Publish" && first_is_ctx)
     } else {
-        BROKER_METHODS.contains(&m)
+        BROKER_IO_METHODS.contains(&m)
     };
     hit.then(|| format!("a network call (`{}`)", first_line(ctx.text(call))))
 }

@@ -10,6 +10,7 @@ use super::helpers::{
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::go::{AMQP_IMPORTS, KAFKA_GO_IMPORTS, NATS_IMPORTS, SARAMA_IMPORTS};
 
 /// The rule.
 pub struct PoisonMessage;
@@ -80,14 +81,6 @@ JetStream the redelivery bound (`MaxDeliver`) is configured elsewhere.",
     },
 };
 
-const KAFKA_GO: &[&str] = &["github.com/segmentio/kafka-go"];
-const SARAMA: &[&str] = &["github.com/Shopify/sarama", "github.com/IBM/sarama"];
-const AMQP: &[&str] = &[
-    "github.com/rabbitmq/amqp091-go",
-    "github.com/streadway/amqp",
-];
-const NATS: &[&str] = &["github.com/nats-io/nats.go", "github.com/nats-io/go-nats"];
-
 /// A consumer region: a loop or a handler literal; `is_loop` decides whether `return` leaves
 /// the consumer.
 struct Consumer<'t> {
@@ -96,10 +89,10 @@ struct Consumer<'t> {
 }
 
 fn consumers<'t>(ctx: &Context<'_>, unit: Node<'t>) -> Vec<Consumer<'t>> {
-    let kafka = imports_any(ctx, KAFKA_GO);
-    let sarama = imports_any(ctx, SARAMA);
-    let amqp = imports_any(ctx, AMQP);
-    let nats = imports_any(ctx, NATS);
+    let kafka = imports_any(ctx, KAFKA_GO_IMPORTS);
+    let sarama = imports_any(ctx, SARAMA_IMPORTS);
+    let amqp = imports_any(ctx, AMQP_IMPORTS);
+    let nats = imports_any(ctx, NATS_IMPORTS);
     if !(kafka || sarama || amqp || nats) {
         return Vec::new();
     }

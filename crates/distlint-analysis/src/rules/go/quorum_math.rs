@@ -8,6 +8,8 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::Walk;
+use crate::vocabulary::go::{CLUSTER_SIZE_WORDS, VOTE_COUNT_WORDS};
+use crate::vocabulary::QUORUM_WORDS;
 
 /// The rule.
 pub struct QuorumMath;
@@ -58,44 +60,6 @@ which can make a cluster that relied on the wrong count unavailable with fewer n
 `n / 2` → `n/2 + 1`.",
     },
 };
-
-/// Words that make a value a cluster size.
-const CLUSTER_WORDS: &[&str] = &[
-    "peers",
-    "peer",
-    "members",
-    "member",
-    "nodes",
-    "node",
-    "servers",
-    "server",
-    "voters",
-    "voter",
-    "replicas",
-    "replica",
-    "cluster",
-    "acceptors",
-    "participants",
-    "ensemble",
-    "quorum",
-];
-
-/// Words that make a value a vote count.
-const COUNT_WORDS: &[&str] = &[
-    "votes",
-    "vote",
-    "acks",
-    "ack",
-    "granted",
-    "responses",
-    "successes",
-    "confirmations",
-    "replies",
-    "oks",
-];
-
-/// Words that make a name a majority.
-const MAJORITY_WORDS: &[&str] = &["quorum", "majority"];
 
 impl Rule for QuorumMath {
     fn meta(&self) -> &'static RuleMeta {
@@ -183,8 +147,8 @@ fn majority_use(ctx: &Context<'_>, half: Node<'_>) -> Option<String> {
         if !wrong {
             return None;
         }
-        let cluster = has_word(size, CLUSTER_WORDS);
-        let counted = has_word(ctx.text(other), COUNT_WORDS);
+        let cluster = has_word(size, CLUSTER_SIZE_WORDS);
+        let counted = has_word(ctx.text(other), VOTE_COUNT_WORDS);
         if !(cluster || counted) {
             return None;
         }
@@ -201,7 +165,7 @@ fn majority_use(ctx: &Context<'_>, half: Node<'_>) -> Option<String> {
     match named {
         // A read quorum (`quorumReads = n/2` with writes at `n/2 + 1`) intersects every write
         // quorum; it is not a majority.
-        Some(name) if has_word(&name, MAJORITY_WORDS) && !has_word(&name, &["read", "reads"]) => Some(format!(
+        Some(name) if has_word(&name, QUORUM_WORDS) && !has_word(&name, &["read", "reads"]) => Some(format!(
             "`{name}` = `{}` is half the cluster, not a majority: with an even size two disjoint halves both reach it (split brain); use `{size}/2 + 1`",
             ctx.text(expr)
         )),

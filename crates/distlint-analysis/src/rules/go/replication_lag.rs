@@ -6,6 +6,10 @@ use tree_sitter::Node;
 use super::helpers::{arg, callee, functions, has_word, own_nodes};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
+use crate::vocabulary::go::{
+    DB_NAME_WORDS, DB_READ_METHODS, DB_WRITE_METHODS, PRIMARY_STRONG, PRIMARY_WEAK, REPLICA_STRONG,
+    REPLICA_WEAK,
+};
 
 /// The rule.
 pub struct ReplicationLag;
@@ -59,53 +63,8 @@ after a write, `synchronous_commit = remote_apply`) are not visible.",
     },
 };
 
-const WRITE_METHODS: &[&str] = &[
-    "Exec",
-    "ExecContext",
-    "MustExec",
-    "MustExecContext",
-    "NamedExec",
-    "NamedExecContext",
-    "Begin",
-    "BeginTx",
-    "Beginx",
-    "BeginTxx",
-    "MustBegin",
-];
-
-const READ_METHODS: &[&str] = &[
-    "Query",
-    "QueryContext",
-    "QueryRow",
-    "QueryRowContext",
-    "Queryx",
-    "QueryxContext",
-    "QueryRowx",
-    "QueryRowxContext",
-    "Get",
-    "GetContext",
-    "Select",
-    "SelectContext",
-];
-
-const PRIMARY_STRONG: &[&str] = &["primary", "master", "leader"];
-const PRIMARY_WEAK: &[&str] = &["writer", "write", "rw"];
-const REPLICA_STRONG: &[&str] = &[
-    "replica",
-    "replicas",
-    "slave",
-    "slaves",
-    "secondary",
-    "follower",
-    "standby",
-];
-const REPLICA_WEAK: &[&str] = &["reader", "read", "ro", "readonly"];
-const DB_WORDS: &[&str] = &[
-    "db", "sql", "conn", "pool", "database", "dbs", "pg", "mysql",
-];
-
 fn role(recv: &str, strong: &[&str], weak: &[&str]) -> bool {
-    has_word(recv, strong) || (has_word(recv, weak) && has_word(recv, DB_WORDS))
+    has_word(recv, strong) || (has_word(recv, weak) && has_word(recv, DB_NAME_WORDS))
 }
 
 /// The first argument that is a string literal, trimmed and upper-cased (the SQL text).
@@ -136,11 +95,11 @@ impl Rule for ReplicationLag {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a read method (`READ_METHODS`) and, before it, a write through a
+        // A finding needs a read method (`DB_READ_METHODS`) and, before it, a write through a
         // receiver with a primary word (`PRIMARY_STRONG` or `PRIMARY_WEAK`: a lower-cased
         // word of the receiver's text, so that text contains it ASCII case-insensitively).
         &[
-            READ_METHODS,
+            DB_READ_METHODS,
             &["primary", "master", "leader", "writer", "write", "rw"],
         ]
     }
@@ -157,8 +116,9 @@ impl Rule for ReplicationLag {
                 };
                 let recv_text = ctx.text(recv);
                 let sql = sql_text(ctx, call);
-                let writes = WRITE_METHODS.contains(&name)
-                    || (READ_METHODS.contains(&name) && sql.as_deref().is_some_and(is_write_sql));
+                let writes = DB_WRITE_METHODS.contains(&name)
+                    || (DB_READ_METHODS.contains(&name)
+                        && sql.as_deref().is_some_and(is_write_sql));
                 if writes && role(recv_text, PRIMARY_STRONG, PRIMARY_WEAK) {
                     if write.is_none() {
                         write = Some((call, recv_text.to_string()));
@@ -166,7 +126,7 @@ impl Rule for ReplicationLag {
                     continue;
                 }
                 let reads =
-                    READ_METHODS.contains(&name) && !sql.as_deref().is_some_and(is_write_sql);
+                    DB_READ_METHODS.contains(&name) && !sql.as_deref().is_some_and(is_write_sql);
                 if !reads || !role(recv_text, REPLICA_STRONG, REPLICA_WEAK) {
                     continue;
                 }
@@ -198,7 +158,7 @@ mod tests {
         for w in super::PRIMARY_STRONG.iter().chain(super::PRIMARY_WEAK) {
             assert!(groups[1].contains(w), "{w} missing from the literals");
         }
-        assert_eq!(groups[0], super::READ_METHODS);
+        assert_eq!(groups[0], super::DB_READ_METHODS);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{ancestors, named_children, squash, Walk};
+use crate::vocabulary::go::{MUTATING_HTTP_METHODS, RESTY_IMPORTS};
 
 /// The rule.
 pub struct RetryIdempotency;
@@ -74,23 +75,7 @@ else changes). Not offered for `Post(url, ...)` shorthands, which have no reques
     },
 };
 
-const MUTATING: &[&str] = &[
-    "\"POST\"",
-    "\"PUT\"",
-    "\"PATCH\"",
-    "MethodPost",
-    "MethodPut",
-    "MethodPatch",
-];
-
 const RETRYABLEHTTP: &str = "github.com/hashicorp/go-retryablehttp";
-
-/// Import paths of resty (v1, v2, v3).
-const RESTY: &[&str] = &[
-    "github.com/go-resty/resty",
-    "github.com/go-resty/resty/v2",
-    "resty.dev/v3",
-];
 
 /// The last name of a client expression: `c.http` → `http`, `client` → `client`,
 /// `s.client()` → `client`.
@@ -106,7 +91,10 @@ fn last_name(text: &str) -> String {
 /// the file does not import resty.
 fn resty_retrying_clients(ctx: &Context<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    if !RESTY.iter().any(|p| ctx.imports.go_local_name(p).is_some()) {
+    if !RESTY_IMPORTS
+        .iter()
+        .any(|p| ctx.imports.go_local_name(p).is_some())
+    {
         return out;
     }
     // Read only for a resty request with a mutating verb (rare): the unit is then re-run after
@@ -133,8 +121,8 @@ fn resty_retrying_clients(ctx: &Context<'_>) -> Vec<String> {
             base = r;
             break;
         }
-        let built_here =
-            pkg_call(ctx, base).is_some_and(|(p, m)| RESTY.contains(&p) && m.starts_with("New"));
+        let built_here = pkg_call(ctx, base)
+            .is_some_and(|(p, m)| RESTY_IMPORTS.contains(&p) && m.starts_with("New"));
         if !built_here {
             out.push(last_name(ctx.text(base)));
             continue;
@@ -230,7 +218,7 @@ fn mutating_request<'t>(ctx: &Context<'_>, call: Node<'t>) -> Option<Request<'t>
                 _ => None,
             }?;
             let m = ctx.text(*method_arg);
-            let verb = MUTATING.iter().find(|v| m.ends_with(*v))?;
+            let verb = MUTATING_HTTP_METHODS.iter().find(|v| m.ends_with(*v))?;
             let verb = if verb.contains("ost") || verb.contains("OST") {
                 "POST"
             } else if verb.contains("ut") || verb.contains("UT") {

@@ -7,6 +7,7 @@ use super::helpers::{context_at, enclosing_function};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{named_children, squash, Walk};
+use crate::vocabulary::go::STOP_CHANNEL_WORDS;
 
 /// The rule.
 pub struct SelectWithoutCancel;
@@ -52,11 +53,6 @@ signal handler and is not reported.\n\
     },
 };
 
-const STOP_WORDS: &[&str] = &[
-    "done", "stop", "quit", "clos", "shutdown", "cancel", "exit", "abort", "kill", "term", "ctx",
-    "timeout", "timer", "ticker", "deadline",
-];
-
 impl Rule for SelectWithoutCancel {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -89,7 +85,7 @@ impl Rule for SelectWithoutCancel {
                 t.contains("time.after")
                     || t.contains("time.tick")
                     || t.ends_with(".c")
-                    || STOP_WORDS.iter().any(|w| t.contains(w))
+                    || STOP_CHANNEL_WORDS.iter().any(|w| t.contains(w))
             });
             if can_end {
                 continue;

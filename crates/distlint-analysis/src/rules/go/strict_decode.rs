@@ -9,6 +9,7 @@ use super::helpers::{
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::go::CONSUMER_BROKER_IMPORTS;
 
 /// The rule.
 pub struct StrictDecode;
@@ -52,18 +53,6 @@ same function; a decoder built in a helper is not reported.\n\
     },
 };
 
-const BROKER_IMPORTS: &[&str] = &[
-    "github.com/segmentio/kafka-go",
-    "github.com/Shopify/sarama",
-    "github.com/IBM/sarama",
-    "github.com/nats-io/nats.go",
-    "github.com/nats-io/go-nats",
-    "github.com/rabbitmq/amqp091-go",
-    "github.com/streadway/amqp",
-    "github.com/confluentinc/confluent-kafka-go",
-    "cloud.google.com/go/pubsub",
-];
-
 /// Where the decoder's bytes come from, when they come from another service.
 fn foreign_source(ctx: &Context<'_>, src: Node<'_>, func: Node<'_>) -> Option<&'static str> {
     let src = unparen(src);
@@ -93,7 +82,7 @@ fn foreign_source(ctx: &Context<'_>, src: Node<'_>, func: Node<'_>) -> Option<&'
             (from_call || from_param).then_some("an HTTP response from another service")
         }
         "call_expression" => {
-            if !imports_any(ctx, BROKER_IMPORTS) {
+            if !imports_any(ctx, CONSUMER_BROKER_IMPORTS) {
                 return None;
             }
             let (path, member) = pkg_call(ctx, src)?;

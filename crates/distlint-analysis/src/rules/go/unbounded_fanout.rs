@@ -7,6 +7,7 @@ use super::helpers::{method_name, method_receiver, pkg_call};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{ancestors, named_children, squash, Walk};
+use crate::vocabulary::go::DEPLOYMENT_SIZED_NAMES;
 
 /// The rule.
 pub struct UnboundedFanout;
@@ -59,36 +60,6 @@ or a local variable is therefore missed.",
         fix: "",
     },
 };
-
-/// Names of collections sized by the deployment (cluster membership, configuration, clients,
-/// existing streams), not by the input.
-const MEMBERSHIP: &[&str] = &[
-    "peer",
-    "member",
-    "node",
-    "server",
-    "endpoint",
-    "replica",
-    "follower",
-    "voter",
-    "broker",
-    "shard",
-    "partition",
-    "cluster",
-    "remote",
-    "listener",
-    "conn",
-    "client",
-    "cfg",
-    "config",
-    "url",
-    "addr",
-    "watcher",
-    "stream",
-    "stresser",
-    "worker",
-    "eps",
-];
 
 impl Rule for UnboundedFanout {
     fn meta(&self) -> &'static RuleMeta {
@@ -180,7 +151,7 @@ fn input_sized(ctx: &Context<'_>, for_stmt: Node<'_>) -> bool {
         return false;
     }
     let last = t.rsplit('.').next().unwrap_or(&t);
-    if MEMBERSHIP.iter().any(|m| last.contains(m)) {
+    if DEPLOYMENT_SIZED_NAMES.iter().any(|m| last.contains(m)) {
         return false;
     }
     // The data must come from the caller: the range expression is rooted at a parameter of the
@@ -208,7 +179,7 @@ fn input_sized(ctx: &Context<'_>, for_stmt: Node<'_>) -> bool {
             .child_by_field_name("type")
             .map(|t| ctx.text(t).to_ascii_lowercase())
             .unwrap_or_default();
-        declares && !MEMBERSHIP.iter().any(|m| ty.contains(m))
+        declares && !DEPLOYMENT_SIZED_NAMES.iter().any(|m| ty.contains(m))
     })
 }
 

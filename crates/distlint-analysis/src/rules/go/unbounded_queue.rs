@@ -6,6 +6,7 @@ use super::helpers::{call_args, enclosing_named_func, method_name, method_receiv
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
+use crate::vocabulary::go::QUEUE_NAMES;
 
 /// The rule.
 pub struct UnboundedQueue;
@@ -55,10 +56,6 @@ reported.",
         fix: "",
     },
 };
-
-const QUEUE_NAMES: &[&str] = &[
-    "queue", "pending", "backlog", "inbox", "outbox", "jobs", "tasks",
-];
 
 impl Rule for UnboundedQueue {
     fn meta(&self) -> &'static RuleMeta {

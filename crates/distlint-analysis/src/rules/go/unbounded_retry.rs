@@ -9,6 +9,7 @@ use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{named_children, squash, Walk};
 use crate::textscan;
+use crate::vocabulary::go::CENKALTI_BACKOFF_IMPORTS;
 
 /// The rule.
 pub struct UnboundedRetry;
@@ -289,13 +290,6 @@ fn mentions(ctx: &Context<'_>, node: Node<'_>, name: &str) -> bool {
     })
 }
 
-const BACKOFF_PATHS: &[&str] = &[
-    "github.com/cenkalti/backoff",
-    "github.com/cenkalti/backoff/v3",
-    "github.com/cenkalti/backoff/v4",
-    "github.com/cenkalti/backoff/v5",
-];
-
 /// `backoff.ExponentialBackOff{MaxElapsedTime: 0}` or `b.MaxElapsedTime = 0`.
 fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
     let site = match n.kind() {
@@ -303,7 +297,7 @@ fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
             let Some((path, name)) = literal_type(ctx, n) else {
                 return;
             };
-            if !BACKOFF_PATHS.contains(&path) || name != "ExponentialBackOff" {
+            if !CENKALTI_BACKOFF_IMPORTS.contains(&path) || name != "ExponentialBackOff" {
                 return;
             }
             let Some(body) = n.child_by_field_name("body") else {
@@ -343,11 +337,13 @@ fn check_backoff(ctx: &Context<'_>, n: Node<'_>, out: &mut Vec<Finding>) {
                         Walk::new(x).any(|c| {
                             (c.kind() == "call_expression"
                                 && pkg_call(ctx, c).is_some_and(|(p, m)| {
-                                    BACKOFF_PATHS.contains(&p) && m == "NewExponentialBackOff"
+                                    CENKALTI_BACKOFF_IMPORTS.contains(&p)
+                                        && m == "NewExponentialBackOff"
                                 }))
                                 || (c.kind() == "composite_literal"
-                                    && literal_type(ctx, c)
-                                        .is_some_and(|(p, _)| BACKOFF_PATHS.contains(&p)))
+                                    && literal_type(ctx, c).is_some_and(|(p, _)| {
+                                        CENKALTI_BACKOFF_IMPORTS.contains(&p)
+                                    }))
                         })
                     })
             });

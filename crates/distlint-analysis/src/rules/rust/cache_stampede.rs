@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::rust_fn_is_async;
+use crate::vocabulary::rust::{CACHE_JITTER_WORDS, CACHE_NAME_WORDS, SINGLE_FLIGHT_WORDS};
 
 use super::helpers::{
     args_of, call_target, code_has, functions, handle_name, is_constant, method_call, name_has,
@@ -56,30 +57,11 @@ even if it does not coalesce this load.\n\
     },
 };
 
-const CACHEISH: &[&str] = &["cache", "redis", "conn", "con", "memcache", "kv"];
-const SINGLE_FLIGHT: &[&str] = &[
-    "lock",
-    "mutex",
-    "semaphore",
-    "oncecell",
-    "once_cell",
-    "get_with",
-    "try_get_with",
-    "entry",
-    "singleflight",
-    "single_flight",
-    "notify",
-    "coalesc",
-    "inflight",
-    "in_flight",
-];
-const JITTER: &[&str] = &["rand", "jitter", "fastrand", "random"];
-
 fn cacheish(ctx: &Context<'_>, m: &super::helpers::MethodCall<'_>) -> bool {
     handle_name(ctx, m.receiver).is_some_and(|h| {
         let l = h.to_ascii_lowercase();
         name_has(&l, &["cache", "redis", "memcache"])
-            || CACHEISH.iter().any(|c| {
+            || CACHE_NAME_WORDS.iter().any(|c| {
                 l == *c || l.starts_with(&format!("{c}_")) || l.ends_with(&format!("_{c}"))
             })
     })
@@ -218,14 +200,14 @@ impl Rule for CacheStampede {
             if !loads {
                 continue;
             }
-            if !code_has(ctx, f, SINGLE_FLIGHT) {
+            if !code_has(ctx, f, SINGLE_FLIGHT_WORDS) {
                 out.push(Finding::new(
                     &META,
                     get.byte_range(),
                     "cache-aside read with no single-flight: when this key expires every concurrent request loads the origin at once",
                 ));
             }
-            if code_has(ctx, f, JITTER) {
+            if code_has(ctx, f, CACHE_JITTER_WORDS) {
                 continue;
             }
             let constant_ttl = match ttl {

@@ -5,6 +5,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::rust::SHUTDOWN_WORDS;
 
 use super::helpers::{call_target, chain, code_has, enclosing_fn};
 
@@ -48,8 +49,6 @@ the function keeps the rule silent, even if it is unrelated to the server.\n\
         fix: "",
     },
 };
-
-const SIGNS: &[&str] = &["shutdown", "signal", "ctrl_c", "cancel", "sigterm"];
 
 impl Rule for GracefulShutdown {
     fn meta(&self) -> &'static RuleMeta {
@@ -111,7 +110,7 @@ impl Rule for GracefulShutdown {
                 _ => continue,
             };
             if let Some(f) = enclosing_fn(aw) {
-                if code_has(ctx, f, SIGNS) {
+                if code_has(ctx, f, SHUTDOWN_WORDS) {
                     continue;
                 }
             }

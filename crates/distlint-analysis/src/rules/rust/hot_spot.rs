@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::squash;
+use crate::vocabulary::rust::TIME_KEY_SUBSTRINGS;
 
 use super::helpers::{
     args_of, chain, enclosing_fn, is_screaming, let_name, method_call, own_nodes, peel,
@@ -49,14 +50,6 @@ low-volume topic; suppress it with the reason.\n\
     },
 };
 
-const TIMEISH: &[&str] = &[
-    "now()",
-    ".timestamp",
-    "unix_epoch",
-    "timestamp_millis",
-    "timestamp()",
-];
-
 fn is_record_chain(ctx: &Context<'_>, receiver: Node<'_>) -> bool {
     let (_, root) = chain(ctx, receiver);
     if root.kind() != "call_expression" {
@@ -70,7 +63,7 @@ fn is_record_chain(ctx: &Context<'_>, receiver: Node<'_>) -> bool {
 
 fn time_text(t: &str) -> bool {
     let l = t.to_ascii_lowercase();
-    TIMEISH.iter().any(|x| l.contains(x))
+    TIME_KEY_SUBSTRINGS.iter().any(|x| l.contains(x))
 }
 
 /// Why `key` is a hot key, if it is one.

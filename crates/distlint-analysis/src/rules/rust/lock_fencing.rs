@@ -6,6 +6,9 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
+use crate::vocabulary::rust::{
+    CONSUL_FENCING_WORDS, FENCING_TOKEN_WORDS, GUARDED_WRITE_METHODS, LOCK_NAME_WORDS,
+};
 
 use super::helpers::{
     args_of, call_target, code_has, file_uses_crate, find_binding, functions, handle_name,
@@ -77,53 +80,6 @@ if the write does not pass it to the store.\n\
         fix: "",
     },
 };
-
-const LOCKISH: &[&str] = &["lock", "mutex", "leader", "lease"];
-const TOKENISH: &[&str] = &[
-    "fenc",
-    "epoch",
-    "generation",
-    "revision",
-    "version",
-    "\"incr\"",
-    ".incr(",
-    "incr_by",
-];
-/// Consul: names of the lock's sequencer (`LockIndex`, the key's `ModifyIndex`) and of a
-/// check-and-set write (rs-consul `check_and_set: Some(i)`, consulrs `.cas(i)`), compared on
-/// code with whitespace removed and lower-cased.
-const CONSUL_TOKENISH: &[&str] = &[
-    "lock_index",
-    "lockindex",
-    "modify_index",
-    "modifyindex",
-    "check_and_set",
-    ".cas(",
-    "cas:some(",
-];
-const WRITES: &[&str] = &[
-    "execute",
-    "insert",
-    "insert_one",
-    "insert_many",
-    "update",
-    "update_one",
-    "update_many",
-    "upsert",
-    "save",
-    "put",
-    "post",
-    "patch",
-    "write_all",
-    "set",
-    "set_ex",
-    "hset",
-    "hset_multiple",
-    "put_object",
-    // rs-consul KV writes (a write carrying `acquire`/`release` is told apart in `is_write`).
-    "create_or_update_key",
-    "create_or_update_key_sync",
-];
 
 /// The outermost call of the method chain that `call` starts (through `.await` and `?`).
 fn chain_top(call: Node<'_>) -> Node<'_> {
@@ -211,7 +167,7 @@ fn acquisition(ctx: &Context<'_>, f: Node<'_>, call: Node<'_>) -> Option<std::op
         let chain_text = ctx.text(top);
         let nx = chain_text.contains("\"NX\"") || chain_text.contains("\"nx\"");
         let is_lock = (cmd == "SET" && nx) || cmd == "SETNX";
-        if is_lock && (name_has(chain_text, LOCKISH) || name_has(fname, LOCKISH)) {
+        if is_lock && (name_has(chain_text, LOCK_NAME_WORDS) || name_has(fname, LOCK_NAME_WORDS)) {
             return Some(call.start_byte()..top.end_byte());
         }
         return None;
@@ -225,7 +181,9 @@ fn acquisition(ctx: &Context<'_>, f: Node<'_>, call: Node<'_>) -> Option<std::op
     let name = ctx.text(m.name);
     let args = args_of(m.args);
     let lockish = |a: &[Node<'_>]| {
-        a.first().is_some_and(|k| name_has(ctx.text(*k), LOCKISH)) || name_has(fname, LOCKISH)
+        a.first()
+            .is_some_and(|k| name_has(ctx.text(*k), LOCK_NAME_WORDS))
+            || name_has(fname, LOCK_NAME_WORDS)
     };
     match name {
         "set_nx" if args.len() == 2 && lockish(&args) => Some(call.byte_range()),
@@ -289,7 +247,7 @@ fn is_write(ctx: &Context<'_>, f: Node<'_>, call: Node<'_>) -> bool {
     }
     method_call(call).is_some_and(|m| {
         let n = ctx.text(m.name);
-        WRITES.contains(&n) && !args_of(m.args).is_empty()
+        GUARDED_WRITE_METHODS.contains(&n) && !args_of(m.args).is_empty()
     })
 }
 
@@ -350,8 +308,8 @@ impl Rule for LockFencing {
             else {
                 continue;
             };
-            if code_has(ctx, f, TOKENISH)
-                || code_has(ctx, f, CONSUL_TOKENISH)
+            if code_has(ctx, f, FENCING_TOKEN_WORDS)
+                || code_has(ctx, f, CONSUL_FENCING_WORDS)
                 || consul_index_used(ctx, f, call)
             {
                 continue;

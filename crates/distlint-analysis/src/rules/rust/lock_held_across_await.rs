@@ -10,6 +10,7 @@ use crate::rule::{
     TextEdit,
 };
 use crate::syntax::{ancestors, rust_call_path, rust_in_async, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::LOCK_TYPE_NAMES;
 
 use super::helpers::{
     await_points, enclosing_fn, find_binding, following_statements, is_body_boundary, is_test_code,
@@ -110,9 +111,6 @@ const BLOCKING_LOCKS: &[(&str, LockKind)] = &[
     ("parking_lot::RwLock", LockKind::RwLock),
 ];
 
-/// Last path segments that name some lock type (blocking or not).
-const LOCK_NAMES: &[&str] = &["Mutex", "RwLock", "FairMutex", "ReentrantMutex"];
-
 /// Methods that acquire a guard, and the lock kind they need.
 fn acquire_kind(method: &str) -> Option<LockKind> {
     match method {
@@ -137,7 +135,7 @@ enum LockType {
 fn classify_type(ctx: &Context<'_>, ty: &TypeRef) -> LockType {
     for name in type_names(ctx, ty) {
         let last = name.rsplit("::").next().unwrap_or(&name);
-        if !LOCK_NAMES.contains(&last) {
+        if !LOCK_TYPE_NAMES.contains(&last) {
             continue;
         }
         return match BLOCKING_LOCKS.iter().find(|(p, _)| *p == name) {
@@ -229,7 +227,7 @@ fn classify_expr(ctx: &Context<'_>, expr: Node<'_>, at: Node<'_>) -> LockType {
                     return LockType::Unknown;
                 };
                 let last = ty.rsplit("::").next().unwrap_or(ty);
-                if LOCK_NAMES.contains(&last) {
+                if LOCK_TYPE_NAMES.contains(&last) {
                     if !matches!(ctor, "new" | "default" | "const_new") {
                         return LockType::Unknown;
                     }

@@ -5,6 +5,9 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::Walk;
+use crate::vocabulary::rust::{
+    BROKER_CRATES_BUT_AMQPRS, OUTGOING_REQUEST_METHODS, PUBLISHER_NAME_WORDS,
+};
 
 use super::helpers::{args_of, chain, handle_name, method_call, name_has, MethodCall};
 
@@ -47,47 +50,6 @@ notification) is reported; suppress with the reason, or log at debug level.\n\
     },
 };
 
-const BROKER_CRATES: &[&str] = &[
-    "async_nats",
-    "lapin",
-    "rdkafka",
-    "redis",
-    "nats",
-    "fe2o3_amqp",
-];
-const PUBLISHERS: &[&str] = &[
-    "client",
-    "nats",
-    "jetstream",
-    "js",
-    "producer",
-    "publisher",
-    "broker",
-    "conn",
-    "channel",
-    "redis",
-    "amqp",
-    "kafka",
-];
-const REQUEST_BUILDERS: &[&str] = &[
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "get",
-    "head",
-    "request",
-    "json",
-    "form",
-    "body",
-    "header",
-    "headers",
-    "query",
-    "bearer_auth",
-    "basic_auth",
-    "multipart",
-];
-
 fn file_uses_broker(ctx: &Context<'_>) -> bool {
     ctx.imports
         .names
@@ -95,7 +57,7 @@ fn file_uses_broker(ctx: &Context<'_>) -> bool {
         .chain(ctx.imports.globs.iter())
         .any(|p| {
             let first = p.split("::").next().unwrap_or("");
-            BROKER_CRATES.contains(&first)
+            BROKER_CRATES_BUT_AMQPRS.contains(&first)
         })
 }
 
@@ -109,7 +71,9 @@ pub fn network_send<'t>(ctx: &Context<'_>, v: Node<'t>) -> Option<MethodCall<'t>
         "basic_publish" => Some(outer),
         "send" if args.is_empty() => calls[1..]
             .iter()
-            .any(|m| REQUEST_BUILDERS.contains(&ctx.text(m.name)) && !args_of(m.args).is_empty())
+            .any(|m| {
+                OUTGOING_REQUEST_METHODS.contains(&ctx.text(m.name)) && !args_of(m.args).is_empty()
+            })
             .then_some(outer),
         "send" => {
             let first = ctx.text(args[0]);
@@ -117,7 +81,7 @@ pub fn network_send<'t>(ctx: &Context<'_>, v: Node<'t>) -> Option<MethodCall<'t>
         }
         "publish" | "publish_with_headers" | "publish_with_reply" if args.len() >= 2 => {
             let recv = handle_name(ctx, outer.receiver).unwrap_or("");
-            (file_uses_broker(ctx) || name_has(recv, PUBLISHERS)).then_some(outer)
+            (file_uses_broker(ctx) || name_has(recv, PUBLISHER_NAME_WORDS)).then_some(outer)
         }
         _ => None,
     }

@@ -5,6 +5,10 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{squash, Walk};
+use crate::vocabulary::rust::{
+    BROKER_MESSAGE_TYPES, CHANNEL_CONSTRUCTORS, CHANNEL_SEND_METHODS, CONSUMER_CRATES,
+    CONSUMER_NAME_WORDS, DEAD_LETTER_WORDS, MESSAGE_DECODE_FNS, MESSAGE_NAME_WORDS,
+};
 
 use crate::facts::TypeRef;
 
@@ -71,70 +75,6 @@ that path is not the one taken on a decode error.",
     },
 };
 
-const CONSUMER_CRATES: &[&str] = &[
-    "rdkafka",
-    "lapin",
-    "async_nats",
-    "nats",
-    "fe2o3_amqp",
-    "amqprs",
-];
-const CONSUMERISH: &[&str] = &[
-    "consumer", "subscri", "messages", "deliver", "stream", "msgs",
-];
-const DECODERS: &[&str] = &[
-    "from_slice",
-    "from_str",
-    "from_reader",
-    "from_utf8",
-    "decode",
-    "decode_length_delimited",
-    "deserialize",
-    "parse",
-    "payload_view",
-    "from_bytes",
-    "try_from_slice",
-];
-const MESSAGEISH: &[&str] = &[
-    "payload", "data", "body", "msg", "message", "delivery", "record", "bytes",
-];
-const DEAD_LETTER: &[&str] = &[
-    "dead_letter",
-    "deadletter",
-    "dead-letter",
-    "dlq",
-    "dlx",
-    "nack",
-    "reject",
-    "ackkind::term",
-    "poison",
-    "quarantine",
-];
-
-/// Channel constructors whose `let (tx, rx) = ..` pair [`broker_fed`] follows (last path segment:
-/// `tokio::sync::mpsc::channel`, `mpsc::unbounded_channel`, `std::sync::mpsc::sync_channel`,
-/// `flume::bounded`, `async_channel::unbounded`, ..).
-const CHANNEL_CTORS: &[&str] = &[
-    "channel",
-    "unbounded_channel",
-    "sync_channel",
-    "bounded",
-    "unbounded",
-];
-/// Sender methods that put a message on a channel.
-const SENDS: &[&str] = &[
-    "send",
-    "try_send",
-    "blocking_send",
-    "unbounded_send",
-    "send_async",
-    "send_timeout",
-];
-/// Last segments of broker message types (resolved through the imports to one of
-/// [`CONSUMER_CRATES`]): rdkafka `OwnedMessage`/`BorrowedMessage`, lapin `Delivery`,
-/// async-nats `Message` (core and JetStream).
-const BROKER_MESSAGES: &[&str] = &["OwnedMessage", "BorrowedMessage", "Delivery", "Message"];
-
 /// Whether a declared type is a channel receiver of broker messages
 /// (`mpsc::Receiver<OwnedMessage>`, `UnboundedReceiver<lapin::message::Delivery>`).
 fn broker_receiver_type(ctx: &Context<'_>, ty: &TypeRef) -> bool {
@@ -143,7 +83,7 @@ fn broker_receiver_type(ctx: &Context<'_>, ty: &TypeRef) -> bool {
     let message = names.iter().any(|n| {
         let first = n.split("::").next().unwrap_or("");
         let last = n.rsplit("::").next().unwrap_or(n);
-        CONSUMER_CRATES.contains(&first) && BROKER_MESSAGES.contains(&last)
+        CONSUMER_CRATES.contains(&first) && BROKER_MESSAGE_TYPES.contains(&last)
     });
     receiver && message
 }
@@ -186,8 +126,9 @@ fn broker_fed(ctx: &Context<'_>, f: Node<'_>, recv: Node<'_>) -> bool {
             let is_pair = p.kind() == "tuple_pattern"
                 && binds.len() == 2
                 && binds[1].0 == name
-                && super::helpers::call_target(ctx, super::helpers::peel(ctx, v))
-                    .is_some_and(|t| CHANNEL_CTORS.contains(&t.rsplit("::").next().unwrap_or(&t)));
+                && super::helpers::call_target(ctx, super::helpers::peel(ctx, v)).is_some_and(
+                    |t| CHANNEL_CONSTRUCTORS.contains(&t.rsplit("::").next().unwrap_or(&t)),
+                );
             is_pair && sender_fed_by_consumer(ctx, f, &binds[0].0)
         }
         _ => false,
@@ -219,7 +160,7 @@ fn sender_fed_by_consumer(ctx: &Context<'_>, f: Node<'_>, sender: &str) -> bool 
         let Some(m) = method_call(*n) else {
             return false;
         };
-        if !SENDS.contains(&ctx.text(m.name))
+        if !CHANNEL_SEND_METHODS.contains(&ctx.text(m.name))
             || !handle_name(ctx, m.receiver).is_some_and(|h| names.iter().any(|x| x == h))
         {
             return false;
@@ -245,7 +186,7 @@ fn consumer_loop<'s>(
                 ctx.text(m.name),
                 "next" | "recv" | "try_next" | "iter" | "poll" | "stream" | "messages"
             ) && (handle_name(ctx, m.receiver)
-                .is_some_and(|h| name_has(h, CONSUMERISH) || h == "sub")
+                .is_some_and(|h| name_has(h, CONSUMER_NAME_WORDS) || h == "sub")
                 || (follow_channels && broker_fed(ctx, f, m.receiver)))
         })
     };
@@ -370,7 +311,7 @@ fn message_names(ctx: &Context<'_>, body: Node<'_>, bound: Option<&str>) -> Vec<
         };
         let derived = super::helpers::idents(ctx, v)
             .iter()
-            .any(|i| names.iter().any(|x| x == i) || name_has(i, MESSAGEISH));
+            .any(|i| names.iter().any(|x| x == i) || name_has(i, MESSAGE_NAME_WORDS));
         if derived {
             if let Some(b) = first_binding(ctx, p) {
                 names.push(b.to_string());
@@ -390,7 +331,7 @@ fn decodes_message(ctx: &Context<'_>, call: Node<'_>, names: &[String]) -> bool 
     if let Some(m) = method_call(call) {
         text.push_str(ctx.text(m.receiver));
     }
-    if name_has(&text, MESSAGEISH) {
+    if name_has(&text, MESSAGE_NAME_WORDS) {
         return true;
     }
     let mut ids = Vec::new();
@@ -433,7 +374,7 @@ impl Rule for PoisonMessage {
     }
 
     fn literals(&self) -> &'static [&'static [&'static str]] {
-        // A finding needs a JetStream `Config { .. }` literal or a decoder call (`DECODERS`).
+        // A finding needs a JetStream `Config { .. }` literal or a decoder call (`MESSAGE_DECODE_FNS`).
         &[&[
             "Config",
             "from_slice",
@@ -468,7 +409,7 @@ impl Rule for PoisonMessage {
                 let Some(body) = lp.child_by_field_name("body") else {
                     continue;
                 };
-                if code_has(ctx, body, DEAD_LETTER) {
+                if code_has(ctx, body, DEAD_LETTER_WORDS) {
                     continue;
                 }
                 let names = message_names(ctx, body, bound);
@@ -479,7 +420,7 @@ impl Rule for PoisonMessage {
                     let Some(name) = decoder_name(ctx, call) else {
                         continue;
                     };
-                    if !DECODERS.contains(&name) || !decodes_message(ctx, call, &names) {
+                    if !MESSAGE_DECODE_FNS.contains(&name) || !decodes_message(ctx, call, &names) {
                         continue;
                     }
                     // Only decodes that belong to this loop, not to a nested consumer loop.

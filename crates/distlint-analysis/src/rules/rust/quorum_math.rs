@@ -7,6 +7,8 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{ancestors, Walk};
+use crate::vocabulary::rust::CLUSTER_SIZE_WORDS;
+use crate::vocabulary::QUORUM_WORDS;
 
 use super::helpers::{enclosing_fn, idents, name_has, own_nodes};
 
@@ -54,19 +56,6 @@ the point): `n / 2` → `n / 2 + 1`, parenthesised when the expression is an ope
 operator.",
     },
 };
-
-const CLUSTER: &[&str] = &[
-    "node",
-    "peer",
-    "replica",
-    "voter",
-    "member",
-    "cluster",
-    "server",
-    "acceptor",
-    "participant",
-];
-const QUORUM: &[&str] = &["quorum", "majority"];
 
 /// `node` is `X / 2`.
 fn halves(ctx: &Context<'_>, node: Node<'_>) -> bool {
@@ -162,7 +151,9 @@ fn classify(
     parent: Node<'_>,
     left: Node<'_>,
 ) -> Option<String> {
-    let cluster = idents(ctx, left).iter().any(|i| name_has(i, CLUSTER));
+    let cluster = idents(ctx, left)
+        .iter()
+        .any(|i| name_has(i, CLUSTER_SIZE_WORDS));
     match parent.kind() {
         "binary_expression" => {
             let o = op(ctx, parent);
@@ -178,7 +169,7 @@ fn classify(
         }
         "let_declaration" => {
             let name = super::helpers::let_name(ctx, parent)?;
-            if !name_has(name, QUORUM) {
+            if !name_has(name, QUORUM_WORDS) {
                 return None;
             }
             let f = enclosing_fn(parent)?;
@@ -189,11 +180,11 @@ fn classify(
         }
         "const_item" | "static_item" => {
             let name = ctx.text(parent.child_by_field_name("name")?);
-            name_has(name, QUORUM).then(|| quorum_message(ctx, div, name))
+            name_has(name, QUORUM_WORDS).then(|| quorum_message(ctx, div, name))
         }
         "field_initializer" => {
             let name = ctx.text(parent.child_by_field_name("field")?);
-            name_has(name, QUORUM).then(|| quorum_message(ctx, div, name))
+            name_has(name, QUORUM_WORDS).then(|| quorum_message(ctx, div, name))
         }
         "block" | "return_expression" => {
             // The value a function returns: its tail expression or `return n / 2`.
@@ -211,7 +202,7 @@ fn classify(
                 return None;
             }
             let name = ctx.text(f.child_by_field_name("name")?);
-            if !name_has(name, QUORUM) || strictly_compared_call(ctx, name) {
+            if !name_has(name, QUORUM_WORDS) || strictly_compared_call(ctx, name) {
                 return None;
             }
             Some(quorum_message(ctx, div, name))

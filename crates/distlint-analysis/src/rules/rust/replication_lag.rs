@@ -8,6 +8,10 @@ use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 
 use crate::facts::{TypeRef, TypeToken};
 use crate::syntax::Walk;
+use crate::vocabulary::rust::{
+    DB_READ_METHODS, DB_WRITE_METHODS, PRIMARY_NAMES, REPLICA_NAMES, TYPE_DB_WORDS,
+    TYPE_PRIMARY_STRONG, TYPE_PRIMARY_WEAK, TYPE_REPLICA_STRONG, TYPE_REPLICA_WEAK,
+};
 
 use super::helpers::{
     args_of, functions, handle_name, method_call, own_nodes, peel, simple_pattern_name,
@@ -68,71 +72,6 @@ suppress it with the reason.",
     },
 };
 
-const PRIMARY: &[&str] = &[
-    "primary",
-    "writer",
-    "master",
-    "leader",
-    "write_pool",
-    "write_db",
-    "rw_pool",
-    "rw_db",
-];
-const REPLICA: &[&str] = &[
-    "replica",
-    "reader",
-    "read_pool",
-    "read_db",
-    "ro_pool",
-    "ro_db",
-    "readonly",
-    "read_only",
-    "follower",
-    "secondary",
-    "standby",
-    "slave",
-];
-const WRITES: &[&str] = &[
-    "execute",
-    "execute_many",
-    "insert",
-    "insert_one",
-    "insert_many",
-    "update",
-    "update_one",
-    "update_many",
-    "delete",
-    "delete_one",
-    "delete_many",
-    "upsert",
-    "save",
-    "exec",
-    "exec_drop",
-    "batch_execute",
-];
-const READS: &[&str] = &[
-    "fetch_one",
-    "fetch_optional",
-    "fetch_all",
-    "fetch",
-    "query",
-    "query_one",
-    "query_opt",
-    "query_row",
-    "query_first",
-    "exec_first",
-    "get",
-    "get_result",
-    "get_results",
-    "find",
-    "find_one",
-    "find_by_id",
-    "first",
-    "load",
-    "all",
-    "one",
-];
-
 fn is_role(name: &str, role: &[&str]) -> bool {
     let l = name.to_ascii_lowercase();
     role.iter().any(|r| l.contains(r))
@@ -144,41 +83,6 @@ enum Role {
     Primary,
     Replica,
 }
-
-/// Words of a type name that say which side it is on by themselves (`ReadReplica`, `PrimaryPool`).
-const TYPE_PRIMARY_STRONG: &[&str] = &["primary"];
-const TYPE_REPLICA_STRONG: &[&str] = &["replica", "readonly"];
-/// Words that say a side only next to a database word in the same type name (`WriterDb`,
-/// `ReaderPool`, `FollowerClient`): alone they also name I/O and consensus types (`BufReader`,
-/// `IndexWriter`, `Leader`).
-const TYPE_PRIMARY_WEAK: &[&str] = &["writer", "write", "master", "leader", "rw"];
-const TYPE_REPLICA_WEAK: &[&str] = &[
-    "reader",
-    "read",
-    "ro",
-    "follower",
-    "secondary",
-    "standby",
-    "slave",
-];
-/// Database words that make a weak role word in the same type name count (`WriterDb`).
-const DB_WORDS: &[&str] = &[
-    "db",
-    "database",
-    "pool",
-    "conn",
-    "connection",
-    "client",
-    "pg",
-    "postgres",
-    "mysql",
-    "sql",
-    "sqlite",
-    "store",
-    "repo",
-    "repository",
-    "executor",
-];
 
 /// The lower-cased words of a `CamelCase` / `snake_case` type name (`ReadOnlyPgPool` → `read`,
 /// `only`, `pg`, `pool`; runs of capitals stay one word: `PGPool` → `pgpool`).
@@ -212,7 +116,7 @@ fn type_name_role(name: &str) -> Option<Role> {
     let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
     // `ReadOnly` is one role word spread over two.
     let read_only = words.windows(2).any(|w| w[0] == "read" && w[1] == "only");
-    let db = has(DB_WORDS);
+    let db = has(TYPE_DB_WORDS);
     let primary = has(TYPE_PRIMARY_STRONG) || (db && has(TYPE_PRIMARY_WEAK));
     let replica = has(TYPE_REPLICA_STRONG) || read_only || (db && has(TYPE_REPLICA_WEAK));
     match (primary, replica) {
@@ -243,7 +147,7 @@ fn type_role(ty: &TypeRef) -> Option<Role> {
 
 /// The role of a name: from the name itself (`primary`, `read_pool`), else `None`.
 fn name_role(name: &str) -> Option<Role> {
-    match (is_role(name, PRIMARY), is_role(name, REPLICA)) {
+    match (is_role(name, PRIMARY_NAMES), is_role(name, REPLICA_NAMES)) {
         (true, false) => Some(Role::Primary),
         (false, true) => Some(Role::Replica),
         _ => None,
@@ -374,9 +278,9 @@ impl Rule for ReplicationLag {
             for &n in &nodes {
                 let Some(m) = method_call(n) else { continue };
                 let name = ctx.text(m.name);
-                let is_write = WRITES.contains(&name);
-                let is_read =
-                    READS.contains(&name) && first_write.is_some_and(|w| n.start_byte() >= w);
+                let is_write = DB_WRITE_METHODS.contains(&name);
+                let is_read = DB_READ_METHODS.contains(&name)
+                    && first_write.is_some_and(|w| n.start_byte() >= w);
                 if !is_write && !is_read {
                     continue;
                 }

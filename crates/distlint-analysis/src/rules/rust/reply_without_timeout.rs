@@ -8,6 +8,7 @@ use super::helpers::{is_body_boundary, pattern_bindings, uses_of};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{ancestors, rust_call_path, rust_fn_is_async, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::{CHANNEL_SEND_METHODS, REPLY_CHANNEL_CONSTRUCTORS};
 
 /// The rule.
 pub struct ReplyWithoutTimeout;
@@ -80,29 +81,6 @@ type, and the error to return depends on the function.",
         fix: "",
     },
 };
-
-/// Reply-channel constructors, resolved through the file's `use` declarations.
-const CHANNELS: &[&str] = &[
-    "tokio::sync::oneshot::channel",
-    "futures::channel::oneshot::channel",
-    "futures_channel::oneshot::channel",
-    "tokio::sync::mpsc::channel",
-    "tokio::sync::mpsc::unbounded_channel",
-    "futures::channel::mpsc::channel",
-    "futures::channel::mpsc::unbounded",
-    "futures_channel::mpsc::channel",
-    "futures_channel::mpsc::unbounded",
-];
-
-/// Method calls that hand a value to another task.
-const HAND_OFF: &[&str] = &[
-    "send",
-    "try_send",
-    "unbounded_send",
-    "send_async",
-    "blocking_send",
-    "send_timeout",
-];
 
 impl Rule for ReplyWithoutTimeout {
     fn meta(&self) -> &'static RuleMeta {
@@ -239,7 +217,7 @@ fn reply_channel(ctx: &Context<'_>, decl: Node<'_>) -> Option<&'static str> {
     }
     let path = rust_call_path(ctx.source, value)?;
     let full = ctx.imports.resolve_rust(&path);
-    if !CHANNELS.contains(&full.as_str()) {
+    if !REPLY_CHANNEL_CONSTRUCTORS.contains(&full.as_str()) {
         return None;
     }
     Some(if full.contains("oneshot") {
@@ -299,7 +277,7 @@ fn hand_off_call<'t>(ctx: &Context<'_>, u: Node<'t>, block: Node<'t>) -> Option<
                     .child_by_field_name("arguments")
                     .is_some_and(|args| args.id() == child.id());
                 if in_args
-                    && HAND_OFF.contains(&ctx.text(m))
+                    && CHANNEL_SEND_METHODS.contains(&ctx.text(m))
                     && !(recv.start_byte() <= u.start_byte() && u.end_byte() <= recv.end_byte())
                 {
                     return Some(a);

@@ -8,6 +8,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{rust_call_path, Walk};
+use crate::vocabulary::rust::CLIENT_TIMEOUT_METHODS;
 
 use super::helpers::{chain_up, chains_on_let_variable, duration_expr, is_test_code};
 
@@ -79,8 +80,6 @@ fn classify(ctx: &Context<'_>, call: Node<'_>) -> Option<Kind> {
     }
 }
 
-const TIMEOUT_METHODS: &[&str] = &["timeout", "read_timeout"];
-
 /// True when the file sets a per-request `.timeout(..)` on some request chain (a file fact).
 fn file_has_request_timeouts(ctx: &Context<'_>) -> bool {
     ctx.facts().request_timeouts()
@@ -90,7 +89,7 @@ fn file_has_request_timeouts(ctx: &Context<'_>) -> bool {
 fn builder_outcome(ctx: &Context<'_>, call: Node<'_>) -> Option<bool> {
     let (names, top) = chain_up(call);
     let names: Vec<&str> = names.iter().map(|n| ctx.text(*n)).collect();
-    if names.iter().any(|n| TIMEOUT_METHODS.contains(n)) {
+    if names.iter().any(|n| CLIENT_TIMEOUT_METHODS.contains(n)) {
         return Some(false);
     }
     if names.contains(&"build") {
@@ -101,7 +100,7 @@ fn builder_outcome(ctx: &Context<'_>, call: Node<'_>) -> Option<bool> {
     let mut builds = false;
     for c in &chains {
         let c: Vec<&str> = c.iter().map(|n| ctx.text(*n)).collect();
-        if c.iter().any(|n| TIMEOUT_METHODS.contains(n)) {
+        if c.iter().any(|n| CLIENT_TIMEOUT_METHODS.contains(n)) {
             return Some(false);
         }
         if c.contains(&"build") {

@@ -8,6 +8,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{rust_call_path, squash, Walk};
+use crate::vocabulary::rust::{BACKOFF_JITTER_WORDS, BACKON_BUILDERS, TOKIO_RETRY_UNJITTERED};
 
 use super::helpers::{
     chain_up, chains_on_let_variable, enclosing_fn, find_binding, is_constant, is_test_code,
@@ -66,15 +67,6 @@ get no automatic fix (the right delay depends on the loop; a suppression is offe
     },
 };
 
-const RANDOM_HINTS: &[&str] = &[
-    "rand",
-    "jitter",
-    "random",
-    "fastrand",
-    "gen_range",
-    "thread_rng",
-];
-
 /// True when the function around `n` mentions randomness.
 fn function_has_randomness(ctx: &Context<'_>, n: Node<'_>) -> bool {
     let Some(f) = enclosing_fn(n) else {
@@ -86,7 +78,7 @@ fn function_has_randomness(ctx: &Context<'_>, n: Node<'_>) -> bool {
             "identifier" | "field_identifier" | "type_identifier"
         ) && {
             let t = ctx.text(x).to_ascii_lowercase();
-            RANDOM_HINTS.iter().any(|h| t.contains(h))
+            BACKOFF_JITTER_WORDS.iter().any(|h| t.contains(h))
         }
     })
 }
@@ -190,18 +182,6 @@ fn classify_delay(ctx: &Context<'_>, lp: Node<'_>, arg: Node<'_>) -> Delay {
     }
 }
 
-/// Strategy constructors without jitter, by library.
-const TOKIO_RETRY: &[&str] = &[
-    "tokio_retry::strategy::ExponentialBackoff",
-    "tokio_retry::strategy::FibonacciBackoff",
-    "tokio_retry::strategy::FixedInterval",
-];
-const BACKON: &[&str] = &[
-    "backon::ExponentialBuilder",
-    "backon::ConstantBuilder",
-    "backon::FibonacciBuilder",
-];
-
 fn ctor_type(ctx: &Context<'_>, call: Node<'_>) -> Option<String> {
     let p = rust_call_path(ctx.source, call)?;
     let full = ctx.imports.resolve_rust(&p);
@@ -270,9 +250,9 @@ impl Rule for RetryBackoff {
             let Some(ty) = ctor_type(ctx, n) else {
                 continue;
             };
-            if TOKIO_RETRY.contains(&ty.as_str()) {
+            if TOKIO_RETRY_UNJITTERED.contains(&ty.as_str()) {
                 check_tokio_retry(ctx, n, out);
-            } else if BACKON.contains(&ty.as_str()) {
+            } else if BACKON_BUILDERS.contains(&ty.as_str()) {
                 check_backon(ctx, n, out);
             }
         }

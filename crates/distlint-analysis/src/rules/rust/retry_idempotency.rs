@@ -8,6 +8,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::IDEMPOTENCY_KEY_GENERATORS;
 
 use super::helpers::{
     enclosing_fn, find_binding, is_test_code, line_indent, op_body, retry_call, retry_loops,
@@ -68,15 +69,6 @@ is the configured `idempotency_header` (default `Idempotency-Key`). When the key
 inside the loop by a `let`, the fix moves that `let` before the loop.",
     },
 };
-
-const GENERATORS: &[&str] = &[
-    "uuid::Uuid::new_v4",
-    "uuid::Uuid::now_v7",
-    "uuid::Uuid::new_v7",
-    "rand::random",
-    "ulid::Ulid::new",
-    "nanoid::nanoid",
-];
 
 /// A non-idempotent request send: the `.post(..)`-like call and the chain top.
 struct Send<'t> {
@@ -274,8 +266,9 @@ fn key_state<'t>(ctx: &Context<'_>, s: &Send<'t>, region: Node<'t>) -> KeyState<
 fn generator_in<'t>(ctx: &Context<'_>, n: Node<'t>) -> Option<Node<'t>> {
     Walk::new(n).find(|x| {
         x.kind() == "call_expression"
-            && rust_call_path(ctx.source, *x)
-                .is_some_and(|p| GENERATORS.contains(&ctx.imports.resolve_rust(&p).as_str()))
+            && rust_call_path(ctx.source, *x).is_some_and(|p| {
+                IDEMPOTENCY_KEY_GENERATORS.contains(&ctx.imports.resolve_rust(&p).as_str())
+            })
     })
 }
 

@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{rust_call_path, squash, Walk};
+use crate::vocabulary::rust::{WIRE_DECODE_FNS, WIRE_EXTRACTORS, WIRE_FORMAT_CRATES};
 
 use super::helpers::{idents, method_call};
 
@@ -49,24 +50,11 @@ suppress it with the reason.",
     },
 };
 
-const WIRE_CRATES: &[&str] = &[
-    "serde_json",
-    "rmp_serde",
-    "bincode",
-    "serde_cbor",
-    "ciborium",
-    "postcard",
-    "simd_json",
-    "prost",
-];
-const DECODE_FNS: &[&str] = crate::facts::WIRE_DECODE_FNS;
-const EXTRACTORS: &[&str] = crate::facts::WIRE_EXTRACTORS;
-
 /// Whether a resolved call path is a wire decode (`serde_json::from_slice`).
 fn is_wire_decode(full: &str) -> bool {
     let first = full.split("::").next().unwrap_or("");
     let last = full.rsplit("::").next().unwrap_or("");
-    WIRE_CRATES.contains(&first) && DECODE_FNS.contains(&last)
+    WIRE_FORMAT_CRATES.contains(&first) && WIRE_DECODE_FNS.contains(&last)
 }
 
 /// The type names that the file decodes from the wire, from the file facts (no walk): the
@@ -78,11 +66,10 @@ fn is_wire_decode(full: &str) -> bool {
 /// itself (`use serde_json::from_slice as parse;`), so when the imports hold such an alias the
 /// file is walked as before.
 fn wire_types(ctx: &Context<'_>) -> Vec<String> {
-    let renamed = ctx
-        .imports
-        .names
-        .iter()
-        .any(|(local, full)| !DECODE_FNS.contains(&local.as_str()) && is_wire_decode(full));
+    let renamed =
+        ctx.imports.names.iter().any(|(local, full)| {
+            !WIRE_DECODE_FNS.contains(&local.as_str()) && is_wire_decode(full)
+        });
     if renamed {
         return wire_types_walk(ctx);
     }
@@ -105,7 +92,7 @@ fn wire_types_walk(ctx: &Context<'_>) -> Vec<String> {
                 };
                 let name = squash(ctx.text(t));
                 let last = name.rsplit("::").next().unwrap_or(&name);
-                if EXTRACTORS.contains(&last) {
+                if WIRE_EXTRACTORS.contains(&last) {
                     if let Some(args) = n.child_by_field_name("type_arguments") {
                         out.extend(idents(ctx, args).into_iter().map(String::from));
                     }

@@ -8,6 +8,9 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::{
+    COLLECTION_TYPES, DEPLOYMENT_SIZED_NAMES, HANDLE_TYPE_SUFFIXES, SIZE_KEEPING_ADAPTERS,
+};
 
 use super::helpers::{enclosing_fn, find_binding, is_constant, is_test_code};
 
@@ -99,36 +102,6 @@ and `try_join_all(iter)` → `futures::stream::iter(iter).buffered(16).try_colle
     },
 };
 
-const CLUSTER_NAMES: &[&str] = &[
-    "peer",
-    "node",
-    "replica",
-    "shard",
-    "member",
-    "partition",
-    "broker",
-    "voter",
-    "server",
-    "endpoint",
-    "backend",
-    "upstream",
-    "topic",
-    "region",
-    "zone",
-    "datacenter",
-    "cluster",
-    // Worker pools: `0..num_workers`, `0..concurrency` are sized by configuration.
-    "worker",
-    "concurrency",
-    "parallelism",
-];
-
-/// Outer type names of parameters whose size follows the caller's input.
-const COLLECTION_TYPES: &[&str] = &[
-    "Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "IndexMap", "IndexSet",
-    "Bytes", "String", "str",
-];
-
 /// For a root that is a parameter, whether its declared type is a std collection, a slice or an
 /// `impl Iterator`/`impl IntoIterator`; a custom type (`ApprovalIter`) may bound itself.
 fn param_is_collection(ctx: &Context<'_>, root: Node<'_>) -> bool {
@@ -160,24 +133,6 @@ fn param_is_collection(ctx: &Context<'_>, root: Node<'_>) -> bool {
     COLLECTION_TYPES.contains(&outer) || t.starts_with('[')
 }
 
-/// Element types that are live I/O handles rather than data: a collection of them (one per open
-/// connection, stream, forwarded port or worker) holds what the program opened, so its length is
-/// set by configuration or by what was constructed, not by a request's data.
-const HANDLE_TYPE_SUFFIXES: &[&str] = &[
-    "Stream",
-    "Sink",
-    "Sender",
-    "Receiver",
-    "Conn",
-    "Connection",
-    "Socket",
-    "Channel",
-    "Client",
-    "Listener",
-    "Session",
-    "JoinHandle",
-];
-
 /// Whether the declared collection type `t` (whitespace removed: `Vec<DuplexStream>`,
 /// `&[mpsc::Sender<Msg>]`) holds I/O handles: its element type's last path segment ends with a
 /// [`HANDLE_TYPE_SUFFIXES`] entry.
@@ -198,30 +153,6 @@ fn holds_handles(t: &str) -> bool {
     HANDLE_TYPE_SUFFIXES.iter().any(|h| elem.ends_with(h))
 }
 
-/// Iterator adapters that keep the collection's size (or shrink it by a data-dependent amount).
-const ADAPTERS: &[&str] = &[
-    "iter",
-    "into_iter",
-    "iter_mut",
-    "map",
-    "filter",
-    "filter_map",
-    "enumerate",
-    "cloned",
-    "copied",
-    "zip",
-    "flat_map",
-    "flatten",
-    "chain",
-    "inspect",
-    "drain",
-    "values",
-    "keys",
-    "into_values",
-    "into_keys",
-    "rev",
-];
-
 /// The root collection of an iterator expression, or `None` when the size is visibly bounded.
 fn input_root<'t>(ctx: &Context<'_>, mut e: Node<'t>) -> Option<Node<'t>> {
     for _ in 0..32 {
@@ -232,7 +163,7 @@ fn input_root<'t>(ctx: &Context<'_>, mut e: Node<'t>) -> Option<Node<'t>> {
                 if matches!(name, "take" | "chunks" | "chunks_exact" | "step_by") {
                     return None;
                 }
-                if !ADAPTERS.contains(&name) {
+                if !SIZE_KEEPING_ADAPTERS.contains(&name) {
                     return None;
                 }
                 e = recv;
@@ -349,7 +280,7 @@ fn size_claim(ctx: &Context<'_>, root: Node<'_>, what: &str) -> String {
 fn cluster_named(ctx: &Context<'_>, root: Node<'_>) -> bool {
     let t = ctx.text(root).to_ascii_lowercase();
     let last = t.rsplit(['.', ' ']).next().unwrap_or(&t);
-    CLUSTER_NAMES.iter().any(|c| last.contains(c))
+    DEPLOYMENT_SIZED_NAMES.iter().any(|c| last.contains(c))
 }
 
 /// True when `region` shows a concurrency limit: a semaphore permit, or waiting for a task

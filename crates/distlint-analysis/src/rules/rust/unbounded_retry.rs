@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::TOKIO_RETRY_STRATEGIES;
 
 use super::helpers::{
     chain_up, enclosing_fn, find_binding, give_up_exits, is_test_code, retry_call, retry_loops,
@@ -61,17 +62,6 @@ timeout) is not visible; loops containing `select!` are not flagged.\n\
         fix: "",
     },
 };
-
-/// Names of infinite tokio-retry strategies (last path segment of the type).
-const TOKIO_RETRY_STRATEGIES: &[&str] = &[
-    "tokio_retry::strategy::ExponentialBackoff",
-    "tokio_retry::strategy::FixedInterval",
-    "tokio_retry::strategy::FibonacciBackoff",
-    "tokio_retry2::strategy::ExponentialBackoff",
-    "tokio_retry2::strategy::FixedInterval",
-    "tokio_retry2::strategy::FibonacciBackoff",
-    "tokio_retry2::strategy::ExponentialFactorBackoff",
-];
 
 fn loop_is_bounded(ctx: &Context<'_>, r: &RetryLoop<'_>) -> bool {
     if r.node.kind() == "for_expression" {

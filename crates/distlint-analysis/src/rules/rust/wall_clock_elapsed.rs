@@ -8,6 +8,7 @@ use crate::rule::{
     Applicability, Context, Finding, Fix, Rule, RuleDocs, RuleMeta, Scope, Severity, TextEdit,
 };
 use crate::syntax::{rust_call_path, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::{EXPIRY_WORDS, ORDERING_FIELDS, WALL_CLOCK_NOW_FNS};
 
 use super::helpers::{enclosing_fn, find_binding, is_test_code};
 
@@ -66,39 +67,10 @@ or for expiry and ordering (they need a design change).",
     },
 };
 
-const WALL_CLOCKS: &[&str] = &[
-    "std::time::SystemTime::now",
-    "chrono::Utc::now",
-    "chrono::Local::now",
-    "chrono::offset::Utc::now",
-    "chrono::offset::Local::now",
-];
-
-const EXPIRY_HINTS: &[&str] = &[
-    "lease",
-    "expir",
-    "deadline",
-    "ttl",
-    "timeout",
-    "valid_until",
-    "not_after",
-];
-
-const ORDER_FIELDS: &[&str] = &[
-    "timestamp",
-    "ts",
-    "updated_at",
-    "modified_at",
-    "last_modified",
-    "write_time",
-    "last_write",
-    "mtime",
-];
-
 fn is_wall_now(ctx: &Context<'_>, call: Node<'_>) -> Option<bool> {
     let p = rust_call_path(ctx.source, call)?;
     let full = ctx.imports.resolve_rust(&p);
-    WALL_CLOCKS
+    WALL_CLOCK_NOW_FNS
         .contains(&full.as_str())
         .then(|| full.starts_with("std::"))
 }
@@ -147,7 +119,7 @@ fn mentions_expiry(ctx: &Context<'_>, n: Node<'_>) -> bool {
     Walk::new(n).any(|x| {
         matches!(x.kind(), "identifier" | "field_identifier") && {
             let t = ctx.text(x).to_ascii_lowercase();
-            EXPIRY_HINTS.iter().any(|h| t.contains(h))
+            EXPIRY_WORDS.iter().any(|h| t.contains(h))
         }
     })
 }
@@ -256,7 +228,7 @@ fn is_reading_expr(ctx: &Context<'_>, n: Node<'_>) -> bool {
 /// Whether `field` is a timestamp-like field compared between two records in this file
 /// (`a.updated_at > b.updated_at`): a last-write-wins order. From the file facts.
 fn lww_field(ctx: &Context<'_>, field: &str) -> bool {
-    ORDER_FIELDS.contains(&field) && ctx.facts().field_compared(field)
+    ORDERING_FIELDS.contains(&field) && ctx.facts().field_compared(field)
 }
 
 impl Rule for WallClockElapsed {

@@ -12,6 +12,7 @@ use tree_sitter::Node;
 use crate::facts::{TypeRef, TypeToken};
 use crate::rule::Context;
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::{AWAITING_MACROS, TEST_SUPPORT_DIRS};
 
 /// Node kinds that start a new function body or future: an `.await` inside one of them does not
 /// suspend the enclosing future, and a variable declared in one is not visible outside.
@@ -31,9 +32,6 @@ pub struct AwaitPoint<'t> {
     /// The `await_expression` or `macro_invocation` node.
     pub node: Node<'t>,
 }
-
-/// Macros that await their operands (`tokio::select!`, `join!`, ...), by last path segment.
-const AWAITING_MACROS: &[&str] = &["select", "join", "try_join", "select_biased", "pending"];
 
 /// The await points of the future that `scope` belongs to, in source order: `.await` expressions
 /// and macro invocations that await (`select!`, `join!`, or whose tokens contain `.await`), not
@@ -392,17 +390,6 @@ pub fn chains_on_let_variable<'t>(ctx: &Context<'_>, top: Node<'t>) -> Option<Ve
     }
     Some(out)
 }
-
-/// Directory names that hold only test support code wherever they appear.
-const TEST_SUPPORT_DIRS: &[&str] = &[
-    "test_helpers",
-    "test_util",
-    "test_utils",
-    "testing",
-    "testutil",
-    "testutils",
-    "test_support",
-];
 
 /// True when `path` is test or benchmark code by Cargo's layout: under a `tests/` or `benches/`
 /// (or `bench*`) directory with no `src/` below it (so `tests/examples/svc/src/x.rs` is not test

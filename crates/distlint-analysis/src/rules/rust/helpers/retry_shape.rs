@@ -24,6 +24,7 @@ use tree_sitter::Node;
 
 use crate::rule::Context;
 use crate::syntax::{ancestors, rust_call_path, rust_method_call, squash, Walk};
+use crate::vocabulary::rust::BLOCKING_IO_CALLS;
 
 use super::local_flow::is_body_boundary;
 
@@ -233,49 +234,6 @@ fn is_call_like(ctx: &Context<'_>, e: Node<'_>) -> bool {
     };
     BLOCKING_IO_CALLS.contains(&name.as_str())
 }
-
-/// Names of blocking calls that reach another process (network, database, filesystem), for
-/// attempts that are not awaited.
-const BLOCKING_IO_CALLS: &[&str] = &[
-    "connect",
-    "connect_timeout",
-    "send",
-    "execute",
-    "query",
-    "query_one",
-    "query_row",
-    "request",
-    "call",
-    "post",
-    "put",
-    "patch",
-    "open",
-    "create",
-    "create_new",
-    "bind",
-    "publish",
-    "write_all",
-    "read_exact",
-    "flush",
-    "login",
-    "authenticate",
-    "fetch",
-    "load",
-    "save",
-    "commit",
-    "begin",
-    "transaction",
-    "dial",
-    "get_connection",
-    "get_conn",
-    "set_nx",
-    "set",
-    "del",
-    "incr",
-    "req_packed_command",
-    "rename",
-    "remove_file",
-];
 
 /// True when a `for` loop iterates attempts rather than items: over a range (`0..n`,
 /// `1..=max`), or over a backoff iterator, with a loop variable that the attempt does not use.

@@ -8,6 +8,7 @@ use tree_sitter::Node;
 
 use crate::rule::Context;
 use crate::syntax::{ancestors, text, Walk};
+use crate::vocabulary::rust::BROKER_CRATES;
 
 /// A method call `receiver.name::<T>(args)`.
 #[derive(Debug, Clone, Copy)]
@@ -316,17 +317,6 @@ pub fn before(a: Node<'_>, b: Node<'_>) -> bool {
 pub fn src<'s>(source: &'s str, node: Node<'_>) -> &'s str {
     text(source, node)
 }
-
-/// Crates whose presence in a file's `use` declarations marks it as talking to a message broker.
-pub const BROKER_CRATES: &[&str] = &[
-    "async_nats",
-    "nats",
-    "lapin",
-    "rdkafka",
-    "redis",
-    "fe2o3_amqp",
-    "amqprs",
-];
 
 /// True when the file imports one of `crates` (by first path segment of any `use`).
 pub fn file_uses_crate(ctx: &Context<'_>, crates: &[&str]) -> bool {
