@@ -648,3 +648,29 @@ pub const TEST_SUPPORT_DIRS: &[&str] = &[
     "testutils",
     "test_support",
 ];
+
+/// Path prefixes of network and byte-stream I/O: sockets, async readers and writers, codecs,
+/// gRPC, HTTP, TLS and WebSocket clients. `std::io` is left out: its `Error` and `Result` are
+/// imported by code that does no I/O.
+pub const NETWORK_MODULES: &[&str] = &[
+    "tokio::net",
+    "tokio::io",
+    "futures::io",
+    "futures_util::io",
+    "futures::AsyncRead",
+    "futures::AsyncWrite",
+    "std::net",
+    "async_std::net",
+    "async_std::io",
+    "tokio_util::codec",
+    "tokio_util::io",
+    "tonic",
+    "hyper",
+    "h2",
+    "reqwest",
+    "quinn",
+    "tokio_rustls",
+    "rustls",
+    "tokio_tungstenite",
+    "tungstenite",
+];

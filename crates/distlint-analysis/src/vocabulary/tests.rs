@@ -44,7 +44,10 @@ fn no_two_constants_hold_the_same_entries() {
         let sa: BTreeSet<&String> = ea.iter().collect();
         for (b, eb) in &all[i + 1..] {
             let sb: BTreeSet<&String> = eb.iter().collect();
-            assert_ne!(sa, sb, "{a} and {b} hold the same entries: make them one constant");
+            assert_ne!(
+                sa, sb,
+                "{a} and {b} hold the same entries: make them one constant"
+            );
         }
     }
 }

@@ -8,7 +8,7 @@ use super::helpers::{is_body_boundary, pattern_bindings, uses_of};
 use crate::language::Language;
 use crate::rule::{Context, Finding, Rule, RuleDocs, RuleMeta, Scope, Severity};
 use crate::syntax::{ancestors, rust_call_path, rust_fn_is_async, rust_method_call, squash, Walk};
-use crate::vocabulary::rust::{CHANNEL_SEND_METHODS, REPLY_CHANNEL_CONSTRUCTORS};
+use crate::vocabulary::rust::{CHANNEL_SEND_METHODS, NETWORK_MODULES, REPLY_CHANNEL_CONSTRUCTORS};
 
 /// The rule.
 pub struct ReplyWithoutTimeout;
@@ -163,32 +163,6 @@ impl Rule for ReplyWithoutTimeout {
         }
     }
 }
-
-/// Path prefixes of network and byte-stream I/O: sockets, async readers and writers, codecs,
-/// gRPC, HTTP, TLS and WebSocket clients. `std::io` is left out: its `Error` and `Result` are
-/// imported by code that does no I/O.
-const NETWORK_MODULES: &[&str] = &[
-    "tokio::net",
-    "tokio::io",
-    "futures::io",
-    "futures_util::io",
-    "futures::AsyncRead",
-    "futures::AsyncWrite",
-    "std::net",
-    "async_std::net",
-    "async_std::io",
-    "tokio_util::codec",
-    "tokio_util::io",
-    "tonic",
-    "hyper",
-    "h2",
-    "reqwest",
-    "quinn",
-    "tokio_rustls",
-    "rustls",
-    "tokio_tungstenite",
-    "tungstenite",
-];
 
 /// The first `use` path of the file (in path order) under one of [`NETWORK_MODULES`]
 /// (`tonic::transport::Channel`, `tokio::io::AsyncRead`), a leading `::` ignored. Reads only
