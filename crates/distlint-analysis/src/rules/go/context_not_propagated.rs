@@ -53,6 +53,8 @@ also take an `http.ResponseWriter`); elsewhere it is an outgoing request.\n\
 - Silent, because the detach is visibly deliberate (the fresh context may first be wrapped by \
 context-deriving calls named `With*` or `*Context`, such as `namespaces.WithNamespace`):\n\
   - in `main` and `init` (which receive no context), and in test files;\n\
+  - compared, not used: `if ctx != context.Background() { ... }` (a fast path that skips \
+watching a context that can never be cancelled);\n\
   - inside a `go func() { ... }()` started from the function (work that must outlive the \
 request), and inside any function literal that is not called where it is written — a callback \
 assigned to a variable or passed as an argument (an `onClose` or exit handler) runs after the \
@@ -110,6 +112,9 @@ impl Rule for ContextNotPropagated {
             if inside_go_statement(call) || bounded_parent(ctx, call) {
                 continue;
             }
+            if compared(call) {
+                continue;
+            }
             if defaults_the_parameter(ctx, call, fc.ctx_param.as_deref()) {
                 continue;
             }
@@ -137,6 +142,23 @@ impl Rule for ContextNotPropagated {
             out.push(Finding::new(&META, call.byte_range(), message).with_fix(fix));
         }
     }
+}
+
+/// True when the fresh context is an operand of `==`/`!=` (`if ctx != context.Background() {
+/// ... watch ctx ... }`, pgconn's fast path): a comparison creates no context that work runs
+/// under, so nothing is dropped.
+fn compared(call: Node<'_>) -> bool {
+    let mut cur = call;
+    while let Some(p) = cur.parent() {
+        if p.kind() == "parenthesized_expression" {
+            cur = p;
+            continue;
+        }
+        return p.kind() == "binary_expression"
+            && p.child_by_field_name("operator")
+                .is_some_and(|o| matches!(o.kind(), "==" | "!="));
+    }
+    false
 }
 
 /// `context.WithTimeout(context.Background(), d)` / `WithDeadline`: a fresh but bounded context,
@@ -612,6 +634,18 @@ func (s *service) forward(ctx context.Context, publisher Publisher) {
     for e := range s.events {
         publisher.Publish(ctx, e)
     }
+}
+
+// Reduced from pgconn 1.x pgconn.go: a comparison, not a replacement.
+func (pgConn *PgConn) Exec(ctx context.Context, sql string) error {
+    if ctx != context.Background() {
+        pgConn.contextWatcher.Watch(ctx)
+        defer pgConn.contextWatcher.Unwatch()
+    }
+    if (ctx == context.TODO()) {
+        return nil
+    }
+    return pgConn.exec(ctx, sql)
 }
 
 func (i *pipes) copy(ctx context.Context, stdin string) error {
