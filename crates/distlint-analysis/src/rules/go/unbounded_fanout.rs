@@ -228,13 +228,18 @@ fn mentions_errgroup(ctx: &Context<'_>, node: Node<'_>) -> bool {
 }
 
 /// A limit on concurrency: `SetLimit` in the function (errgroup), or in the loop body a
-/// semaphore acquire (a send statement outside the goroutine, `Acquire(`, `Wait()` batching).
+/// semaphore acquire (a send statement outside the goroutine, `Acquire(` or a type's own
+/// `acquire(` wrapper around one, `Wait()` batching), for goroutines and errgroups alike.
 fn limited(ctx: &Context<'_>, site: Node<'_>, for_stmt: Node<'_>, is_errgroup: bool) -> bool {
     let scope = super::helpers::scope_or_file(ctx, site);
-    if is_errgroup {
-        return Walk::new(scope)
-            .any(|n| n.kind() == "call_expression" && method_name(ctx, n) == Some("SetLimit"));
+    if is_errgroup
+        && Walk::new(scope)
+            .any(|n| n.kind() == "call_expression" && method_name(ctx, n) == Some("SetLimit"))
+    {
+        return true;
     }
+    // An errgroup without `SetLimit` is still bounded by a semaphore acquired in the loop before
+    // `eg.Go` (containerd's `images.Dispatch`: `limiter.Acquire(ctx, 1)` under `if limiter != nil`).
     let Some(body) = for_stmt.child_by_field_name("body") else {
         return false;
     };
@@ -249,7 +254,7 @@ fn limited(ctx: &Context<'_>, site: Node<'_>, for_stmt: Node<'_>, is_errgroup: b
             "call_expression" => {
                 if matches!(
                     method_name(ctx, n),
-                    Some("Acquire" | "Wait" | "TryAcquire" | "Take")
+                    Some("Acquire" | "acquire" | "Wait" | "TryAcquire" | "Take")
                 ) {
                     return true;
                 }
@@ -396,6 +401,38 @@ func weighted(ctx context.Context, items []Item, sem *semaphore.Weighted) {
         }
         go func(it Item) { defer sem.Release(1); process(ctx, it) }(it)
     }
+}
+
+func errgroupWithLimiter(ctx context.Context, limiter *semaphore.Weighted, descs ...Item) error {
+    eg, ctx2 := errgroup.WithContext(ctx)
+    for _, desc := range descs {
+        desc := desc
+        if limiter != nil {
+            if err := limiter.Acquire(ctx, 1); err != nil {
+                return err
+            }
+        }
+        eg.Go(func() error {
+            defer limiter.Release(1)
+            return process(ctx2, desc)
+        })
+    }
+    return eg.Wait()
+}
+
+func (u *unpacker) fetch(ctx context.Context, layers []Item) error {
+    eg, ctx2 := errgroup.WithContext(ctx)
+    for _, desc := range layers {
+        desc := desc
+        if err := u.acquire(ctx); err != nil {
+            return err
+        }
+        eg.Go(func() error {
+            defer u.release()
+            return process(ctx2, desc)
+        })
+    }
+    return eg.Wait()
 }
 
 func semaphoreInside(ctx context.Context, items []Item, sem *semaphore.Weighted, tokens chan struct{}) {
