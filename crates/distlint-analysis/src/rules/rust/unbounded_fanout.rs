@@ -47,8 +47,9 @@ for collections named like cluster membership or configuration (`peers`, `nodes`
 `shards`, `members`, `partitions`, `topics`, `regions`) or like a worker pool's size \
 (`0..num_workers`, `0..concurrency`, `parallelism`), whose size is bounded by configuration, \
 for parameters of a custom iterator type (`approvals: ApprovalIter`), which may bound \
-itself, and for parameters whose element type is an I/O handle (`Vec<DuplexStream>`, \
-`&[mpsc::Sender<_>]`, `Vec<Client>`: one per open connection, stream, forwarded port or \
+itself, and for parameters with an I/O handle among their type arguments (`Vec<DuplexStream>`, \
+`&[mpsc::Sender<_>]`, `Vec<Client>`, a map's value as in `HashMap<Server, Connection>`: one per \
+open connection, stream, forwarded port, cluster node or \
 worker, sized by what the program opened, whatever the variable is called). Also silent when \
 the spawn loop hands each task a semaphore of the function (`let permits = \
 Arc::new(Semaphore::new(N))` ... `tokio::spawn(handle(x, permits.clone()))`: the task acquires \
@@ -134,8 +135,10 @@ fn param_is_collection(ctx: &Context<'_>, root: Node<'_>) -> bool {
 }
 
 /// Whether the declared collection type `t` (whitespace removed: `Vec<DuplexStream>`,
-/// `&[mpsc::Sender<Msg>]`) holds I/O handles: its element type's last path segment ends with a
-/// [`HANDLE_TYPE_SUFFIXES`] entry.
+/// `&[mpsc::Sender<Msg>]`, `&mutHashMap<Server,Connection>`) holds I/O handles: one of its
+/// top-level type arguments (a slice's or vector's element, a map's key or value) has a last
+/// path segment ending with a [`HANDLE_TYPE_SUFFIXES`] entry. fred's cluster router takes
+/// `writers: &mut HashMap<Server, Connection>`: one connection per node, sized by the cluster.
 fn holds_handles(t: &str) -> bool {
     let inner = if let Some(i) = t.find('<') {
         &t[i + 1..]
@@ -144,13 +147,35 @@ fn holds_handles(t: &str) -> bool {
     } else {
         return false;
     };
-    let inner = inner.trim_start_matches('&').trim_start_matches("mut");
-    let elem = inner
-        .split(|c: char| c == '<' || c == ',' || c == ';' || c == '>' || c == ']')
-        .next()
-        .unwrap_or("");
-    let elem = elem.rsplit("::").next().unwrap_or(elem);
-    HANDLE_TYPE_SUFFIXES.iter().any(|h| elem.ends_with(h))
+    // The top-level arguments: split on ',' and ';' at nesting depth 0, stop at the closing
+    // bracket of the outer type.
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '[' | '(' => depth += 1,
+            '>' | ']' | ')' if depth == 0 => {
+                args.push(&inner[start..i]);
+                start = inner.len();
+                break;
+            }
+            '>' | ']' | ')' => depth -= 1,
+            ',' | ';' if depth == 0 => {
+                args.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < inner.len() {
+        args.push(&inner[start..]);
+    }
+    args.iter().any(|arg| {
+        let arg = arg.trim_start_matches('&').trim_start_matches("mut");
+        let elem = arg.split(['<', '[', '(']).next().unwrap_or("");
+        let elem = elem.rsplit("::").next().unwrap_or(elem);
+        HANDLE_TYPE_SUFFIXES.iter().any(|h| elem.ends_with(h))
+    })
 }
 
 /// The root collection of an iterator expression, or `None` when the size is visibly bounded.
@@ -1006,6 +1031,22 @@ async fn message_loop(ports: Vec<u16>, duplexes: Vec<DuplexStream>, streams: &[t
     }
     futures::future::try_join_all(loops).await;
     join_all(streams.iter().map(|s| pump(s))).await;
+}
+// fred's cluster router: one connection per cluster node, the handle is the map's value.
+async fn write_all_nodes(writers: &mut HashMap<Server, Connection>, frame: &Frame) -> Vec<Result<Server, Error>> {
+    let mut write_ft = Vec::with_capacity(writers.len());
+    for (server, conn) in writers.iter_mut() {
+        let frame = frame.clone();
+        write_ft.push(async move {
+            conn.write(frame).await?;
+            conn.flush().await?;
+            Ok(server.clone())
+        });
+    }
+    join_all(write_ft).await
+}
+async fn read_all_nodes(writers: &mut HashMap<Server, Connection>) -> Vec<Result<Frame, Error>> {
+    join_all(writers.iter_mut().map(|(_, conn)| async { conn.read_frame().await })).await
 }
 // fred's pools and routers: per-connection handles built when the pool or router was
 // constructed, held in `self` or in locals built from it; not established as data-sized.
