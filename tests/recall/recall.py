@@ -291,41 +291,45 @@ def function_window(text, line, lang):
     return max(1, line - WINDOW), line + WINDOW, f"+-{WINDOW} lines"
 
 
+# Small Rust and Go sources with known function windows, for --self-test and test_recall.py.
+SAMPLE_RUST = "\n".join([
+    "use std::sync::Mutex;",              # 1
+    "",                                    # 2
+    "impl Store {",                        # 3
+    "    pub async fn put(&self) {",       # 4
+    "        let g = self.m.lock();",      # 5
+    "        let f = |x| {",               # 6
+    "            x + 1",                   # 7
+    "        };",                          # 8
+    "    }",                               # 9
+    "",                                    # 10
+    "    fn decl(&self);",                 # 11
+    "    pub(crate) fn get(&self)",        # 12
+    "    where",                           # 13
+    "        Self: Sized,",                # 14
+    "    {",                               # 15
+    "        todo!()",                     # 16
+    "    }",                               # 17
+    "}",                                   # 18
+    "const LIMIT: usize = 1 << 20;",       # 19
+])
+SAMPLE_GO = "\n".join([
+    "package p",                           # 1
+    "",                                    # 2
+    "func (s *S) Run(ctx context.Context) {",  # 3
+    "\tgo func() {",                      # 4
+    "\t\tfor {",                         # 5
+    "\t\t}",                             # 6
+    "\t}()",                              # 7
+    "}",                                   # 8
+    "var client = &http.Client{}",         # 9
+    "func one() { return }",               # 10
+])
+
+
 def self_test():
     """Checks the matching windows on small Rust and Go sources; exits 1 on a mismatch."""
-    rust = "\n".join([
-        "use std::sync::Mutex;",              # 1
-        "",                                    # 2
-        "impl Store {",                        # 3
-        "    pub async fn put(&self) {",       # 4
-        "        let g = self.m.lock();",      # 5
-        "        let f = |x| {",               # 6
-        "            x + 1",                   # 7
-        "        };",                          # 8
-        "    }",                               # 9
-        "",                                    # 10
-        "    fn decl(&self);",                 # 11
-        "    pub(crate) fn get(&self)",        # 12
-        "    where",                           # 13
-        "        Self: Sized,",                # 14
-        "    {",                               # 15
-        "        todo!()",                     # 16
-        "    }",                               # 17
-        "}",                                   # 18
-        "const LIMIT: usize = 1 << 20;",       # 19
-    ])
-    go = "\n".join([
-        "package p",                           # 1
-        "",                                    # 2
-        "func (s *S) Run(ctx context.Context) {",  # 3
-        "\tgo func() {",                      # 4
-        "\t\tfor {",                         # 5
-        "\t\t}",                             # 6
-        "\t}()",                              # 7
-        "}",                                   # 8
-        "var client = &http.Client{}",         # 9
-        "func one() { return }",               # 10
-    ])
+    rust, go = SAMPLE_RUST, SAMPLE_GO
     cases = [
         (rust, "rust", 5, (4, 9, "function")),
         (rust, "rust", 7, (4, 9, "function")),  # a closure belongs to its function

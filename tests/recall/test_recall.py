@@ -11,40 +11,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import recall  # noqa: E402
 
-RUST = "\n".join([
-    "use std::sync::Mutex;",            # 1
-    "",                                  # 2
-    "impl Store {",                      # 3
-    "    pub async fn put(&self) {",     # 4
-    "        let g = self.m.lock();",    # 5
-    "        let f = |x| {",             # 6
-    "            x + 1",                 # 7
-    "        };",                        # 8
-    "    }",                             # 9
-    "",                                  # 10
-    "    fn decl(&self);",               # 11
-    "    pub(crate) fn get(&self)",      # 12
-    "    where",                         # 13
-    "        Self: Sized,",              # 14
-    "    {",                             # 15
-    "        todo!()",                   # 16
-    "    }",                             # 17
-    "}",                                 # 18
-    "const LIMIT: usize = 1 << 20;",     # 19
-])
-
-GO = "\n".join([
-    "package p",                         # 1
-    "",                                  # 2
-    "func (s *S) Run(ctx context.Context) {",  # 3
-    "\tgo func() {",                     # 4
-    "\t\tfor {",                         # 5
-    "\t\t}",                             # 6
-    "\t}()",                             # 7
-    "}",                                 # 8
-    "var client = &http.Client{}",       # 9
-    "func one() { return }",             # 10
-])
+# The sample sources with known windows, shared with recall.py --self-test.
+RUST = recall.SAMPLE_RUST
+GO = recall.SAMPLE_GO
 
 
 class FunctionWindow(unittest.TestCase):
