@@ -1,24 +1,9 @@
 //! End-to-end tests of the `distlint` binary: JSON output, exit codes, walking, hostile files.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn distlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_distlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run distlint")
-}
-
-fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+mod cli_common;
+use cli_common::{distlint, json, write};
 
 const UNBOUNDED: &str = "use tokio::sync::mpsc;\n\nfn main() {\n    let (tx, rx) = mpsc::unbounded_channel::<u32>();\n}\n";
 const BOUNDED: &str =
@@ -40,16 +25,6 @@ fn project() -> tempfile::TempDir {
     // Not Rust or Go: ignored by the walk.
     write(t.path(), "notes.txt", "mpsc::unbounded_channel()");
     t
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 #[test]
